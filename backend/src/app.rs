@@ -1,0 +1,103 @@
+//! The HTTP surface: routes, shared state, and the WebSocket upgrade.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use tracing::warn;
+
+use crate::config::Config;
+use crate::connection;
+use crate::hub::Hub;
+use crate::names::display_name;
+
+/// Axum's default read buffer is 128 KiB per connection; chat frames are small,
+/// and an idle connection should cost little. Larger frames still arrive, in
+/// more reads.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// What every request handler and connection task shares.
+pub struct AppState {
+    /// Message ids and fan-out.
+    pub hub: Hub,
+    /// The message length limit, in characters.
+    pub max_message_chars: usize,
+    /// The WebSocket frame and message size limit, in bytes.
+    pub max_frame_bytes: usize,
+    /// Cancelled when the server begins shutting down; every connection watches it.
+    pub shutdown: CancellationToken,
+    /// Every live connection task, so shutdown can wait for them to close.
+    pub connections: TaskTracker,
+}
+
+impl AppState {
+    /// Fresh state for a server with this configuration.
+    pub fn new(config: &Config) -> Self {
+        AppState {
+            hub: Hub::new(config.broadcast_buffer),
+            max_message_chars: config.max_message_chars,
+            max_frame_bytes: config.max_frame_bytes,
+            shutdown: CancellationToken::new(),
+            connections: TaskTracker::new(),
+        }
+    }
+}
+
+/// The routes: `/ws`, `/healthz`, the built web client, and 404 for the rest.
+pub fn router(state: Arc<AppState>, config: &Config) -> Router {
+    let web_client = ServeDir::new(&config.static_dir).not_found_service(get(not_found));
+    Router::new()
+        .route("/ws", get(upgrade))
+        .route("/healthz", get(healthz))
+        .fallback_service(web_client)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The query string `/ws` understands.
+#[derive(Debug, Deserialize)]
+struct WsQuery {
+    /// The display name the client asks for.
+    name: Option<String>,
+}
+
+async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    query: Result<Query<WsQuery>, QueryRejection>,
+) -> Response {
+    // A query string that does not parse is treated like no query at all.
+    let requested = query.ok().and_then(|Query(query)| query.name);
+    let name = display_name(requested.as_deref());
+    // Taken now, before the upgrade completes, so shutdown waits for this
+    // connection even if its task has not started yet.
+    let tracked = state.connections.token();
+    ws.max_message_size(state.max_frame_bytes)
+        .max_frame_size(state.max_frame_bytes)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .on_failed_upgrade(move |error| warn!(%peer, %error, "WebSocket upgrade failed"))
+        .on_upgrade(move |socket| async move {
+            connection::serve(socket, state, name, peer).await;
+            drop(tracked);
+        })
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn not_found() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "not found")
+}

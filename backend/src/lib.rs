@@ -1,0 +1,29 @@
+//! Natter's chat server.
+//!
+//! - [`config`]: flags and environment variables ([`Config`]).
+//! - [`server`]: [`run`] serves until a shutdown future completes, then closes
+//!   every connection; [`ServerHandle`] runs it in the background.
+//! - [`app`]: the routes (`/ws`, `/healthz`, the web client, 404) and
+//!   [`AppState`](app::AppState), the state they share.
+//! - [`connection`]: one WebSocket connection's reader and its close handshake.
+//! - [`writer`]: the task that owns everything sent to one client.
+//! - [`commands`]: what each client frame does.
+//! - [`hub`]: message ids and fan-out, serialized once per message.
+//! - [`names`], [`clock`], [`signals`]: display names, wall-clock time, and the
+//!   signals that stop the server.
+//!
+//! The wire format lives in the `natter-shared` crate.
+
+pub mod app;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod connection;
+pub mod hub;
+pub mod names;
+pub mod server;
+pub mod signals;
+pub mod writer;
+
+pub use config::Config;
+pub use server::{ServerHandle, run};

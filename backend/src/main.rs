@@ -1,0 +1,55 @@
+//! The `natter` binary: parse flags, set up logging, serve until signalled.
+
+use std::process::ExitCode;
+
+use backend::{Config, signals};
+use clap::Parser;
+use tokio::net::TcpListener;
+use tracing::{info, warn};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let listener = match TcpListener::bind(config.bind).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("natter: cannot listen on {}: {error}", config.bind);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(addr) => addr,
+        Err(error) => {
+            eprintln!("natter: cannot read the listening address: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !config.static_dir.join("index.html").is_file() {
+        warn!(
+            static_dir = %config.static_dir.display(),
+            "no index.html there: the web client is not built, so / answers 404"
+        );
+    }
+    // On stdout, alone on its line, so scripts and people can find the URL.
+    println!("Natter is running at http://{addr}/");
+    info!(%addr, "listening");
+
+    match backend::run(listener, config, signals::shutdown_requested()).await {
+        Ok(()) => {
+            info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("natter: server error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! A real server on a free port and a small WebSocket client, so each test
+//! reads as the story it checks.
+#![allow(dead_code)] // each test file uses a different part of this module
+
+use std::time::Duration;
+
+use backend::{Config, ServerHandle};
+use futures_util::{SinkExt, StreamExt};
+use natter_shared::{ChatMessage, ErrorCode, ErrorParams, ServerFrame, Welcome};
+use tempfile::TempDir;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+/// Long enough for any healthy step on a loaded CI machine; only a hang hits it.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The page the test server serves at `/`.
+pub const INDEX_HTML: &str = "<!doctype html><title>Natter test page</title>";
+
+/// A natter server on 127.0.0.1 and a free port, serving a stand-in web client.
+pub struct TestServer {
+    /// The running server; stops when dropped.
+    handle: Option<ServerHandle>,
+    /// The stand-in `dist/`, removed on drop.
+    _static_dir: TempDir,
+}
+
+impl TestServer {
+    /// Starts a server with the default limits.
+    pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts a server with extra command-line flags, as an operator would pass them.
+    pub async fn start_with(flags: &[&str]) -> Self {
+        let static_dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(static_dir.path().join("index.html"), INDEX_HTML).expect("write index");
+        let dir = static_dir
+            .path()
+            .to_str()
+            .expect("utf-8 temp path")
+            .to_owned();
+        let mut args = vec!["natter", "--bind", "127.0.0.1:0", "--static-dir", &dir];
+        args.extend_from_slice(flags);
+        let config = <Config as clap::Parser>::try_parse_from(args).expect("valid flags");
+        let handle = ServerHandle::start(config).await.expect("server starts");
+        TestServer {
+            handle: Some(handle),
+            _static_dir: static_dir,
+        }
+    }
+
+    /// `ws://…/ws` plus an optional query string.
+    pub fn ws_url(&self, query: &str) -> String {
+        format!("ws://{}/ws{query}", self.handle().addr())
+    }
+
+    /// `http://…` plus a path.
+    pub fn http_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.handle().addr())
+    }
+
+    /// Shuts down gracefully and waits for every connection to close.
+    pub async fn stop(mut self) {
+        let handle = self.handle.take().expect("server running");
+        tokio::time::timeout(PATIENCE, handle.stop())
+            .await
+            .expect("shutdown finishes")
+            .expect("server ran cleanly");
+    }
+
+    fn handle(&self) -> &ServerHandle {
+        self.handle.as_ref().expect("server running")
+    }
+}
+
+/// A WebSocket client speaking raw frames, as any browser or script could.
+pub struct Client {
+    pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// What the server's welcome said.
+    pub welcome: Welcome,
+}
+
+impl Client {
+    /// Connects with no query string, like the seed page.
+    pub async fn connect(server: &TestServer) -> Self {
+        Self::connect_with_query(server, "").await
+    }
+
+    /// Connects asking for a display name.
+    pub async fn connect_as(server: &TestServer, name: &str) -> Self {
+        Self::connect_with_query(server, &format!("?name={name}")).await
+    }
+
+    /// Connects with a raw query string (starting with `?`) and reads the welcome.
+    pub async fn connect_with_query(server: &TestServer, query: &str) -> Self {
+        let (ws, _) = tokio::time::timeout(PATIENCE, connect_async(server.ws_url(query)))
+            .await
+            .expect("connect in time")
+            .expect("connect");
+        let mut client = Client {
+            ws,
+            welcome: Welcome {
+                connection_id: 0,
+                name: String::new(),
+                server_time: 0,
+                value: String::new(),
+            },
+        };
+        match client.next_frame().await {
+            ServerFrame::Welcome(welcome) => client.welcome = welcome,
+            other => panic!("expected a welcome first, got {other:?}"),
+        }
+        client
+    }
+
+    /// Sends one text frame.
+    pub async fn send_text(&mut self, text: impl Into<String>) {
+        self.ws
+            .send(Message::text(text.into()))
+            .await
+            .expect("send");
+    }
+
+    /// Publishes a chat message, with an optional nonce.
+    pub async fn publish(&mut self, value: &str, nonce: Option<&str>) {
+        let mut params = serde_json::json!({ "value": value });
+        if let Some(nonce) = nonce {
+            params["nonce"] = nonce.into();
+        }
+        let frame = serde_json::json!({ "type": "message", "params": params });
+        self.send_text(frame.to_string()).await;
+    }
+
+    /// The next data frame from the server, decoded.
+    pub async fn next_frame(&mut self) -> ServerFrame {
+        loop {
+            let message = tokio::time::timeout(PATIENCE, self.ws.next())
+                .await
+                .expect("a frame arrives in time")
+                .expect("connection still open")
+                .expect("frame reads");
+            match message {
+                Message::Text(text) => {
+                    return serde_json::from_str(&text)
+                        .unwrap_or_else(|e| panic!("server sent bad JSON {text}: {e}"));
+                }
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("expected a text frame, got {other:?}"),
+            }
+        }
+    }
+
+    /// The next frame, which must be a chat message.
+    pub async fn next_message(&mut self) -> ChatMessage {
+        match self.next_frame().await {
+            ServerFrame::Message(message) => message,
+            other => panic!("expected a message, got {other:?}"),
+        }
+    }
+
+    /// The next frame, which must be an error; returns its params.
+    pub async fn next_error(&mut self) -> ErrorParams {
+        match self.next_frame().await {
+            ServerFrame::Error(error) => error,
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    /// Expects an error frame with this code.
+    pub async fn expect_error(&mut self, code: ErrorCode) -> ErrorParams {
+        let error = self.next_error().await;
+        assert_eq!(error.code, code, "{error:?}");
+        error
+    }
+
+    /// Reads until the server's close frame and returns its code.
+    pub async fn expect_close(&mut self) -> u16 {
+        loop {
+            let message = tokio::time::timeout(PATIENCE, self.ws.next())
+                .await
+                .expect("the close arrives in time");
+            match message {
+                Some(Ok(Message::Close(Some(frame)))) => return u16::from(frame.code),
+                Some(Ok(Message::Close(None))) => return u16::from(CloseCode::Status),
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => panic!("connection failed before a close frame: {error}"),
+                None => panic!("connection ended without a close frame"),
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! A client that stops reading is told it lagged, never silently dropped, and
+//! never slows anyone else down.
+
+mod common;
+
+use common::{Client, TestServer};
+use natter_shared::{ErrorCode, ServerFrame};
+
+/// Enough 1.9 KB messages (about 15 MB) to overflow the stalled client's socket
+/// buffers as well as the server's broadcast ring.
+const MESSAGES: usize = 8000;
+
+/// The bystander keeps at most this many of its own messages unread, far below
+/// the ring size, so only the client that never reads can fall behind.
+const WINDOW: usize = 8;
+
+#[tokio::test]
+async fn a_reader_that_stalls_gets_a_lagged_error_and_stays_connected() {
+    let server = TestServer::start_with(&["--broadcast-buffer", "16"]).await;
+    let mut slow = Client::connect_as(&server, "slow").await;
+    let mut bystander = Client::connect_as(&server, "bystander").await;
+
+    // The bystander publishes everything and reads every copy, in order, with
+    // no gap, while `slow` reads nothing.
+    let body = "z".repeat(1900);
+    let mut ids = Vec::with_capacity(MESSAGES);
+    for n in 0..MESSAGES {
+        bystander.publish(&format!("{n} {body}"), None).await;
+        if n >= WINDOW {
+            ids.push(bystander.next_message().await.id);
+        }
+    }
+    for _ in 0..WINDOW {
+        ids.push(bystander.next_message().await.id);
+    }
+    assert!(
+        ids.windows(2).all(|pair| pair[1] == pair[0] + 1),
+        "the bystander saw a gap"
+    );
+    let last = *ids.last().unwrap();
+
+    // Now the stalled client reads: messages, at least one lagged error, and
+    // eventually the last message, all in increasing order.
+    let mut lagged = 0;
+    let mut previous = 0;
+    loop {
+        match slow.next_frame().await {
+            ServerFrame::Message(message) => {
+                assert!(message.id > previous, "out of order");
+                previous = message.id;
+                if message.id == last {
+                    break;
+                }
+            }
+            ServerFrame::Error(error) => {
+                assert_eq!(error.code, ErrorCode::Lagged, "{error:?}");
+                assert!(error.message.contains("skipped"), "{}", error.message);
+                lagged += 1;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(lagged >= 1, "the slow client was never told it lagged");
+
+    // And it is still a full member of the chat.
+    bystander.publish("welcome back", None).await;
+    assert_eq!(slow.next_message().await.value, "welcome back");
+}

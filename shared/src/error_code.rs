@@ -1,0 +1,50 @@
+//! The codes `error` frames carry. Clients branch on them, so a code, once
+//! shipped, keeps its name and meaning; new situations get new codes.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A stable, machine-readable reason in an `error` frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The frame is not JSON, or not a JSON object.
+    InvalidJson,
+    /// The frame has no string `type` field.
+    MissingType,
+    /// `type` names a frame this server does not know.
+    UnknownType,
+    /// `params` is missing or its fields have the wrong names or types.
+    InvalidParams,
+    /// The message text is empty once trimmed.
+    EmptyMessage,
+    /// The message text is longer than the server's limit.
+    MessageTooLong,
+    /// The message text contains a control character other than newline or tab.
+    ControlCharacter,
+    /// This client read too slowly and missed broadcast messages.
+    Lagged,
+}
+
+impl ErrorCode {
+    /// The code's wire name, as it appears in `params.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::MissingType => "missing_type",
+            ErrorCode::UnknownType => "unknown_type",
+            ErrorCode::InvalidParams => "invalid_params",
+            ErrorCode::EmptyMessage => "empty_message",
+            ErrorCode::MessageTooLong => "message_too_long",
+            ErrorCode::ControlCharacter => "control_character",
+            ErrorCode::Lagged => "lagged",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

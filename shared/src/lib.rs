@@ -1,0 +1,24 @@
+//! Natter's wire schema: the one definition of what travels over the WebSocket.
+//!
+//! Both the browser client (compiled to wasm32) and the server (native) depend on
+//! this crate, so a change here is a change to the protocol. It knows nothing of
+//! axum, tokio, gloo or storage: only serde types and pure functions.
+//!
+//! - [`protocol`]: the [`ClientFrame`] and [`ServerFrame`] enums and their params.
+//! - [`decode`]: turns one text frame into a [`ClientFrame`] or a precise
+//!   [`DecodeError`] that the server reports back as an `error` frame.
+//! - [`validate`]: the text and display-name rules, applied by the client before
+//!   sending and by the server on receipt.
+//! - [`error_code`]: the stable, machine-readable codes carried by `error` frames.
+
+pub mod decode;
+pub mod error_code;
+pub mod protocol;
+pub mod validate;
+
+pub use decode::{DecodeError, decode_client_frame};
+pub use error_code::ErrorCode;
+pub use protocol::{ChatMessage, ClientFrame, ErrorParams, PublishParams, ServerFrame, Welcome};
+pub use validate::{
+    DEFAULT_MAX_MESSAGE_CHARS, MAX_NAME_CHARS, ValidationError, validate_name, validate_text,
+};

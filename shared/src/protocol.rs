@@ -1,0 +1,109 @@
+//! The frames exchanged over `/ws`.
+//!
+//! Every frame is a JSON text frame shaped `{"type": "...", "params": {...}}`
+//! (serde's adjacently tagged representation with snake_case type names). A page
+//! that only sends `{"type":"message","params":{"value":"hi"}}` and prints
+//! `params.value` of what it receives is a complete client, so every frame a
+//! human should read carries a `value`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ErrorCode;
+
+/// A real-time frame sent from a client to the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "params", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Publish a chat message to everyone connected.
+    Message(PublishParams),
+}
+
+/// What a client publishes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishParams {
+    /// The text as typed; the server trims it and checks it with
+    /// [`validate_text`](crate::validate_text) before anyone sees it.
+    pub value: String,
+    /// A client-chosen token echoed back on the sender's copy, so the sender can
+    /// match the broadcast to the message it sent. Opaque to the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+}
+
+/// A real-time frame sent from the server to a client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "params", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// The first frame on every connection.
+    Welcome(Welcome),
+    /// A message someone published, the receiver included.
+    Message(ChatMessage),
+    /// The last frame the client sent was refused, or the server had to skip
+    /// frames for this client; the connection stays open.
+    Error(ErrorParams),
+}
+
+/// Greets a connection and tells it who the server thinks it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Welcome {
+    /// Unique among the server's live connections; shows up in its logs.
+    pub connection_id: u64,
+    /// The display name this connection's messages carry: the one it asked for
+    /// if valid, else one the server assigned.
+    pub name: String,
+    /// The server's clock in ms since the Unix epoch (UTC), so a client can tell
+    /// how far its own clock is off.
+    pub server_time: i64,
+    /// A line for humans ("Connected to Natter"), for pages that print `value`.
+    pub value: String,
+}
+
+/// A message as the server accepted and broadcast it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// Assigned by the server, strictly increasing in broadcast order.
+    pub id: u64,
+    /// The validated, trimmed text.
+    pub value: String,
+    /// The sender's display name.
+    pub author: String,
+    /// When the server accepted it, in ms since the Unix epoch (UTC).
+    pub timestamp: i64,
+    /// The sender's nonce, present only on the sender's own copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+}
+
+/// Why the server refused something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorParams {
+    /// Stable and machine-readable: clients branch on this.
+    pub code: ErrorCode,
+    /// Human-readable detail; may change between versions.
+    pub message: String,
+}
+
+impl ServerFrame {
+    /// Builds an `error` frame.
+    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
+        ServerFrame::Error(ErrorParams {
+            code,
+            message: message.into(),
+        })
+    }
+
+    /// The JSON text of this frame.
+    pub fn to_json(&self) -> String {
+        // Serializing these types cannot fail: every field is a string, an
+        // integer or an enum with string names, and no map has non-string keys.
+        serde_json::to_string(self).expect("server frames always serialize")
+    }
+}
+
+impl ClientFrame {
+    /// The JSON text of this frame.
+    pub fn to_json(&self) -> String {
+        // Infallible for the same reason as `ServerFrame::to_json`.
+        serde_json::to_string(self).expect("client frames always serialize")
+    }
+}

@@ -1,0 +1,102 @@
+//! The exact JSON of every frame kind. A change to the wire shows up here as a
+//! changed string, so it cannot slip through review unnoticed.
+
+use natter_shared::{
+    ChatMessage, ClientFrame, ErrorCode, PublishParams, ServerFrame, Welcome, decode_client_frame,
+};
+
+fn assert_server_golden(frame: ServerFrame, golden: &str) {
+    assert_eq!(frame.to_json(), golden);
+    let parsed: ServerFrame = serde_json::from_str(golden).expect("golden parses");
+    assert_eq!(parsed, frame);
+}
+
+#[test]
+fn seed_message_frame_decodes() {
+    let frame = decode_client_frame(r#"{"type":"message","params":{"value":"hi"}}"#).unwrap();
+    assert_eq!(
+        frame,
+        ClientFrame::Message(PublishParams {
+            value: "hi".into(),
+            nonce: None
+        })
+    );
+    assert_eq!(
+        frame.to_json(),
+        r#"{"type":"message","params":{"value":"hi"}}"#
+    );
+}
+
+#[test]
+fn message_frame_with_nonce() {
+    let frame = ClientFrame::Message(PublishParams {
+        value: "hello".into(),
+        nonce: Some("n-1".into()),
+    });
+    let golden = r#"{"type":"message","params":{"value":"hello","nonce":"n-1"}}"#;
+    assert_eq!(frame.to_json(), golden);
+    assert_eq!(decode_client_frame(golden).unwrap(), frame);
+}
+
+#[test]
+fn welcome_frame() {
+    assert_server_golden(
+        ServerFrame::Welcome(Welcome {
+            connection_id: 7,
+            name: "guest-1a2b".into(),
+            server_time: 1_700_000_000_123,
+            value: "Connected to Natter".into(),
+        }),
+        r#"{"type":"welcome","params":{"connection_id":7,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter"}}"#,
+    );
+}
+
+#[test]
+fn broadcast_message_frame_without_nonce() {
+    assert_server_golden(
+        ServerFrame::Message(ChatMessage {
+            id: 42,
+            value: "hi".into(),
+            author: "ada".into(),
+            timestamp: 1_700_000_000_456,
+            nonce: None,
+        }),
+        r#"{"type":"message","params":{"id":42,"value":"hi","author":"ada","timestamp":1700000000456}}"#,
+    );
+}
+
+#[test]
+fn broadcast_message_frame_with_nonce() {
+    assert_server_golden(
+        ServerFrame::Message(ChatMessage {
+            id: 43,
+            value: "mine".into(),
+            author: "ada".into(),
+            timestamp: 1_700_000_000_789,
+            nonce: Some("abc".into()),
+        }),
+        r#"{"type":"message","params":{"id":43,"value":"mine","author":"ada","timestamp":1700000000789,"nonce":"abc"}}"#,
+    );
+}
+
+#[test]
+fn error_frames_for_every_code() {
+    let cases = [
+        (ErrorCode::InvalidJson, "invalid_json"),
+        (ErrorCode::MissingType, "missing_type"),
+        (ErrorCode::UnknownType, "unknown_type"),
+        (ErrorCode::InvalidParams, "invalid_params"),
+        (ErrorCode::EmptyMessage, "empty_message"),
+        (ErrorCode::MessageTooLong, "message_too_long"),
+        (ErrorCode::ControlCharacter, "control_character"),
+        (ErrorCode::Lagged, "lagged"),
+    ];
+    for (code, name) in cases {
+        assert_eq!(code.as_str(), name);
+        assert_eq!(code.to_string(), name);
+        assert_server_golden(
+            ServerFrame::error(code, "why"),
+            &format!(r#"{{"type":"error","params":{{"code":"{name}","message":"why"}}}}"#),
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! Property tests: whatever the content, a frame survives the wire unchanged,
+//! and no input makes the decoder or the validators panic.
+
+use natter_shared::{
+    ChatMessage, ClientFrame, ErrorCode, ErrorParams, PublishParams, ServerFrame, Welcome,
+    decode_client_frame, validate_name, validate_text,
+};
+use proptest::prelude::*;
+
+fn error_code() -> impl Strategy<Value = ErrorCode> {
+    prop_oneof![
+        Just(ErrorCode::InvalidJson),
+        Just(ErrorCode::MissingType),
+        Just(ErrorCode::UnknownType),
+        Just(ErrorCode::InvalidParams),
+        Just(ErrorCode::EmptyMessage),
+        Just(ErrorCode::MessageTooLong),
+        Just(ErrorCode::ControlCharacter),
+        Just(ErrorCode::Lagged),
+    ]
+}
+
+fn server_frame() -> impl Strategy<Value = ServerFrame> {
+    prop_oneof![
+        (any::<u64>(), ".*", any::<i64>(), ".*").prop_map(
+            |(connection_id, name, server_time, value)| {
+                ServerFrame::Welcome(Welcome {
+                    connection_id,
+                    name,
+                    server_time,
+                    value,
+                })
+            }
+        ),
+        (
+            any::<u64>(),
+            ".*",
+            ".*",
+            any::<i64>(),
+            proptest::option::of(".*")
+        )
+            .prop_map(|(id, value, author, timestamp, nonce)| {
+                ServerFrame::Message(ChatMessage {
+                    id,
+                    value,
+                    author,
+                    timestamp,
+                    nonce,
+                })
+            }),
+        (error_code(), ".*")
+            .prop_map(|(code, message)| ServerFrame::Error(ErrorParams { code, message })),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn client_frames_round_trip(value in ".*", nonce in proptest::option::of(".*")) {
+        let frame = ClientFrame::Message(PublishParams { value, nonce });
+        prop_assert_eq!(decode_client_frame(&frame.to_json()), Ok(frame));
+    }
+
+    #[test]
+    fn server_frames_round_trip(frame in server_frame()) {
+        let parsed: ServerFrame = serde_json::from_str(&frame.to_json()).unwrap();
+        prop_assert_eq!(parsed, frame);
+    }
+
+    #[test]
+    fn decoding_arbitrary_text_never_panics(text in ".*") {
+        let _ = decode_client_frame(&text);
+    }
+
+    #[test]
+    fn decoding_arbitrary_json_shapes_never_panics(
+        kind in prop_oneof![Just("\"message\"".to_owned()), ".*".prop_map(|s| serde_json::to_string(&s).unwrap()), Just("1".to_owned()), Just("null".to_owned())],
+        params in prop_oneof![Just("{}".to_owned()), Just("[]".to_owned()), Just("{\"value\":1}".to_owned()), ".*".prop_map(|s| serde_json::to_string(&s).unwrap())],
+    ) {
+        let _ = decode_client_frame(&format!(r#"{{"type":{kind},"params":{params}}}"#));
+    }
+
+    #[test]
+    fn accepted_text_is_trimmed_bounded_and_clean(raw in ".*", max in 1usize..50) {
+        if let Ok(text) = validate_text(&raw, max) {
+            prop_assert_eq!(text, text.trim());
+            prop_assert!(!text.is_empty());
+            prop_assert!(text.chars().count() <= max);
+            prop_assert!(text.chars().all(|c| !c.is_control() || c == '\n' || c == '\t'));
+        }
+    }
+
+    #[test]
+    fn accepted_names_are_one_clean_line(raw in ".*") {
+        if let Ok(name) = validate_name(&raw) {
+            prop_assert!(!name.is_empty() && name.chars().count() <= 32);
+            prop_assert!(name.chars().all(|c| !c.is_control()));
+        }
+    }
+}

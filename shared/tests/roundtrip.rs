@@ -1,5 +1,7 @@
 //! Property tests: whatever the content, a frame survives the wire unchanged,
-//! and no input makes the decoder or the validators panic.
+//! and no input makes the decoder or the validators panic. Native only:
+//! proptest does not build for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 use natter_shared::{
     ChatMessage, ClientFrame, ErrorCode, ErrorParams, PublishParams, ServerFrame, Welcome,

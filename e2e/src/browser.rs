@@ -1,0 +1,192 @@
+//! One headless Chromium window on the Natter page.
+
+use std::future::Future;
+use std::time::Instant;
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::PATIENCE;
+
+/// The flags Chromium needs here: headless, as root, and quiet on a closed network.
+const CHROMIUM_ARGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--window-size=900,800",
+];
+
+/// A message as the page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The author line.
+    pub author: String,
+    /// The message text.
+    pub text: String,
+    /// Whether the page marks it as this window's own.
+    pub own: bool,
+}
+
+/// A browser window driven through WebDriver.
+pub struct Browser {
+    client: Client,
+}
+
+impl Browser {
+    /// Opens a new headless window on `url`.
+    pub async fn open(webdriver: &str, url: &str) -> Self {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({ "args": CHROMIUM_ARGS }),
+        );
+        let client = ClientBuilder::rustls()
+            .expect("TLS roots load")
+            .capabilities(capabilities)
+            .connect(webdriver)
+            .await
+            .expect("a WebDriver session starts");
+        client.goto(url).await.expect("the page loads");
+        Browser { client }
+    }
+
+    /// The status indicator's state name (connecting, open, closing, closed).
+    pub async fn status(&self) -> String {
+        self.script_string("return document.querySelector('.status')?.dataset.state ?? ''")
+            .await
+    }
+
+    /// Waits until the status indicator shows `state`.
+    pub async fn wait_for_status(&self, state: &str) {
+        eventually(&format!("status {state}"), || async {
+            self.status().await == state
+        })
+        .await;
+    }
+
+    /// Types a display name and submits it, then waits until the server has
+    /// welcomed the window under that name.
+    pub async fn use_name(&self, name: &str) {
+        let input = self
+            .client
+            .find(Locator::Css("#name-input"))
+            .await
+            .expect("name field");
+        input.clear().await.expect("clear name");
+        input.send_keys(name).await.expect("type name");
+        input
+            .send_keys(&Key::Enter.to_string())
+            .await
+            .expect("press Enter");
+        let expected = format!("You appear as {name}");
+        eventually(&expected, || async {
+            self.script_string("return document.querySelector('.identity')?.textContent ?? ''")
+                .await
+                == expected
+        })
+        .await;
+    }
+
+    /// Types `text` into the message box and presses Enter.
+    pub async fn say(&self, text: &str) {
+        let input = self
+            .client
+            .find(Locator::Css("#message-input"))
+            .await
+            .expect("message box");
+        input.send_keys(text).await.expect("type message");
+        input
+            .send_keys(&Key::Enter.to_string())
+            .await
+            .expect("press Enter");
+    }
+
+    /// What is in the message box now.
+    pub async fn draft(&self) -> String {
+        self.script_string("return document.querySelector('#message-input').value")
+            .await
+    }
+
+    /// The listed messages, top (newest) first.
+    pub async fn messages(&self) -> Vec<Message> {
+        let listed = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll('ol.messages > li')].map(li => ({
+                    author: li.querySelector('.author').textContent,
+                    text: li.querySelector('.text').textContent,
+                    own: li.classList.contains('own'),
+                }))",
+                vec![],
+            )
+            .await
+            .expect("read the list");
+        listed
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|item| Message {
+                author: string(&item["author"]),
+                text: string(&item["text"]),
+                own: item["own"].as_bool().unwrap_or(false),
+            })
+            .collect()
+    }
+
+    /// Waits until the newest message has this text, and returns it.
+    pub async fn wait_for_top_message(&self, text: &str) -> Message {
+        eventually(&format!("top message {text:?}"), || async {
+            self.messages()
+                .await
+                .first()
+                .is_some_and(|top| top.text == text)
+        })
+        .await;
+        self.messages().await.remove(0)
+    }
+
+    /// Runs a script in the page and returns `window[name]` afterwards.
+    pub async fn global(&self, name: &str) -> Value {
+        self.client
+            .execute("return window[arguments[0]]", vec![json!(name)])
+            .await
+            .expect("read a global")
+    }
+
+    /// Closes the window and ends the WebDriver session.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+
+    async fn script_string(&self, script: &str) -> String {
+        string(
+            &self
+                .client
+                .execute(script, vec![])
+                .await
+                .expect("script runs"),
+        )
+    }
+}
+
+fn string(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+/// Polls `check` until it holds; panics naming `what` after [`PATIENCE`].
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < PATIENCE, "gave up waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

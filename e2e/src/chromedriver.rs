@@ -1,0 +1,58 @@
+//! A ChromeDriver process on a free loopback port, stopped on drop.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use crate::PATIENCE;
+
+/// A running ChromeDriver.
+pub struct ChromeDriver {
+    /// The process; killed on drop.
+    child: Child,
+    /// Where it accepts WebDriver sessions.
+    addr: SocketAddr,
+}
+
+impl ChromeDriver {
+    /// Starts ChromeDriver (`$CHROMEDRIVER`, else `chromedriver` on the PATH)
+    /// and waits until it accepts connections.
+    pub fn start() -> Self {
+        let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
+        let addr = free_port();
+        let child = Command::new(&program)
+            .arg(format!("--port={}", addr.port()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {program}: {error}"));
+        let driver = ChromeDriver { child, addr };
+        let started = Instant::now();
+        while TcpStream::connect(addr).is_err() {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "{program} did not start listening"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        driver
+    }
+
+    /// The WebDriver endpoint.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> SocketAddr {
+    // Bind port 0, note the port the kernel picked, and release it for the driver.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    listener.local_addr().expect("bound address")
+}

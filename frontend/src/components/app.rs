@@ -1,0 +1,32 @@
+//! The whole page.
+
+use leptos::prelude::*;
+
+use crate::components::composer::Composer;
+use crate::components::message_list::MessageList;
+use crate::components::name_field::NameField;
+use crate::components::notice::Notice;
+use crate::components::status_indicator::StatusIndicator;
+use crate::socket::Socket;
+use crate::state::ChatState;
+use crate::storage;
+
+/// Natter's page: status, name, the publish form, and the messages, newest first.
+#[component]
+pub fn App() -> impl IntoView {
+    let chat = ChatState::new(storage::saved_name());
+    provide_context(chat);
+    provide_context(Socket::start(chat));
+    view! {
+        <main class="chat">
+            <header class="top">
+                <h1>"Natter"</h1>
+                <StatusIndicator/>
+            </header>
+            <NameField/>
+            <Composer/>
+            <Notice/>
+            <MessageList/>
+        </main>
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every check Natter has: formatting, lints on both targets, the schema and
+# server tests, the browser component tests, and the end-to-end tests in
+# headless Chromium. Installs whatever they need first.
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+ensure_frontend_tools
+ensure_browser
+cd "$ROOT"
+
+# Every cargo test run's output, for the total at the end.
+TEST_LOG="$(mktemp)"
+trap 'rm -f "$TEST_LOG"' EXIT
+run_tests() {
+  cargo test --locked "$@" 2>&1 | tee -a "$TEST_LOG"
+}
+
+say "Formatting"
+cargo fmt --all --check
+
+say "Lints (native)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+say "Lints (wasm32)"
+cargo clippy --locked -p natter-shared -p frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+say "Schema, server and client-logic tests"
+run_tests -p natter-shared -p backend
+run_tests -p frontend --lib
+
+say "Component tests in headless Chromium"
+run_tests -p frontend --target wasm32-unknown-unknown --tests
+
+build_frontend
+
+say "End-to-end tests: two headless Chromium windows against natter"
+run_tests -p e2e
+
+say "All checks passed"
+# One closing line for whoever reads the log last: the totals of every test run.
+grep '^test result:' "$TEST_LOG" | awk '{ for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "Total: %d passed, %d failed\n", p, f }'

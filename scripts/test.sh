@@ -34,7 +34,8 @@ run_tests -p frontend --target wasm32-unknown-unknown --tests
 build_frontend
 
 say "End-to-end tests: two headless Chromium windows against natter"
-run_tests -p e2e
+# One scenario at a time: each drives two browsers, and this machine may have two cores.
+run_tests -p e2e -- --test-threads=1
 
 say "All checks passed"
 # One closing line for whoever reads the log last: the totals of every test run.

@@ -18,9 +18,11 @@ use tower_http::trace::TraceLayer;
 use tracing::warn;
 
 use crate::config::Config;
-use crate::connection;
+use crate::connection::{self, Arrival};
 use crate::hub::Hub;
 use crate::names::display_name;
+use crate::replay::Resume;
+use crate::store::{HistoryStore, SqliteStore, StoreError};
 
 /// Axum's default read buffer is 128 KiB per connection; chat frames are small,
 /// and an idle connection should cost little. Larger frames still arrive, in
@@ -29,8 +31,10 @@ const READ_BUFFER_BYTES: usize = 4 * 1024;
 
 /// What every request handler and connection task shares.
 pub struct AppState {
-    /// Message ids and fan-out.
-    pub hub: Hub,
+    /// Fan-out of committed messages.
+    pub hub: Arc<Hub>,
+    /// Durable history; assigns message ids.
+    pub store: Arc<dyn HistoryStore>,
     /// The message length limit, in characters.
     pub max_message_chars: usize,
     /// The WebSocket frame and message size limit, in bytes.
@@ -42,15 +46,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Fresh state for a server with this configuration.
-    pub fn new(config: &Config) -> Self {
-        AppState {
-            hub: Hub::new(config.broadcast_buffer),
+    /// State for a server with this configuration: opens the database, whose
+    /// writer hands every committed batch to the hub.
+    pub fn open(config: &Config) -> Result<Self, StoreError> {
+        let hub = Arc::new(Hub::new(config.broadcast_buffer));
+        let fan_out = Arc::clone(&hub);
+        let store = SqliteStore::open(&config.db, Box::new(move |batch| fan_out.broadcast(batch)))?;
+        Ok(AppState {
+            hub,
+            store: Arc::new(store),
             max_message_chars: config.max_message_chars,
             max_frame_bytes: config.max_frame_bytes,
             shutdown: CancellationToken::new(),
             connections: TaskTracker::new(),
-        }
+        })
     }
 }
 
@@ -70,6 +79,8 @@ pub fn router(state: Arc<AppState>, config: &Config) -> Router {
 struct WsQuery {
     /// The display name the client asks for.
     name: Option<String>,
+    /// The newest message id the client already has; history resumes after it.
+    since: Option<String>,
 }
 
 async fn upgrade(
@@ -79,8 +90,15 @@ async fn upgrade(
     query: Result<Query<WsQuery>, QueryRejection>,
 ) -> Response {
     // A query string that does not parse is treated like no query at all.
-    let requested = query.ok().and_then(|Query(query)| query.name);
-    let name = display_name(requested.as_deref());
+    let query = query.map(|Query(query)| query).unwrap_or(WsQuery {
+        name: None,
+        since: None,
+    });
+    let arrival = Arrival {
+        name: display_name(query.name.as_deref()),
+        peer,
+        resume: Resume::from_query(query.since.as_deref()),
+    };
     // Taken now, before the upgrade completes, so shutdown waits for this
     // connection even if its task has not started yet.
     let tracked = state.connections.token();
@@ -89,7 +107,7 @@ async fn upgrade(
         .read_buffer_size(READ_BUFFER_BYTES)
         .on_failed_upgrade(move |error| warn!(%peer, %error, "WebSocket upgrade failed"))
         .on_upgrade(move |socket| async move {
-            connection::serve(socket, state, name, peer).await;
+            connection::serve(socket, state, arrival).await;
             drop(tracked);
         })
 }

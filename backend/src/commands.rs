@@ -1,10 +1,14 @@
 //! What the server does with each frame a client sends.
 
 use axum::extract::ws::Utf8Bytes;
-use natter_shared::{ClientFrame, PublishParams, ServerFrame, decode_client_frame, validate_text};
+use natter_shared::{
+    ClientFrame, ErrorCode, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, PublishParams,
+    ServerFrame, decode_client_frame, validate_text,
+};
 
 use crate::app::AppState;
-use crate::hub::ConnectionId;
+use crate::hub::{ConnectionId, as_seen_by};
+use crate::store::{DEFAULT_ROOM, NewMessage};
 
 /// Who sent a frame.
 pub struct Sender<'a> {
@@ -14,35 +18,91 @@ pub struct Sender<'a> {
     pub name: &'a str,
 }
 
-/// Acts on one text frame. Returns the reply for the sender alone, if any:
-/// today only an `error` frame, since accepted messages come back as broadcasts.
-pub fn handle_text(state: &AppState, sender: &Sender<'_>, text: &str) -> Option<Utf8Bytes> {
+/// What a frame asks for.
+pub enum Command {
+    /// Store and broadcast this message, then acknowledge it.
+    Publish(NewMessage),
+    /// Send this page of older messages.
+    History(HistoryRequest),
+    /// Send this frame (an error) to the sender and do nothing else.
+    Reply(Utf8Bytes),
+}
+
+/// Decodes and validates one text frame.
+pub fn interpret(state: &AppState, sender: &Sender<'_>, text: &str) -> Command {
     let frame = match decode_client_frame(text) {
         Ok(frame) => frame,
         Err(error) => {
-            return Some(
-                ServerFrame::error(error.code(), error.to_string())
-                    .to_json()
-                    .into(),
-            );
+            return Command::Reply(encode(ServerFrame::error(error.code(), error.to_string())));
         }
     };
     match frame {
-        ClientFrame::Message(params) => publish(state, sender, params),
+        ClientFrame::Message(PublishParams { value, nonce }) => {
+            match validate_text(&value, state.max_message_chars) {
+                Ok(text) => Command::Publish(NewMessage {
+                    room: DEFAULT_ROOM.to_owned(),
+                    author: sender.name.to_owned(),
+                    value: text.to_owned(),
+                    nonce,
+                    origin: sender.connection,
+                }),
+                Err(error) => Command::Reply(encode(ServerFrame::error_about(
+                    error.code(),
+                    format!("message not sent: {error}"),
+                    nonce,
+                ))),
+            }
+        }
+        ClientFrame::History(request) => Command::History(request),
     }
 }
 
-fn publish(state: &AppState, sender: &Sender<'_>, params: PublishParams) -> Option<Utf8Bytes> {
-    match validate_text(&params.value, state.max_message_chars) {
-        Ok(text) => {
-            state
-                .hub
-                .publish(sender.connection, sender.name, text, params.nonce);
-            None
-        }
-        Err(error) => {
-            let message = format!("message not sent: {error}");
-            Some(ServerFrame::error(error.code(), message).to_json().into())
-        }
+/// Answers a request for older messages.
+pub async fn history_page(
+    state: &AppState,
+    reader_name: &str,
+    request: HistoryRequest,
+) -> Utf8Bytes {
+    let store = &state.store;
+    let newest = match store.newest_id(DEFAULT_ROOM).await {
+        Ok(newest) => newest,
+        Err(error) => return unavailable(&error),
+    };
+    if request.before > newest.saturating_add(1) {
+        let message = format!(
+            "before={} is beyond the newest message id {newest}",
+            request.before
+        );
+        return encode(ServerFrame::error(ErrorCode::InvalidCursor, message));
     }
+    let limit = request.limit.clamp(1, MAX_HISTORY_PAGE);
+    match store
+        .before(DEFAULT_ROOM, Some(request.before), limit as usize)
+        .await
+    {
+        Ok(messages) => {
+            let complete = messages.len() < limit as usize;
+            let messages = messages
+                .into_iter()
+                .map(|m| as_seen_by(m, reader_name))
+                .collect();
+            encode(ServerFrame::History(HistoryPage {
+                before: request.before,
+                messages,
+                complete,
+            }))
+        }
+        Err(error) => unavailable(&error),
+    }
+}
+
+fn unavailable(error: &dyn std::fmt::Display) -> Utf8Bytes {
+    encode(ServerFrame::error(
+        ErrorCode::StoreUnavailable,
+        format!("history is unavailable right now: {error}"),
+    ))
+}
+
+fn encode(frame: ServerFrame) -> Utf8Bytes {
+    frame.to_json().into()
 }

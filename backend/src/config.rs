@@ -20,6 +20,11 @@ pub struct Config {
     #[arg(long, env = "NATTER_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
+    /// The SQLite database holding the chat history; created with its schema
+    /// on first start.
+    #[arg(long, env = "NATTER_DB", default_value = "natter.db")]
+    pub db: PathBuf,
+
     /// Folder holding the built web client (trunk's output), served at /.
     #[arg(long, env = "NATTER_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
@@ -44,8 +49,8 @@ pub struct Config {
     )]
     pub max_frame_bytes: usize,
 
-    /// How many broadcast messages may wait for one slow client before it
-    /// skips ahead (and is told so with a "lagged" error frame).
+    /// How many live messages may wait for one slow client before it is
+    /// caught up from the database instead.
     #[arg(
         long,
         env = "NATTER_BROADCAST_BUFFER",
@@ -53,12 +58,4 @@ pub struct Config {
         value_parser = RangedU64ValueParser::<usize>::new().range(1..=1_000_000)
     )]
     pub broadcast_buffer: usize,
-}
-
-impl Config {
-    /// The defaults, as if `natter` ran with no flags and no environment.
-    pub fn defaults() -> Self {
-        // Parsing no arguments cannot fail: every flag has a valid default.
-        Config::try_parse_from(["natter"]).expect("defaults parse")
-    }
 }

@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use futures_util::StreamExt;
-use futures_util::stream::SplitStream;
-use natter_shared::{ServerFrame, Welcome};
+use futures_util::future::BoxFuture;
+use futures_util::stream::{FuturesOrdered, SplitStream};
+use natter_shared::{AckParams, ErrorCode, ServerFrame, Welcome};
 use tokio::sync::mpsc;
 use tokio::time::timeout;
 use tokio_util::sync::CancellationToken;
@@ -19,16 +20,25 @@ use tracing::{debug, info};
 
 use crate::app::AppState;
 use crate::clock::now_ms;
-use crate::commands::{Sender, handle_text};
+use crate::commands::{Command, Sender, history_page, interpret};
+use crate::replay::{HistorySource, Resume};
+use crate::store::{Appended, DEFAULT_ROOM, StoreError};
 use crate::writer::{self, Outbound, Sources};
 
 /// Replies the reader may queue ahead of the writer. Small on purpose: a client
 /// that sends faster than it reads its replies is paused, not buffered.
 const OUTBOX_CAPACITY: usize = 16;
 
+/// Messages from one connection that may be waiting for the store at once.
+/// Past this the reader stops reading until the oldest is committed.
+const MAX_IN_FLIGHT: usize = 32;
+
 /// How long a closing connection may take to finish its close handshake before
 /// it is dropped. Keeps shutdown within a few seconds even with dead peers.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// A message waiting for the store: its nonce, then the outcome.
+type InFlight<'a> = BoxFuture<'a, (Option<String>, Result<Appended, StoreError>)>;
 
 /// How a connection ended, for the log line and the close handshake.
 #[derive(Debug)]
@@ -41,11 +51,22 @@ enum Ending {
     Lost(String),
 }
 
+/// Who is connecting and where they start.
+pub struct Arrival {
+    /// The display name the connection will carry.
+    pub name: String,
+    /// The remote address, for the logs.
+    pub peer: SocketAddr,
+    /// Where its history starts.
+    pub resume: Resume,
+}
+
 /// Serves one upgraded connection until it closes.
-pub async fn serve(socket: WebSocket, state: Arc<AppState>, name: String, peer: SocketAddr) {
+pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
+    let Arrival { name, peer, resume } = arrival;
     let connection = state.hub.next_connection_id();
-    // Subscribe before the welcome goes out, so nothing published after the
-    // client learns it is connected can be missed.
+    // Subscribe before reading any history, so nothing committed from here on
+    // can fall between the replay and the live stream.
     let deliveries = state.hub.subscribe();
     let (sink, mut stream) = socket.split();
     let (outbox, outbox_receiver) = mpsc::channel(OUTBOX_CAPACITY);
@@ -63,10 +84,16 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, name: String, peer: 
         connection,
         deliveries,
         outbox: outbox_receiver,
+        history: HistorySource {
+            store: Arc::clone(&state.store),
+            room: DEFAULT_ROOM.to_owned(),
+            reader_name: name.clone(),
+        },
     };
     let writer = tokio::spawn(writer::run(
         sink,
         sources,
+        resume,
         writer_stopped.clone().drop_guard(),
     ));
     info!(connection, %peer, name, "connection opened");
@@ -75,14 +102,22 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, name: String, peer: 
         connection,
         name: &name,
     };
-    let ending = read_frames(&mut stream, &state, &sender, &outbox, &writer_stopped).await;
-    let finished = timeout(CLOSE_GRACE, finish(&ending, &mut stream, outbox)).await;
-    match timeout(CLOSE_GRACE, writer).await {
-        Ok(_) => {}
-        Err(_) => debug!(
+    let mut in_flight = FuturesOrdered::new();
+    let ending = read_frames(
+        &mut stream,
+        &state,
+        &sender,
+        &outbox,
+        &writer_stopped,
+        &mut in_flight,
+    )
+    .await;
+    let finished = timeout(CLOSE_GRACE, finish(&ending, &mut stream, outbox, in_flight)).await;
+    if timeout(CLOSE_GRACE, writer).await.is_err() {
+        debug!(
             connection,
             "writer did not stop in time; dropping the connection"
-        ),
+        );
     }
     match ending {
         Ending::ByClient(code) => info!(connection, code, by = "client", "connection closed"),
@@ -101,52 +136,102 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, name: String, peer: 
 }
 
 /// Reads and handles frames until something ends the connection.
-async fn read_frames(
+async fn read_frames<'a>(
     stream: &mut SplitStream<WebSocket>,
-    state: &AppState,
+    state: &'a AppState,
     sender: &Sender<'_>,
     outbox: &mpsc::Sender<Outbound>,
     writer_stopped: &CancellationToken,
+    in_flight: &mut FuturesOrdered<InFlight<'a>>,
 ) -> Ending {
     loop {
-        let next = tokio::select! {
+        tokio::select! {
             () = state.shutdown.cancelled() => {
                 return Ending::ByServer(close_code::AWAY, "the server is shutting down");
             }
             () = writer_stopped.cancelled() => {
                 return Ending::Lost("the client stopped accepting data".to_owned());
             }
-            next = stream.next() => next,
-        };
-        match next {
-            Some(Ok(Message::Text(text))) => {
-                if let Some(reply) = handle_text(state, sender, &text)
-                    && outbox.send(Outbound::Frame(reply)).await.is_err()
+            Some((nonce, outcome)) = in_flight.next(), if !in_flight.is_empty() => {
+                if let Some(reply) = outcome_frame(nonce, outcome)
+                    && outbox.send(Outbound::Frame(reply.into())).await.is_err()
                 {
                     return Ending::Lost("the writer stopped".to_owned());
                 }
             }
-            Some(Ok(Message::Binary(_))) => {
-                return Ending::ByServer(
-                    close_code::UNSUPPORTED,
-                    "binary frames are not supported; send JSON text frames",
-                );
-            }
-            Some(Ok(Message::Close(frame))) => return Ending::ByClient(frame.map(|f| f.code)),
-            // Pings are answered by the WebSocket layer itself.
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-            Some(Err(error)) => return ending_for_read_error(error),
-            None => return Ending::Lost("the connection ended without a close frame".to_owned()),
+            next = stream.next(), if in_flight.len() < MAX_IN_FLIGHT => match next {
+                Some(Ok(Message::Text(text))) => {
+                    let reply = match interpret(state, sender, &text) {
+                        Command::Publish(message) => {
+                            let nonce = message.nonce.clone();
+                            let store = &state.store;
+                            in_flight.push_back(Box::pin(async move { (nonce, store.append(message).await) }));
+                            None
+                        }
+                        Command::History(request) => Some(history_page(state, sender.name, request).await),
+                        Command::Reply(frame) => Some(frame),
+                    };
+                    if let Some(reply) = reply
+                        && outbox.send(Outbound::Frame(reply)).await.is_err()
+                    {
+                        return Ending::Lost("the writer stopped".to_owned());
+                    }
+                }
+                Some(Ok(Message::Binary(_))) => {
+                    return Ending::ByServer(
+                        close_code::UNSUPPORTED,
+                        "binary frames are not supported; send JSON text frames",
+                    );
+                }
+                Some(Ok(Message::Close(frame))) => return Ending::ByClient(frame.map(|f| f.code)),
+                // Pings are answered by the WebSocket layer itself.
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Err(error)) => return ending_for_read_error(error),
+                None => return Ending::Lost("the connection ended without a close frame".to_owned()),
+            },
         }
     }
 }
 
-/// Completes the close handshake the ending calls for.
+/// The frame a finished append sends back: an ack when the client gave a
+/// nonce (a plain page that sends none gets nothing it cannot show), or an
+/// error naming the nonce.
+fn outcome_frame(nonce: Option<String>, outcome: Result<Appended, StoreError>) -> Option<String> {
+    match outcome {
+        Ok(appended) => nonce.map(|nonce| {
+            ServerFrame::Ack(AckParams {
+                nonce,
+                id: appended.id,
+            })
+            .to_json()
+        }),
+        Err(error) => Some(
+            ServerFrame::error_about(
+                ErrorCode::StoreUnavailable,
+                format!("message not stored, so not sent: {error}; sending it again is safe"),
+                nonce,
+            )
+            .to_json(),
+        ),
+    }
+}
+
+/// Completes what is pending and the close handshake the ending calls for.
 async fn finish(
     ending: &Ending,
     stream: &mut SplitStream<WebSocket>,
     outbox: mpsc::Sender<Outbound>,
+    mut in_flight: FuturesOrdered<InFlight<'_>>,
 ) {
+    if matches!(ending, Ending::Lost(_)) {
+        return;
+    }
+    // Messages already handed to the store get their acks before the close.
+    while let Some((nonce, outcome)) = in_flight.next().await {
+        if let Some(reply) = outcome_frame(nonce, outcome) {
+            let _ = outbox.send(Outbound::Frame(reply.into())).await;
+        }
+    }
     if let Ending::ByServer(code, reason) = *ending {
         let frame = CloseFrame {
             code,
@@ -156,11 +241,9 @@ async fn finish(
         let _ = outbox.send(Outbound::Close(frame)).await;
     }
     drop(outbox);
-    if !matches!(ending, Ending::Lost(_)) {
-        // Reading on lets the WebSocket layer send its close reply (when the
-        // client closed) or receive the client's (when we did).
-        while let Some(Ok(_)) = stream.next().await {}
-    }
+    // Reading on lets the WebSocket layer send its close reply (when the
+    // client closed) or receive the client's (when we did).
+    while let Some(Ok(_)) = stream.next().await {}
 }
 
 /// Picks the close code for a frame the WebSocket layer refused to read.

@@ -7,8 +7,12 @@
 //!   [`AppState`](app::AppState), the state they share.
 //! - [`connection`]: one WebSocket connection's reader and its close handshake.
 //! - [`writer`]: the task that owns everything sent to one client.
+//! - [`replay`]: history on connect, on resume, and when a reader lags.
 //! - [`commands`]: what each client frame does.
-//! - [`hub`]: message ids and fan-out, serialized once per message.
+//! - [`store`]: durable history ([`HistoryStore`](store::HistoryStore)) and
+//!   its SQLite engine with group commit; assigns message ids.
+//! - [`hub`]: fan-out of committed messages, serialized once per message.
+//! - [`error`]: the server-wide error type, [`ServerError`].
 //! - [`names`], [`clock`], [`signals`]: display names, wall-clock time, and the
 //!   signals that stop the server.
 //!
@@ -19,11 +23,15 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod connection;
+pub mod error;
 pub mod hub;
 pub mod names;
+pub mod replay;
 pub mod server;
 pub mod signals;
+pub mod store;
 pub mod writer;
 
 pub use config::Config;
+pub use error::ServerError;
 pub use server::{ServerHandle, run};

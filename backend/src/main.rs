@@ -1,7 +1,9 @@
 //! The `natter` binary: parse flags, set up logging, serve until signalled.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use backend::app::AppState;
 use backend::{Config, signals};
 use clap::Parser;
 use tokio::net::TcpListener;
@@ -18,6 +20,15 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
+    // The database first: a path that cannot be opened or written is the most
+    // likely mistake, and should fail before anything listens.
+    let state = match AppState::open(&config) {
+        Ok(state) => Arc::new(state),
+        Err(error) => {
+            eprintln!("natter: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let listener = match TcpListener::bind(config.bind).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -42,7 +53,7 @@ async fn main() -> ExitCode {
     println!("Natter is running at http://{addr}/");
     info!(%addr, "listening");
 
-    match backend::run(listener, config, signals::shutdown_requested()).await {
+    match backend::server::serve(listener, state, &config, signals::shutdown_requested()).await {
         Ok(()) => {
             info!("stopped");
             ExitCode::SUCCESS

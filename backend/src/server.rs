@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::{AppState, router};
 use crate::config::Config;
+use crate::error::ServerError;
 
 /// Serves on `listener` until `shutdown` completes, then sends every WebSocket
 /// client a 1001 close and waits for the connections to finish.
@@ -22,9 +23,20 @@ pub async fn run(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> io::Result<()> {
-    let state = Arc::new(AppState::new(&config));
-    let app = router(Arc::clone(&state), &config);
+) -> Result<(), ServerError> {
+    let state = Arc::new(AppState::open(&config)?);
+    serve(listener, state, &config, shutdown).await
+}
+
+/// [`run`] with the state already open, for callers that open the database
+/// first so a bad path fails before anything listens.
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let app = router(Arc::clone(&state), config);
     let closing = state.shutdown.clone();
     axum::serve(
         listener,
@@ -37,6 +49,8 @@ pub async fn run(
     .await?;
     state.connections.close();
     state.connections.wait().await;
+    // Every connection is gone; let the store commit what it still holds.
+    state.store.close().await;
     Ok(())
 }
 
@@ -48,19 +62,23 @@ pub struct ServerHandle {
     /// Fired to begin the shutdown.
     stop: Option<oneshot::Sender<()>>,
     /// The serving task; ends once every connection has closed.
-    task: Option<JoinHandle<io::Result<()>>>,
+    task: Option<JoinHandle<Result<(), ServerError>>>,
 }
 
 impl ServerHandle {
-    /// Binds `config.bind` and starts serving.
-    pub async fn start(config: Config) -> io::Result<Self> {
+    /// Opens the database, binds `config.bind` and starts serving.
+    pub async fn start(config: Config) -> Result<Self, ServerError> {
+        let state = Arc::new(AppState::open(&config)?);
         let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(run(listener, config, async move {
-            // A dropped handle counts as a request to stop.
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(async move {
+            let stopped = async move {
+                // A dropped handle counts as a request to stop.
+                let _ = stopped.await;
+            };
+            serve(listener, state, &config, stopped).await
+        });
         Ok(ServerHandle {
             addr,
             stop: Some(stop),
@@ -74,7 +92,7 @@ impl ServerHandle {
     }
 
     /// Shuts down gracefully and waits until every connection has closed.
-    pub async fn stop(mut self) -> io::Result<()> {
+    pub async fn stop(mut self) -> Result<(), ServerError> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

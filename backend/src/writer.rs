@@ -1,15 +1,21 @@
 //! The writer half of a connection: the only place frames go out to a client.
+//!
+//! It sends the connection's own replies first (the welcome, acks, errors),
+//! then history from the store, then live broadcasts. It remembers the newest
+//! message id it has sent, so live frames that history already covered are
+//! dropped, and a fall behind the live ring is filled from the store: the
+//! client sees every message once, in order, with no hole.
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
-use natter_shared::{ErrorCode, ServerFrame};
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::mpsc;
 use tokio_util::sync::DropGuard;
 
 use crate::hub::{ConnectionId, Delivery};
+use crate::replay::{HistorySource, Resume, Step};
 
 /// How many frames are queued into the socket before one flush. Bounds the
 /// latency a large backlog adds to the first frame of the next batch.
@@ -18,7 +24,7 @@ const MAX_BATCH: usize = 256;
 /// Frames meant for this connection alone, from its reader.
 #[derive(Debug)]
 pub enum Outbound {
-    /// A pre-serialized frame (the welcome, or an error reply).
+    /// A pre-serialized frame (the welcome, an ack, an error, a history page).
     Frame(Utf8Bytes),
     /// Send this close frame, then stop writing.
     Close(CloseFrame),
@@ -32,85 +38,167 @@ pub struct Sources {
     pub deliveries: Receiver<Delivery>,
     /// Replies and control from this connection's reader; checked first.
     pub outbox: mpsc::Receiver<Outbound>,
+    /// History, for the start and for catching up.
+    pub history: HistorySource,
 }
 
-/// Sends frames until the outbox closes, a close frame is sent, or the socket fails.
-///
-/// Frames that are ready together are fed into the socket and flushed once, so a
-/// burst costs one write instead of one per frame. `_stopped` tells the reader
-/// when this task ends, whatever the reason.
+/// What the next frame to send is.
+enum Next {
+    Own(Outbound),
+    Live(Delivery),
+    Behind,
+}
+
+/// The socket is gone; stop.
+struct Gone;
+
+/// Sends frames until the outbox closes, a close frame is sent, or the socket
+/// fails. `_stopped` tells the reader when this task ends, whatever the reason.
 pub async fn run(
-    mut sink: SplitSink<WebSocket, Message>,
-    mut sources: Sources,
+    sink: SplitSink<WebSocket, Message>,
+    sources: Sources,
+    resume: Resume,
     _stopped: DropGuard,
 ) {
-    while let Some(first) = sources.next().await {
-        let mut next = Some(first);
-        let mut batched = 0;
-        while let Some(outbound) = next.take() {
-            let closing = matches!(outbound, Outbound::Close(_));
-            let message = match outbound {
-                Outbound::Frame(frame) => Message::Text(frame),
-                Outbound::Close(frame) => Message::Close(Some(frame)),
-            };
-            if sink.feed(message).await.is_err() {
-                return;
-            }
-            if closing {
-                let _ = sink.flush().await;
-                return;
-            }
-            batched += 1;
-            if batched < MAX_BATCH {
-                next = sources.try_next();
-            }
-        }
-        if sink.flush().await.is_err() {
-            return;
-        }
-    }
+    let mut writer = Writer {
+        sink,
+        sources,
+        last_sent: 0,
+    };
+    let _ = writer.serve(resume).await;
 }
 
-impl Sources {
+struct Writer {
+    sink: SplitSink<WebSocket, Message>,
+    sources: Sources,
+    /// The newest message id sent to this client.
+    last_sent: u64,
+}
+
+impl Writer {
+    async fn serve(&mut self, resume: Resume) -> Result<(), Gone> {
+        // The welcome (queued before this task started) goes first.
+        while let Ok(outbound) = self.sources.outbox.try_recv() {
+            if self.send_own(outbound).await? {
+                return Ok(());
+            }
+        }
+        let (step, caught_up_to) = self.sources.history.start(&resume).await;
+        self.last_sent = caught_up_to;
+        if self.send_step(step).await? {
+            self.catch_up().await?;
+        }
+        self.sink.flush().await.map_err(|_| Gone)?;
+
+        // The reader closing the outbox is the signal to stop.
+        while let Some(first) = self.next().await {
+            let mut next = Some(first);
+            let mut batched = 0;
+            while let Some(item) = next.take() {
+                match item {
+                    Next::Own(outbound) => {
+                        if self.send_own(outbound).await? {
+                            return Ok(());
+                        }
+                    }
+                    Next::Live(delivery) => self.send_live(&delivery).await?,
+                    Next::Behind => self.catch_up().await?,
+                }
+                batched += 1;
+                if batched < MAX_BATCH {
+                    next = self.try_next();
+                }
+            }
+            self.sink.flush().await.map_err(|_| Gone)?;
+        }
+        Ok(())
+    }
+
+    /// Sends one of the reader's frames. Returns true if it was the close.
+    async fn send_own(&mut self, outbound: Outbound) -> Result<bool, Gone> {
+        match outbound {
+            Outbound::Frame(frame) => {
+                self.sink
+                    .feed(Message::Text(frame))
+                    .await
+                    .map_err(|_| Gone)?;
+                Ok(false)
+            }
+            Outbound::Close(frame) => {
+                self.sink
+                    .feed(Message::Close(Some(frame)))
+                    .await
+                    .map_err(|_| Gone)?;
+                let _ = self.sink.flush().await;
+                Ok(true)
+            }
+        }
+    }
+
+    async fn send_live(&mut self, delivery: &Delivery) -> Result<(), Gone> {
+        // History already covered it.
+        if delivery.id <= self.last_sent {
+            return Ok(());
+        }
+        let frame = delivery.frame_for(self.sources.connection).clone();
+        self.sink
+            .feed(Message::Text(frame))
+            .await
+            .map_err(|_| Gone)?;
+        self.last_sent = delivery.id;
+        Ok(())
+    }
+
+    /// Sends one step of history. Returns whether more may follow.
+    async fn send_step(&mut self, step: Step) -> Result<bool, Gone> {
+        for frame in step.frames {
+            self.sink
+                .feed(Message::Text(frame.into()))
+                .await
+                .map_err(|_| Gone)?;
+        }
+        if let Some(newest) = step.newest {
+            self.last_sent = self.last_sent.max(newest);
+        }
+        Ok(step.more)
+    }
+
+    /// Reads the store page by page from the last id sent until caught up.
+    async fn catch_up(&mut self) -> Result<(), Gone> {
+        loop {
+            let step = self.sources.history.after(self.last_sent).await;
+            let more = self.send_step(step).await?;
+            self.sink.flush().await.map_err(|_| Gone)?;
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+
     /// Waits for the next frame; the reader's frames go before broadcasts.
-    async fn next(&mut self) -> Option<Outbound> {
+    async fn next(&mut self) -> Option<Next> {
+        let sources = &mut self.sources;
         tokio::select! {
             biased;
-            outbound = self.outbox.recv() => outbound,
-            delivery = self.deliveries.recv() => self.outbound_for(delivery),
+            outbound = sources.outbox.recv() => outbound.map(Next::Own),
+            delivery = sources.deliveries.recv() => match delivery {
+                Ok(delivery) => Some(Next::Live(delivery)),
+                // The ring moved past this connection: fill the gap from the store.
+                Err(RecvError::Lagged(_)) => Some(Next::Behind),
+                Err(RecvError::Closed) => None,
+            },
         }
     }
 
     /// The next frame if one is ready now, without waiting.
-    fn try_next(&mut self) -> Option<Outbound> {
-        if let Ok(outbound) = self.outbox.try_recv() {
-            return Some(outbound);
+    fn try_next(&mut self) -> Option<Next> {
+        if let Ok(outbound) = self.sources.outbox.try_recv() {
+            return Some(Next::Own(outbound));
         }
-        match self.deliveries.try_recv() {
-            Ok(delivery) => self.outbound_for(Ok(delivery)),
-            Err(TryRecvError::Lagged(skipped)) => {
-                self.outbound_for(Err(RecvError::Lagged(skipped)))
-            }
+        match self.sources.deliveries.try_recv() {
+            Ok(delivery) => Some(Next::Live(delivery)),
+            Err(TryRecvError::Lagged(_)) => Some(Next::Behind),
             Err(TryRecvError::Empty | TryRecvError::Closed) => None,
         }
     }
-
-    fn outbound_for(&self, delivery: Result<Delivery, RecvError>) -> Option<Outbound> {
-        match delivery {
-            Ok(delivery) => Some(Outbound::Frame(delivery.frame_for(self.connection).clone())),
-            // The broadcast ring moved past this connection: say so instead of
-            // silently leaving a hole, and carry on from the oldest kept message.
-            Err(RecvError::Lagged(skipped)) => Some(Outbound::Frame(lagged_frame(skipped))),
-            Err(RecvError::Closed) => None,
-        }
-    }
-}
-
-fn lagged_frame(skipped: u64) -> Utf8Bytes {
-    let message = format!(
-        "your connection fell behind and {skipped} messages were skipped; the chat continues from here"
-    );
-    ServerFrame::error(ErrorCode::Lagged, message)
-        .to_json()
-        .into()
 }

@@ -30,6 +30,8 @@ pub struct Message {
     pub text: String,
     /// Whether the page marks it as this window's own.
     pub own: bool,
+    /// For our own messages: pending, sent or failed; empty for others'.
+    pub state: String,
 }
 
 /// A browser window driven through WebDriver.
@@ -121,6 +123,7 @@ impl Browser {
                     author: li.querySelector('.author').textContent,
                     text: li.querySelector('.text').textContent,
                     own: li.classList.contains('own'),
+                    state: li.dataset.state ?? '',
                 }))",
                 vec![],
             )
@@ -134,6 +137,7 @@ impl Browser {
                 author: string(&item["author"]),
                 text: string(&item["text"]),
                 own: item["own"].as_bool().unwrap_or(false),
+                state: string(&item["state"]),
             })
             .collect()
     }
@@ -148,6 +152,22 @@ impl Browser {
         })
         .await;
         self.messages().await.remove(0)
+    }
+
+    /// Waits until the message with this text is listed in this state.
+    pub async fn wait_for_state(&self, text: &str, state: &str) {
+        eventually(&format!("{text:?} {state}"), || async {
+            self.messages()
+                .await
+                .iter()
+                .any(|m| m.text == text && m.state == state)
+        })
+        .await;
+    }
+
+    /// Reloads the page, as a person pressing F5 would.
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("the page reloads");
     }
 
     /// Runs a script in the page and returns `window[name]` afterwards.

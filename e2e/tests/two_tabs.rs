@@ -1,11 +1,14 @@
 //! Two browser windows chatting through a real natter server serving the real
 //! built web client, including a server restart under them.
 
+use std::path::{Path, PathBuf};
+
 use backend::{Config, ServerHandle};
 use clap::Parser;
 use e2e::{Browser, ChromeDriver, built_web_client};
+use tempfile::TempDir;
 
-fn config(bind: &str) -> Config {
+fn config(bind: &str, db: &Path) -> Config {
     let dist = built_web_client();
     Config::try_parse_from([
         "natter",
@@ -13,25 +16,60 @@ fn config(bind: &str) -> Config {
         bind,
         "--static-dir",
         dist.to_str().expect("utf-8 path"),
+        "--db",
+        db.to_str().expect("utf-8 path"),
     ])
     .expect("valid flags")
 }
 
+/// A server on a fresh database, and two browser windows on its page, open
+/// and named alice and bob.
+struct Scene {
+    driver: ChromeDriver,
+    dir: TempDir,
+    db: PathBuf,
+    server: ServerHandle,
+    alice: Browser,
+    bob: Browser,
+}
+
+impl Scene {
+    async fn start() -> Self {
+        let driver = ChromeDriver::start();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("natter.db");
+        let server = ServerHandle::start(config("127.0.0.1:0", &db))
+            .await
+            .expect("server starts");
+        let page = format!("http://{}/", server.addr());
+        let alice = Browser::open(&driver.url(), &page).await;
+        let bob = Browser::open(&driver.url(), &page).await;
+        for (window, name) in [(&alice, "alice"), (&bob, "bob")] {
+            window.wait_for_status("open").await;
+            window.use_name(name).await;
+        }
+        Scene {
+            driver,
+            dir,
+            db,
+            server,
+            alice,
+            bob,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_windows_chat_and_survive_a_server_restart() {
-    let driver = ChromeDriver::start();
-    let server = ServerHandle::start(config("127.0.0.1:0"))
-        .await
-        .expect("server starts");
+    let Scene {
+        driver: _driver,
+        dir: _dir,
+        db,
+        server,
+        alice,
+        bob,
+    } = Scene::start().await;
     let addr = server.addr();
-    let page = format!("http://{addr}/");
-
-    let alice = Browser::open(&driver.url(), &page).await;
-    let bob = Browser::open(&driver.url(), &page).await;
-    alice.wait_for_status("open").await;
-    bob.wait_for_status("open").await;
-    alice.use_name("alice").await;
-    bob.use_name("bob").await;
 
     // A message typed in one window appears on top of the other's list.
     alice.say("hello from alice").await;
@@ -70,7 +108,7 @@ async fn two_windows_chat_and_survive_a_server_restart() {
     server.stop().await.expect("clean shutdown");
     alice.wait_for_status("closed").await;
     bob.wait_for_status("closed").await;
-    let restarted = ServerHandle::start(config(&addr.to_string()))
+    let restarted = ServerHandle::start(config(&addr.to_string(), &db))
         .await
         .expect("server restarts");
     alice.wait_for_status("open").await;
@@ -80,6 +118,64 @@ async fn two_windows_chat_and_survive_a_server_restart() {
     bob.say("back again").await;
     let after = alice.wait_for_top_message("back again").await;
     assert_eq!(after.author, "bob");
+
+    alice.close().await;
+    bob.close().await;
+    restarted.stop().await.expect("clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_written_while_the_server_is_down_arrives_once() {
+    let Scene {
+        driver: _driver,
+        dir: _dir,
+        db,
+        server,
+        alice,
+        bob,
+    } = Scene::start().await;
+    let addr = server.addr();
+    alice.say("before the outage").await;
+    bob.wait_for_top_message("before the outage").await;
+
+    server.stop().await.expect("clean shutdown");
+    alice.wait_for_status("closed").await;
+    bob.wait_for_status("closed").await;
+
+    // Written while nothing listens: it waits in alice's outbox, marked pending.
+    alice.say("written during the outage").await;
+    alice
+        .wait_for_state("written during the outage", "pending")
+        .await;
+    assert_eq!(
+        alice.draft().await,
+        "",
+        "the outbox holds it, not the input"
+    );
+
+    let restarted = ServerHandle::start(config(&addr.to_string(), &db))
+        .await
+        .expect("server restarts");
+    let arrived = bob.wait_for_top_message("written during the outage").await;
+    assert_eq!(arrived.author, "alice");
+    alice
+        .wait_for_state("written during the outage", "sent")
+        .await;
+    let count = |messages: Vec<e2e::Message>| {
+        messages
+            .iter()
+            .filter(|m| m.text == "written during the outage")
+            .count()
+    };
+    assert_eq!(count(bob.messages().await), 1, "bob sees it once");
+    assert_eq!(count(alice.messages().await), 1, "alice sees it once");
+
+    // A reload starts from nothing but the server's history.
+    bob.reload().await;
+    bob.wait_for_status("open").await;
+    bob.wait_for_top_message("written during the outage").await;
+    let texts: Vec<String> = bob.messages().await.into_iter().map(|m| m.text).collect();
+    assert_eq!(texts, ["written during the outage", "before the outage"]);
 
     alice.close().await;
     bob.close().await;

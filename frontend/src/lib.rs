@@ -4,12 +4,14 @@
 //!   component reads, and how server frames change it.
 //! - [`socket`]: the connection state machine: connect, reconnect with backoff,
 //!   hand frames to an open socket. The only module that touches the WebSocket.
+//! - [`outbox`]: our messages until the server confirms them.
 //! - [`components`]: one file per component; [`App`] puts them together.
-//! - [`storage`], [`time`], [`nonce`]: the saved display name, local time
-//!   formatting, and message nonces.
+//! - [`storage`], [`time`], [`nonce`]: what localStorage keeps (name,
+//!   outbox), local time formatting, and message nonces.
 
 pub mod components;
 pub mod nonce;
+pub mod outbox;
 pub mod socket;
 pub mod state;
 pub mod storage;

@@ -1,16 +1,35 @@
 //! What the client remembers between visits, in localStorage.
+//!
+//! Storage can be full or disabled (private windows); then the name and the
+//! outbox last for this visit only, and the page still works.
 
 use gloo_storage::{LocalStorage, Storage};
 
+use crate::outbox::OutboxEntry;
+
 const NAME_KEY: &str = "natter.name";
+const OUTBOX_KEY: &str = "natter.outbox";
 
 /// The display name saved on an earlier visit, or empty.
 pub fn saved_name() -> String {
     LocalStorage::get(NAME_KEY).unwrap_or_default()
 }
 
-/// Remembers the display name for the next visit. Storage can be full or
-/// disabled (private windows); the name then lasts for this visit only.
+/// Remembers the display name for the next visit.
 pub fn save_name(name: &str) {
     let _ = LocalStorage::set(NAME_KEY, name);
+}
+
+/// The outbox as the last visit left it.
+pub fn saved_outbox() -> Vec<OutboxEntry> {
+    LocalStorage::get(OUTBOX_KEY).unwrap_or_default()
+}
+
+/// Writes the entries that must survive a reload.
+pub fn save_outbox(entries: &[OutboxEntry]) {
+    let kept: Vec<&OutboxEntry> = entries
+        .iter()
+        .filter(|entry| entry.worth_keeping())
+        .collect();
+    let _ = LocalStorage::set(OUTBOX_KEY, kept);
 }

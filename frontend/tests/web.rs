@@ -7,10 +7,11 @@ use frontend::App;
 use frontend::components::message_list::MessageList;
 use frontend::components::notice::Notice;
 use frontend::components::status_indicator::StatusIndicator;
-use frontend::socket::{ConnectionStatus, ws_url};
+use frontend::socket::{ConnectionStatus, Socket, ws_url};
 use frontend::state::ChatState;
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use natter_shared::{ChatMessage, ErrorCode, ServerFrame};
+use natter_shared::{AckParams, ChatMessage, ErrorCode, HistoryPage, ServerFrame};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -24,7 +25,9 @@ fn test_root() -> HtmlElement {
     root.unchecked_into()
 }
 
-/// Mounts `view` with `chat` in context and keeps it mounted for the test.
+/// Mounts `view` with `chat` and a socket in context and keeps it mounted for
+/// the test. The socket is the real one; the test page's server has no `/ws`,
+/// so it stays disconnected.
 fn mount_with<V: IntoView + 'static>(
     chat: ChatState,
     view: impl FnOnce() -> V + 'static,
@@ -32,6 +35,7 @@ fn mount_with<V: IntoView + 'static>(
     let root = test_root();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(chat);
+        provide_context(Socket::start(chat));
         view()
     });
     // The element stays in the page until the test ends; unmounting early
@@ -120,18 +124,145 @@ async fn incoming_messages_are_prepended_newest_first() {
 }
 
 #[wasm_bindgen_test]
-async fn own_messages_are_marked() {
+async fn own_messages_are_marked_sent() {
     let chat = ChatState::new(String::new());
     let root = mount_with(chat, || view! { <MessageList/> });
-    chat.remember_own("mine-1".into());
+    // The server puts a nonce only on copies for the message's author.
     chat.apply(message(1, "me", "from me", Some("mine-1")));
     chat.apply(message(2, "other", "from someone else", None));
     tick().await;
-    assert_eq!(all_texts(&root, "li.own .text"), ["from me"]);
+    assert_eq!(
+        all_texts(&root, "li.own[data-state=sent] .text"),
+        ["from me"]
+    );
     assert_eq!(
         all_texts(&root, "li:not(.own) .text"),
         ["from someone else"]
     );
+}
+
+#[wasm_bindgen_test]
+async fn repeated_and_older_ids_are_not_shown_twice() {
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <MessageList/> });
+    for id in [1, 2, 2, 1, 3] {
+        chat.apply(message(id, "ada", &format!("m{id}"), None));
+    }
+    tick().await;
+    assert_eq!(all_texts(&root, "li .text"), ["m3", "m2", "m1"]);
+}
+
+#[wasm_bindgen_test]
+async fn older_pages_are_appended_at_the_end() {
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <MessageList/> });
+    chat.apply(message(10, "ada", "m10", None));
+    chat.apply(message(11, "ada", "m11", None));
+    chat.apply(ServerFrame::History(HistoryPage {
+        before: 10,
+        messages: vec![
+            ChatMessage {
+                id: 8,
+                value: "m8".into(),
+                author: "bob".into(),
+                timestamp: 1,
+                nonce: None,
+            },
+            ChatMessage {
+                id: 9,
+                value: "m9".into(),
+                author: "bob".into(),
+                timestamp: 2,
+                nonce: None,
+            },
+        ],
+        complete: true,
+    }));
+    tick().await;
+    assert_eq!(all_texts(&root, "li .text"), ["m11", "m10", "m9", "m8"]);
+    assert!(chat.history_complete.get_untracked());
+}
+
+#[wasm_bindgen_test]
+async fn the_outbox_survives_a_remount_from_local_storage() {
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    let entry = chat.queue("written offline".into());
+
+    // A new page load: fresh state, read back from localStorage.
+    let restored = ChatState::new(String::new());
+    assert_eq!(restored.awaiting_send(), [entry]);
+    let root = mount_with(restored, || view! { <MessageList/> });
+    tick().await;
+    assert_eq!(
+        all_texts(&root, "li[data-state=pending] .text"),
+        ["written offline"]
+    );
+    LocalStorage::clear();
+}
+
+#[wasm_bindgen_test]
+async fn an_outbox_entry_goes_pending_then_sent_then_delivered() {
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <MessageList/> });
+    let entry = chat.queue("hello".into());
+    tick().await;
+    let item = find(&root, &format!("li[data-nonce='{}']", entry.nonce));
+    assert_eq!(item.get_attribute("data-state").unwrap(), "pending");
+
+    chat.apply(ServerFrame::Ack(AckParams {
+        nonce: entry.nonce.clone(),
+        id: 7,
+    }));
+    tick().await;
+    let item = find(&root, &format!("li[data-nonce='{}']", entry.nonce));
+    assert_eq!(item.get_attribute("data-state").unwrap(), "sent");
+    assert!(
+        chat.awaiting_send().is_empty(),
+        "an acked message is not resent"
+    );
+    assert_eq!(
+        LocalStorage::raw()
+            .get_item("natter.outbox")
+            .unwrap()
+            .as_deref(),
+        Some("[]")
+    );
+
+    // The server's copy replaces the outbox entry: shown once, as sent.
+    chat.apply(message(7, "me", "hello", Some(&entry.nonce)));
+    tick().await;
+    assert!(root.query_selector("li.outbox").unwrap().is_none());
+    assert_eq!(all_texts(&root, "li[data-state=sent] .text"), ["hello"]);
+    LocalStorage::clear();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_message_shows_the_reason_and_can_be_retried() {
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <MessageList/> });
+    let entry = chat.queue("doomed".into());
+    chat.apply(ServerFrame::error_about(
+        ErrorCode::StoreUnavailable,
+        "disk full",
+        Some(entry.nonce.clone()),
+    ));
+    tick().await;
+    let item = find(&root, "li.outbox");
+    assert_eq!(item.get_attribute("data-state").unwrap(), "failed");
+    assert!(item.text_content().unwrap().contains("failed: disk full"));
+    assert!(
+        chat.awaiting_send().is_empty(),
+        "a failed message waits for the person"
+    );
+    assert_eq!(
+        chat.retry(&entry.nonce).map(|e| e.value),
+        Some("doomed".into())
+    );
+    assert_eq!(chat.awaiting_send().len(), 1);
+    LocalStorage::clear();
 }
 
 #[wasm_bindgen_test]
@@ -224,7 +355,8 @@ async fn server_errors_are_shown_near_the_form_until_dismissed() {
 }
 
 #[wasm_bindgen_test]
-async fn a_message_typed_while_disconnected_stays_in_the_box() {
+async fn a_message_typed_while_disconnected_waits_in_the_outbox() {
+    LocalStorage::clear();
     let root = test_root();
     std::mem::forget(leptos::mount::mount_to(root.clone(), App));
     tick().await;
@@ -238,25 +370,32 @@ async fn a_message_typed_while_disconnected_stays_in_the_box() {
         .unchecked_into::<HtmlElement>()
         .click();
     tick().await;
-    assert_eq!(input.value(), "hello?");
-    assert_eq!(
-        find(&root, ".notice").get_attribute("data-code").unwrap(),
-        "not_sent"
-    );
+    assert_eq!(input.value(), "", "the outbox holds it now");
+    assert_eq!(all_texts(&root, "li[data-state=pending] .text"), ["hello?"]);
+    let saved = LocalStorage::raw()
+        .get_item("natter.outbox")
+        .unwrap()
+        .unwrap();
+    assert!(saved.contains("hello?"), "{saved}");
+    LocalStorage::clear();
 }
 
 #[wasm_bindgen_test]
 fn the_socket_url_follows_the_page() {
     assert_eq!(
-        ws_url("http://localhost:3000/", "").unwrap(),
+        ws_url("http://localhost:3000/", "", None).unwrap(),
         "ws://localhost:3000/ws"
     );
     assert_eq!(
-        ws_url("https://chat.example/some/page?x=1#top", "").unwrap(),
+        ws_url("https://chat.example/some/page?x=1#top", "", None).unwrap(),
         "wss://chat.example/ws"
     );
     assert_eq!(
-        ws_url("http://127.0.0.1:8080/", "Zoë & co").unwrap(),
+        ws_url("http://127.0.0.1:8080/", "Zoë & co", None).unwrap(),
         "ws://127.0.0.1:8080/ws?name=Zo%C3%AB+%26+co"
+    );
+    assert_eq!(
+        ws_url("http://127.0.0.1:8080/", "ada", Some(42)).unwrap(),
+        "ws://127.0.0.1:8080/ws?name=ada&since=42"
     );
 }

@@ -23,7 +23,14 @@ pub enum ErrorCode {
     MessageTooLong,
     /// The message text contains a control character other than newline or tab.
     ControlCharacter,
-    /// This client read too slowly and missed broadcast messages.
+    /// A `since` or `before` cursor is not a message id this server could
+    /// have issued (not a number, negative, or beyond the newest id).
+    InvalidCursor,
+    /// The message could not be stored; it was not sent. Retrying with the
+    /// same nonce is safe.
+    StoreUnavailable,
+    /// This client read too slowly and the server could not catch it up from
+    /// history, so it missed messages.
     Lagged,
 }
 
@@ -38,6 +45,8 @@ impl ErrorCode {
             ErrorCode::EmptyMessage => "empty_message",
             ErrorCode::MessageTooLong => "message_too_long",
             ErrorCode::ControlCharacter => "control_character",
+            ErrorCode::InvalidCursor => "invalid_cursor",
+            ErrorCode::StoreUnavailable => "store_unavailable",
             ErrorCode::Lagged => "lagged",
         }
     }

@@ -18,7 +18,10 @@ pub mod validate;
 
 pub use decode::{DecodeError, decode_client_frame};
 pub use error_code::ErrorCode;
-pub use protocol::{ChatMessage, ClientFrame, ErrorParams, PublishParams, ServerFrame, Welcome};
+pub use protocol::{
+    AckParams, ChatMessage, ClientFrame, DEFAULT_HISTORY_PAGE, ErrorParams, HistoryPage,
+    HistoryRequest, MAX_HISTORY_PAGE, PublishParams, ServerFrame, Welcome,
+};
 pub use validate::{
     DEFAULT_MAX_MESSAGE_CHARS, MAX_NAME_CHARS, ValidationError, validate_name, validate_text,
 };

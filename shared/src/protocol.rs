@@ -16,6 +16,8 @@ use crate::ErrorCode;
 pub enum ClientFrame {
     /// Publish a chat message to everyone connected.
     Message(PublishParams),
+    /// Ask for a page of messages older than the oldest one the client has.
+    History(HistoryRequest),
 }
 
 /// What a client publishes.
@@ -30,16 +32,42 @@ pub struct PublishParams {
     pub nonce: Option<String>,
 }
 
+/// A request for older messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRequest {
+    /// Only messages with an id below this one.
+    pub before: u64,
+    /// How many at most; the server caps it at [`MAX_HISTORY_PAGE`].
+    #[serde(default = "default_history_page")]
+    pub limit: u32,
+}
+
+/// The page size a client gets when it does not say, and on first connect.
+pub const DEFAULT_HISTORY_PAGE: u32 = 50;
+
+/// The largest page of history one request returns.
+pub const MAX_HISTORY_PAGE: u32 = 200;
+
+fn default_history_page() -> u32 {
+    DEFAULT_HISTORY_PAGE
+}
+
 /// A real-time frame sent from the server to a client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "params", rename_all = "snake_case")]
 pub enum ServerFrame {
     /// The first frame on every connection.
     Welcome(Welcome),
-    /// A message someone published, the receiver included.
+    /// A message someone published, the receiver included; also how history
+    /// is replayed on connect and on resume, oldest first.
     Message(ChatMessage),
-    /// The last frame the client sent was refused, or the server had to skip
-    /// frames for this client; the connection stays open.
+    /// The sender's message with this nonce is durably stored under this id.
+    /// Sent only for messages that carried a nonce.
+    Ack(AckParams),
+    /// The answer to a [`ClientFrame::History`] request.
+    History(HistoryPage),
+    /// Something the client sent was refused, or the server could not serve
+    /// it; the connection stays open.
     Error(ErrorParams),
 }
 
@@ -69,9 +97,31 @@ pub struct ChatMessage {
     pub author: String,
     /// When the server accepted it, in ms since the Unix epoch (UTC).
     pub timestamp: i64,
-    /// The sender's nonce, present only on the sender's own copy.
+    /// The sender's nonce, present only on copies sent to the sender: live on
+    /// the connection that sent it, and in history to connections with the
+    /// author's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+}
+
+/// Confirms that a message is stored and will reach everyone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AckParams {
+    /// The nonce the client sent with the message.
+    pub nonce: String,
+    /// The id the message was stored under.
+    pub id: u64,
+}
+
+/// A page of older messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    /// The `before` of the request this answers.
+    pub before: u64,
+    /// Oldest first, all with ids below `before`.
+    pub messages: Vec<ChatMessage>,
+    /// True when nothing older exists.
+    pub complete: bool,
 }
 
 /// Why the server refused something.
@@ -81,14 +131,23 @@ pub struct ErrorParams {
     pub code: ErrorCode,
     /// Human-readable detail; may change between versions.
     pub message: String,
+    /// The nonce of the message this error is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
 }
 
 impl ServerFrame {
     /// Builds an `error` frame.
     pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::error_about(code, message, None)
+    }
+
+    /// Builds an `error` frame about the message with `nonce`.
+    pub fn error_about(code: ErrorCode, message: impl Into<String>, nonce: Option<String>) -> Self {
         ServerFrame::Error(ErrorParams {
             code,
             message: message.into(),
+            nonce,
         })
     }
 

@@ -1,7 +1,9 @@
 //! Each way a frame can be wrong gets its own, stable error code.
 
 use natter_shared::decode::CLIENT_FRAME_TYPES;
-use natter_shared::{ClientFrame, DecodeError, ErrorCode, PublishParams, decode_client_frame};
+use natter_shared::{
+    ClientFrame, DecodeError, ErrorCode, HistoryRequest, PublishParams, decode_client_frame,
+};
 
 fn code_of(text: &str) -> ErrorCode {
     decode_client_frame(text).unwrap_err().code()
@@ -11,10 +13,16 @@ fn code_of(text: &str) -> ErrorCode {
 fn known_types_list_matches_the_enum() {
     // Every ClientFrame variant must be listed, or its bad params would be
     // reported as an unknown type.
-    let samples = [ClientFrame::Message(PublishParams {
-        value: String::new(),
-        nonce: None,
-    })];
+    let samples = [
+        ClientFrame::Message(PublishParams {
+            value: String::new(),
+            nonce: None,
+        }),
+        ClientFrame::History(HistoryRequest {
+            before: 1,
+            limit: 1,
+        }),
+    ];
     let names: Vec<String> = samples
         .iter()
         .map(|frame| {
@@ -62,7 +70,7 @@ fn unknown_type_names_the_type() {
     assert_eq!(error.code(), ErrorCode::UnknownType);
     assert_eq!(
         error.to_string(),
-        "unknown frame type \"shout\"; known types: message"
+        "unknown frame type \"shout\"; known types: message, history"
     );
 }
 
@@ -119,4 +127,18 @@ fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
         "]".repeat(depth)
     );
     assert_eq!(code_of(&in_params), ErrorCode::InvalidJson);
+}
+
+#[test]
+fn history_cursors_must_be_non_negative_integers() {
+    for params in [
+        r#"{"before":-1}"#,
+        r#"{"before":"abc"}"#,
+        r#"{"before":1.5}"#,
+        r#"{}"#,
+        r#"{"before":1,"limit":-3}"#,
+    ] {
+        let frame = format!(r#"{{"type":"history","params":{params}}}"#);
+        assert_eq!(code_of(&frame), ErrorCode::InvalidParams, "{params}");
+    }
 }

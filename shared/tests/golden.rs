@@ -2,7 +2,8 @@
 //! changed string, so it cannot slip through review unnoticed.
 
 use natter_shared::{
-    ChatMessage, ClientFrame, ErrorCode, PublishParams, ServerFrame, Welcome, decode_client_frame,
+    AckParams, ChatMessage, ClientFrame, ErrorCode, HistoryPage, HistoryRequest, PublishParams,
+    ServerFrame, Welcome, decode_client_frame,
 };
 
 fn assert_server_golden(frame: ServerFrame, golden: &str) {
@@ -89,6 +90,8 @@ fn error_frames_for_every_code() {
         (ErrorCode::EmptyMessage, "empty_message"),
         (ErrorCode::MessageTooLong, "message_too_long"),
         (ErrorCode::ControlCharacter, "control_character"),
+        (ErrorCode::InvalidCursor, "invalid_cursor"),
+        (ErrorCode::StoreUnavailable, "store_unavailable"),
         (ErrorCode::Lagged, "lagged"),
     ];
     for (code, name) in cases {
@@ -99,4 +102,60 @@ fn error_frames_for_every_code() {
             &format!(r#"{{"type":"error","params":{{"code":"{name}","message":"why"}}}}"#),
         );
     }
+}
+
+#[test]
+fn error_frame_about_a_message_carries_its_nonce() {
+    assert_server_golden(
+        ServerFrame::error_about(ErrorCode::StoreUnavailable, "try again", Some("n-9".into())),
+        r#"{"type":"error","params":{"code":"store_unavailable","message":"try again","nonce":"n-9"}}"#,
+    );
+}
+
+#[test]
+fn ack_frame() {
+    assert_server_golden(
+        ServerFrame::Ack(AckParams {
+            nonce: "n-1".into(),
+            id: 44,
+        }),
+        r#"{"type":"ack","params":{"nonce":"n-1","id":44}}"#,
+    );
+}
+
+#[test]
+fn history_request_frame() {
+    let frame = ClientFrame::History(HistoryRequest {
+        before: 100,
+        limit: 20,
+    });
+    let golden = r#"{"type":"history","params":{"before":100,"limit":20}}"#;
+    assert_eq!(frame.to_json(), golden);
+    assert_eq!(decode_client_frame(golden).unwrap(), frame);
+    // The limit is optional and defaults to a page of 50.
+    assert_eq!(
+        decode_client_frame(r#"{"type":"history","params":{"before":7}}"#).unwrap(),
+        ClientFrame::History(HistoryRequest {
+            before: 7,
+            limit: 50
+        })
+    );
+}
+
+#[test]
+fn history_page_frame() {
+    assert_server_golden(
+        ServerFrame::History(HistoryPage {
+            before: 3,
+            messages: vec![ChatMessage {
+                id: 2,
+                value: "older".into(),
+                author: "bob".into(),
+                timestamp: 1_700_000_000_002,
+                nonce: None,
+            }],
+            complete: false,
+        }),
+        r#"{"type":"history","params":{"before":3,"messages":[{"id":2,"value":"older","author":"bob","timestamp":1700000000002}],"complete":false}}"#,
+    );
 }

@@ -4,8 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use natter_shared::{
-    ChatMessage, ClientFrame, ErrorCode, ErrorParams, PublishParams, ServerFrame, Welcome,
-    decode_client_frame, validate_name, validate_text,
+    AckParams, ChatMessage, ClientFrame, ErrorCode, ErrorParams, HistoryPage, HistoryRequest,
+    PublishParams, ServerFrame, Welcome, decode_client_frame, validate_name, validate_text,
 };
 use proptest::prelude::*;
 
@@ -18,8 +18,27 @@ fn error_code() -> impl Strategy<Value = ErrorCode> {
         Just(ErrorCode::EmptyMessage),
         Just(ErrorCode::MessageTooLong),
         Just(ErrorCode::ControlCharacter),
+        Just(ErrorCode::InvalidCursor),
+        Just(ErrorCode::StoreUnavailable),
         Just(ErrorCode::Lagged),
     ]
+}
+
+fn chat_message() -> impl Strategy<Value = ChatMessage> {
+    (
+        any::<u64>(),
+        ".*",
+        ".*",
+        any::<i64>(),
+        proptest::option::of(".*"),
+    )
+        .prop_map(|(id, value, author, timestamp, nonce)| ChatMessage {
+            id,
+            value,
+            author,
+            timestamp,
+            nonce,
+        })
 }
 
 fn server_frame() -> impl Strategy<Value = ServerFrame> {
@@ -34,24 +53,27 @@ fn server_frame() -> impl Strategy<Value = ServerFrame> {
                 })
             }
         ),
+        chat_message().prop_map(ServerFrame::Message),
+        (".*", any::<u64>()).prop_map(|(nonce, id)| ServerFrame::Ack(AckParams { nonce, id })),
         (
             any::<u64>(),
-            ".*",
-            ".*",
-            any::<i64>(),
-            proptest::option::of(".*")
+            proptest::collection::vec(chat_message(), 0..4),
+            any::<bool>()
         )
-            .prop_map(|(id, value, author, timestamp, nonce)| {
-                ServerFrame::Message(ChatMessage {
-                    id,
-                    value,
-                    author,
-                    timestamp,
-                    nonce,
+            .prop_map(
+                |(before, messages, complete)| ServerFrame::History(HistoryPage {
+                    before,
+                    messages,
+                    complete
                 })
-            }),
-        (error_code(), ".*")
-            .prop_map(|(code, message)| ServerFrame::Error(ErrorParams { code, message })),
+            ),
+        (error_code(), ".*", proptest::option::of(".*")).prop_map(|(code, message, nonce)| {
+            ServerFrame::Error(ErrorParams {
+                code,
+                message,
+                nonce,
+            })
+        }),
     ]
 }
 
@@ -59,6 +81,12 @@ proptest! {
     #[test]
     fn client_frames_round_trip(value in ".*", nonce in proptest::option::of(".*")) {
         let frame = ClientFrame::Message(PublishParams { value, nonce });
+        prop_assert_eq!(decode_client_frame(&frame.to_json()), Ok(frame));
+    }
+
+    #[test]
+    fn history_requests_round_trip(before in any::<u64>(), limit in any::<u32>()) {
+        let frame = ClientFrame::History(HistoryRequest { before, limit });
         prop_assert_eq!(decode_client_frame(&frame.to_json()), Ok(frame));
     }
 

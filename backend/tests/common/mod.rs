@@ -2,11 +2,14 @@
 //! reads as the story it checks.
 #![allow(dead_code)] // each test file uses a different part of this module
 
+pub mod durable_client;
+pub mod process;
+
 use std::time::Duration;
 
 use backend::{Config, ServerHandle};
 use futures_util::{SinkExt, StreamExt};
-use natter_shared::{ChatMessage, ErrorCode, ErrorParams, ServerFrame, Welcome};
+use natter_shared::{AckParams, ChatMessage, ErrorCode, ErrorParams, ServerFrame, Welcome};
 use tempfile::TempDir;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -19,12 +22,15 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// The page the test server serves at `/`.
 pub const INDEX_HTML: &str = "<!doctype html><title>Natter test page</title>";
 
-/// A natter server on 127.0.0.1 and a free port, serving a stand-in web client.
+/// A natter server on 127.0.0.1 and a free port, serving a stand-in web client,
+/// with its own database file.
 pub struct TestServer {
     /// The running server; stops when dropped.
     handle: Option<ServerHandle>,
-    /// The stand-in `dist/`, removed on drop.
-    _static_dir: TempDir,
+    /// Holds `index.html` and `natter.db`; removed on drop.
+    dir: TempDir,
+    /// The extra flags it was started with, kept for restarts.
+    flags: Vec<String>,
 }
 
 impl TestServer {
@@ -35,21 +41,48 @@ impl TestServer {
 
     /// Starts a server with extra command-line flags, as an operator would pass them.
     pub async fn start_with(flags: &[&str]) -> Self {
-        let static_dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(static_dir.path().join("index.html"), INDEX_HTML).expect("write index");
-        let dir = static_dir
-            .path()
-            .to_str()
-            .expect("utf-8 temp path")
-            .to_owned();
-        let mut args = vec!["natter", "--bind", "127.0.0.1:0", "--static-dir", &dir];
-        args.extend_from_slice(flags);
-        let config = <Config as clap::Parser>::try_parse_from(args).expect("valid flags");
-        let handle = ServerHandle::start(config).await.expect("server starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("index.html"), INDEX_HTML).expect("write index");
+        let flags: Vec<String> = flags.iter().map(|flag| (*flag).to_owned()).collect();
+        let handle = Self::launch(&dir, &flags).await;
         TestServer {
             handle: Some(handle),
-            _static_dir: static_dir,
+            dir,
+            flags,
         }
+    }
+
+    /// Stops gracefully and starts again on the same database (on a new port).
+    pub async fn restart(mut self) -> Self {
+        let handle = self.handle.take().expect("server running");
+        tokio::time::timeout(PATIENCE, handle.stop())
+            .await
+            .expect("shutdown finishes")
+            .expect("server ran cleanly");
+        self.handle = Some(Self::launch(&self.dir, &self.flags).await);
+        self
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("natter.db")
+    }
+
+    async fn launch(dir: &TempDir, flags: &[String]) -> ServerHandle {
+        let path = dir.path().to_str().expect("utf-8 temp path").to_owned();
+        let db = format!("{path}/natter.db");
+        let mut args = vec![
+            "natter",
+            "--bind",
+            "127.0.0.1:0",
+            "--static-dir",
+            &path,
+            "--db",
+            &db,
+        ];
+        args.extend(flags.iter().map(String::as_str));
+        let config = <Config as clap::Parser>::try_parse_from(args).expect("valid flags");
+        ServerHandle::start(config).await.expect("server starts")
     }
 
     /// `ws://…/ws` plus an optional query string.
@@ -81,6 +114,10 @@ pub struct Client {
     pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     /// What the server's welcome said.
     pub welcome: Welcome,
+    /// Acks received so far, in order; [`Client::next_message`] files them here.
+    pub acks: Vec<AckParams>,
+    /// Messages read while waiting for an ack, for [`Client::next_message`].
+    buffered: std::collections::VecDeque<ChatMessage>,
 }
 
 impl Client {
@@ -108,6 +145,8 @@ impl Client {
                 server_time: 0,
                 value: String::new(),
             },
+            acks: Vec::new(),
+            buffered: std::collections::VecDeque::new(),
         };
         match client.next_frame().await {
             ServerFrame::Welcome(welcome) => client.welcome = welcome,
@@ -153,11 +192,29 @@ impl Client {
         }
     }
 
-    /// The next frame, which must be a chat message.
+    /// The next chat message; acks on the way are kept in [`Client::acks`].
     pub async fn next_message(&mut self) -> ChatMessage {
-        match self.next_frame().await {
-            ServerFrame::Message(message) => message,
-            other => panic!("expected a message, got {other:?}"),
+        if let Some(message) = self.buffered.pop_front() {
+            return message;
+        }
+        loop {
+            match self.next_frame().await {
+                ServerFrame::Message(message) => return message,
+                ServerFrame::Ack(ack) => self.acks.push(ack),
+                other => panic!("expected a message, got {other:?}"),
+            }
+        }
+    }
+
+    /// The next ack. A message may overtake its own ack (the broadcast leaves
+    /// at commit); messages read meanwhile wait for [`Client::next_message`].
+    pub async fn next_ack(&mut self) -> AckParams {
+        loop {
+            match self.next_frame().await {
+                ServerFrame::Ack(ack) => return ack,
+                ServerFrame::Message(message) => self.buffered.push_back(message),
+                other => panic!("expected an ack, got {other:?}"),
+            }
         }
     }
 

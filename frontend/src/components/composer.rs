@@ -2,17 +2,14 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use natter_shared::{
-    ClientFrame, DEFAULT_MAX_MESSAGE_CHARS, PublishParams, ValidationError, validate_text,
-};
+use natter_shared::{DEFAULT_MAX_MESSAGE_CHARS, ValidationError, validate_text};
 
-use crate::nonce::fresh_nonce;
 use crate::socket::Socket;
 use crate::state::ChatState;
 
-/// A text input and a send button; Enter sends. The input clears only once
-/// the message has been handed to an open socket, so nothing typed is lost
-/// while disconnected.
+/// A text input and a send button; Enter sends. A valid message goes into the
+/// outbox (and localStorage) first and the input clears then: from there it
+/// is sent now if connected, or as soon as a connection opens.
 #[component]
 pub fn Composer() -> impl IntoView {
     let chat = expect_context::<ChatState>();
@@ -31,22 +28,10 @@ pub fn Composer() -> impl IntoView {
                 return;
             }
         };
-        let nonce = fresh_nonce();
-        chat.remember_own(nonce.clone());
-        let frame = ClientFrame::Message(PublishParams {
-            value: text,
-            nonce: Some(nonce),
-        });
-        match socket.send(&frame) {
-            Ok(()) => {
-                draft.set(String::new());
-                chat.notice.set(None);
-            }
-            Err(error) => chat.show_notice(
-                "not_sent",
-                format!("Message not sent: {error}. It is still in the box; send it again once connected."),
-            ),
-        }
+        let entry = chat.queue(text);
+        draft.set(String::new());
+        chat.notice.set(None);
+        socket.send_entry(&entry);
     };
 
     view! {

@@ -2,42 +2,38 @@
 
 use leptos::prelude::*;
 
-use crate::state::{ChatState, ShownMessage};
-use crate::time::{iso, local_time};
+use crate::components::load_older::LoadOlder;
+use crate::components::message_item::MessageItem;
+use crate::components::outbox_item::OutboxItem;
+use crate::state::ChatState;
 
-/// Every message received on this page, newest on top. Your own are marked.
+/// Our unconfirmed messages on top (newest first), then every delivered
+/// message, newest first, and at the end a control to load older ones.
 #[component]
 pub fn MessageList() -> impl IntoView {
     let chat = expect_context::<ChatState>();
+    let empty = move || chat.messages.with(Vec::is_empty) && chat.outbox.with(Vec::is_empty);
     view! {
-        <Show when=move || chat.messages.with(Vec::is_empty)>
+        <Show when=empty>
             <p class="empty">"No messages yet. Say hello!"</p>
         </Show>
         <ol class="messages">
+            // The outbox is small and its entries change state, so it is
+            // simply rendered again whenever it changes.
+            {move || {
+                chat.outbox
+                    .get()
+                    .into_iter()
+                    .rev()
+                    .map(|entry| view! { <OutboxItem entry/> })
+                    .collect_view()
+            }}
             <For
                 each=move || chat.messages.get()
-                key=|shown| shown.key
+                key=|shown| shown.message.id
                 children=|shown| view! { <MessageItem shown/> }
             />
         </ol>
-    }
-}
-
-/// One message. Its text is a text node: markup in a message shows as typed.
-#[component]
-fn MessageItem(
-    /// The message and whether it is ours.
-    shown: ShownMessage,
-) -> impl IntoView {
-    let ShownMessage { message, own, .. } = shown;
-    view! {
-        <li class="message" class:own=own data-id=message.id.to_string()>
-            <div class="meta">
-                <span class="author">{message.author}</span>
-                {own.then(|| view! { <span class="you">" (you)"</span> })}
-                <time datetime=iso(message.timestamp)>{local_time(message.timestamp)}</time>
-            </div>
-            <p class="text">{message.value}</p>
-        </li>
+        <LoadOlder/>
     }
 }

@@ -2,7 +2,10 @@
 
 pub mod app;
 pub mod composer;
+pub mod load_older;
+pub mod message_item;
 pub mod message_list;
 pub mod name_field;
 pub mod notice;
+pub mod outbox_item;
 pub mod status_indicator;

@@ -7,8 +7,10 @@
 //! hands the frame to an open socket or says why it could not, so the UI knows
 //! at once whether to clear the input.
 //!
-//! Lossless resume will hook in at `connect_once` (where to resume from goes in
-//! the URL) and in `ChatState::apply` (dropping what was already shown).
+//! Nothing is lost across reconnects: each connection asks the server to
+//! resume after the newest message shown (`since` in the URL), and sends the
+//! outbox's pending messages again as soon as it opens; the server stores each
+//! nonce once, so a resend is never a duplicate.
 
 mod backoff;
 mod status;
@@ -25,12 +27,15 @@ use gloo_net::websocket::{Message, State, WebSocketError};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use natter_shared::{ClientFrame, ServerFrame};
+use natter_shared::{
+    ClientFrame, DEFAULT_HISTORY_PAGE, HistoryRequest, PublishParams, ServerFrame,
+};
 
 pub use backoff::Backoff;
 pub use status::ConnectionStatus;
 pub use url::{ws_url, ws_url_for_this_page};
 
+use crate::outbox::OutboxEntry;
 use crate::state::ChatState;
 
 /// The close code for a connection that failed without a close frame.
@@ -123,6 +128,23 @@ impl Socket {
             .unwrap_or(Err(SendError::NotConnected))
     }
 
+    /// Sends an outbox entry. Not being connected is fine: the entry stays
+    /// pending and goes out when the next connection opens.
+    pub fn send_entry(&self, entry: &OutboxEntry) {
+        let _ = self.send(&ClientFrame::Message(PublishParams {
+            value: entry.value.clone(),
+            nonce: Some(entry.nonce.clone()),
+        }));
+    }
+
+    /// Asks for the page of messages before `before`.
+    pub fn request_older(&self, before: u64) -> Result<(), SendError> {
+        self.send(&ClientFrame::History(HistoryRequest {
+            before,
+            limit: DEFAULT_HISTORY_PAGE,
+        }))
+    }
+
     /// Closes the current connection and opens a new one straight away.
     pub fn reconnect(&self) {
         self.commands.with_value(|commands| {
@@ -164,7 +186,7 @@ async fn connect_once(
     chat: ChatState,
     requests: &mut UnboundedReceiver<Command>,
 ) -> End {
-    let url = match ws_url_for_this_page(&chat.requested_name.get_untracked()) {
+    let url = match ws_url_for_this_page(&chat.requested_name.get_untracked(), chat.newest_id()) {
         Ok(url) => url,
         Err(error) => return End::Closed(Closed::failed(format!("{error:?}"), false)),
     };
@@ -185,6 +207,11 @@ async fn connect_once(
     }
     let (sink, mut stream) = ws.split();
     socket.sink.set_value(opened.then_some(sink));
+    if opened {
+        for entry in chat.awaiting_send() {
+            socket.send_entry(&entry);
+        }
+    }
     loop {
         match select(stream.next(), requests.next()).await {
             Either::Left((Some(Ok(Message::Text(text))), _)) => {

@@ -1,0 +1,136 @@
+//! Catching a connection up from history: on connect, on resume, and when it
+//! falls behind the live broadcast.
+
+use std::sync::Arc;
+
+use natter_shared::{DEFAULT_HISTORY_PAGE, ErrorCode, ServerFrame};
+
+use crate::hub::as_seen_by;
+use crate::store::{HistoryStore, StoreError};
+
+/// How many messages one history read returns while replaying. Replays read
+/// page after page until caught up: the gap has no cap.
+pub const REPLAY_PAGE: usize = 500;
+
+/// Where a new connection starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resume {
+    /// A new client: the latest page of history, then live.
+    Latest,
+    /// A returning client: everything after this id, then live.
+    After(u64),
+    /// The client's `since` was not a usable id: say so, then as [`Resume::Latest`].
+    Invalid(String),
+}
+
+impl Resume {
+    /// Reads the `since` query parameter.
+    pub fn from_query(since: Option<&str>) -> Self {
+        match since.map(str::trim) {
+            None | Some("") => Resume::Latest,
+            Some(raw) => match raw.parse::<u64>() {
+                Ok(id) => Resume::After(id),
+                Err(_) => Resume::Invalid(format!(
+                    "since={raw:?} is not a message id (a whole number, 0 or more); showing the latest messages instead"
+                )),
+            },
+        }
+    }
+}
+
+/// What a connection needs to read its history.
+pub struct HistorySource {
+    /// The store.
+    pub store: Arc<dyn HistoryStore>,
+    /// The room the connection reads.
+    pub room: String,
+    /// The connection's display name, which decides whether nonces are shown.
+    pub reader_name: String,
+}
+
+/// The frames to send, in order, for one step of a replay.
+pub struct Step {
+    /// Serialized frames: messages, or an error.
+    pub frames: Vec<String>,
+    /// The newest message id among them, if any.
+    pub newest: Option<u64>,
+    /// Whether more may follow (the page was full).
+    pub more: bool,
+}
+
+impl HistorySource {
+    /// The first step for a connection starting at `resume`, plus the id it
+    /// has then caught up to.
+    pub async fn start(&self, resume: &Resume) -> (Step, u64) {
+        match resume {
+            Resume::Latest => (self.latest().await, 0),
+            Resume::Invalid(why) => {
+                let mut step = self.latest().await;
+                step.frames.insert(
+                    0,
+                    ServerFrame::error(ErrorCode::InvalidCursor, why.clone()).to_json(),
+                );
+                (step, 0)
+            }
+            Resume::After(since) => match self.store.newest_id(&self.room).await {
+                Ok(newest) if *since > newest => {
+                    let why = format!(
+                        "since={since} is beyond the newest message id {newest}; showing the latest messages instead"
+                    );
+                    let mut step = self.latest().await;
+                    step.frames.insert(
+                        0,
+                        ServerFrame::error(ErrorCode::InvalidCursor, why).to_json(),
+                    );
+                    (step, 0)
+                }
+                Ok(_) => (self.after(*since).await, *since),
+                Err(error) => (unavailable(&error), *since),
+            },
+        }
+    }
+
+    /// The next page after `last_sent`.
+    pub async fn after(&self, last_sent: u64) -> Step {
+        match self.store.after(&self.room, last_sent, REPLAY_PAGE).await {
+            Ok(messages) => {
+                let more = messages.len() == REPLAY_PAGE;
+                self.step(messages, more)
+            }
+            Err(error) => unavailable(&error),
+        }
+    }
+
+    async fn latest(&self) -> Step {
+        match self
+            .store
+            .before(&self.room, None, DEFAULT_HISTORY_PAGE as usize)
+            .await
+        {
+            Ok(messages) => self.step(messages, false),
+            Err(error) => unavailable(&error),
+        }
+    }
+
+    fn step(&self, messages: Vec<natter_shared::ChatMessage>, more: bool) -> Step {
+        let newest = messages.last().map(|message| message.id);
+        let frames = messages
+            .into_iter()
+            .map(|message| ServerFrame::Message(as_seen_by(message, &self.reader_name)).to_json())
+            .collect();
+        Step {
+            frames,
+            newest,
+            more,
+        }
+    }
+}
+
+fn unavailable(error: &StoreError) -> Step {
+    let message = format!("history is unavailable right now ({error}); live messages continue");
+    Step {
+        frames: vec![ServerFrame::error(ErrorCode::StoreUnavailable, message).to_json()],
+        newest: None,
+        more: false,
+    }
+}

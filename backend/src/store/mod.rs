@@ -1,0 +1,109 @@
+//! Durable history: the [`HistoryStore`] trait the server talks to, and its
+//! SQLite engine.
+//!
+//! A store assigns every message its id, makes it durable, and only then
+//! hands it to the fan-out, in id order (see [`OnCommit`]). Nothing is
+//! broadcast or acknowledged before it is committed.
+
+mod group_commit;
+pub mod sqlite;
+
+use futures_util::future::BoxFuture;
+use natter_shared::ChatMessage;
+use thiserror::Error;
+
+use crate::hub::ConnectionId;
+
+pub use sqlite::SqliteStore;
+
+/// The room every message goes to until rooms arrive.
+pub const DEFAULT_ROOM: &str = "lobby";
+
+/// A validated message on its way into the store.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Where it was posted.
+    pub room: String,
+    /// The sender's display name.
+    pub author: String,
+    /// The validated text.
+    pub value: String,
+    /// The client's idempotency key: the same author and nonce are stored once.
+    pub nonce: Option<String>,
+    /// The connection it came from, so its own copy can carry the nonce.
+    pub origin: ConnectionId,
+}
+
+/// A message that has just been committed, as the fan-out receives it.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    /// The stored message, nonce included.
+    pub message: ChatMessage,
+    /// The connection that sent it.
+    pub origin: ConnectionId,
+}
+
+/// What storing a message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The id the message is stored under.
+    pub id: u64,
+    /// True when the author had already sent this nonce: nothing new was
+    /// stored or broadcast, and `id` is the original message's.
+    pub duplicate: bool,
+}
+
+/// Called with every committed batch of new messages, in id order, before
+/// any of them is acknowledged. Runs on the store's writer thread: it must not
+/// block.
+pub type OnCommit = Box<dyn Fn(&[Committed]) + Send + 'static>;
+
+/// Why the store could not do something.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The database could not be opened or prepared at start.
+    #[error("cannot open the database {path}: {cause}")]
+    Open {
+        /// The database path as given.
+        path: String,
+        /// What went wrong.
+        cause: String,
+    },
+    /// A read or write failed.
+    #[error("database error: {0}")]
+    Database(String),
+    /// The store is shutting down and takes no more work.
+    #[error("the store is closed")]
+    Closed,
+}
+
+/// Where messages live. One small trait, so another engine (Redis, for
+/// several server processes) can stand in for SQLite.
+pub trait HistoryStore: Send + Sync + 'static {
+    /// Stores a message, or finds the one already stored for its author and
+    /// nonce. Resolves once the message is durable.
+    fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>>;
+
+    /// Up to `limit` messages in `room` with ids above `after`, oldest first.
+    fn after<'a>(
+        &'a self,
+        room: &'a str,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<ChatMessage>, StoreError>>;
+
+    /// Up to `limit` of the newest messages in `room` with ids below `before`
+    /// (or the newest overall when `None`), oldest first.
+    fn before<'a>(
+        &'a self,
+        room: &'a str,
+        before: Option<u64>,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<ChatMessage>, StoreError>>;
+
+    /// The newest id in `room`, or 0 when it is empty.
+    fn newest_id<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<u64, StoreError>>;
+
+    /// Stops taking appends and waits until every accepted one is committed.
+    fn close(&self) -> BoxFuture<'_, ()>;
+}

@@ -1,0 +1,210 @@
+//! The embedded engine: one SQLite file in WAL mode.
+//!
+//! Writes go through one writer thread ([`super::group_commit`]) that batches
+//! concurrent appends into one transaction. Reads use a small pool of separate
+//! connections; WAL lets them read while the writer writes.
+//!
+//! rusqlite rather than sqlx: the writer is a plain thread that owns its
+//! connection, which is exactly rusqlite's synchronous model, and group commit
+//! needs control over transactions that an async pool would hide. Reads run on
+//! deadpool-sqlite's pooled rusqlite connections.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use deadpool_sqlite::rusqlite::{Connection, Row, params};
+use deadpool_sqlite::{Config, Pool, Runtime};
+use futures_util::future::BoxFuture;
+use natter_shared::ChatMessage;
+use tokio::sync::{mpsc, oneshot};
+
+use super::group_commit::{self, Pending};
+use super::{Appended, HistoryStore, NewMessage, OnCommit, StoreError};
+
+/// Appends that may wait for the writer before senders are made to wait.
+const QUEUE_CAPACITY: usize = 8192;
+
+/// How long the writer waits for a lock another process holds before the
+/// batch fails (and its senders are told to retry).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS messages (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        room      TEXT    NOT NULL DEFAULT 'lobby',
+        author    TEXT    NOT NULL,
+        value     TEXT    NOT NULL,
+        timestamp INTEGER NOT NULL,
+        nonce     TEXT
+    );
+    CREATE INDEX IF NOT EXISTS messages_by_room ON messages (room, id);
+    CREATE UNIQUE INDEX IF NOT EXISTS messages_by_nonce
+        ON messages (room, author, nonce) WHERE nonce IS NOT NULL;
+    PRAGMA user_version = 1;
+";
+
+/// History in one SQLite file.
+pub struct SqliteStore {
+    /// The writer thread's queue; `None` once closed.
+    queue: Mutex<Option<mpsc::Sender<Pending>>>,
+    /// The writer thread, joined on close.
+    writer: Mutex<Option<JoinHandle<()>>>,
+    /// Connections for reads.
+    readers: Pool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and starts the
+    /// writer. Fails if the file cannot be opened, is not a database, or
+    /// cannot be written.
+    pub fn open(path: &Path, on_commit: OnCommit) -> Result<Self, StoreError> {
+        let failed = |cause: &dyn std::fmt::Display| StoreError::Open {
+            path: path.display().to_string(),
+            cause: cause.to_string(),
+        };
+        let connection = Connection::open(path).map_err(|e| failed(&e))?;
+        prepare(&connection).map_err(|e| failed(&e))?;
+        let readers = Config::new(path)
+            .create_pool(Runtime::Tokio1)
+            .map_err(|e| failed(&e))?;
+        let (queue, pending) = mpsc::channel(QUEUE_CAPACITY);
+        let writer = std::thread::Builder::new()
+            .name("natter-sqlite-writer".to_owned())
+            .spawn(move || group_commit::run(connection, pending, on_commit))
+            .map_err(|e| failed(&e))?;
+        Ok(SqliteStore {
+            queue: Mutex::new(Some(queue)),
+            writer: Mutex::new(Some(writer)),
+            readers,
+        })
+    }
+
+    async fn read<R: Send + 'static>(
+        &self,
+        query: impl FnOnce(&Connection) -> deadpool_sqlite::rusqlite::Result<R> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        let database = |e: &dyn std::fmt::Display| StoreError::Database(e.to_string());
+        let connection = self.readers.get().await.map_err(|e| database(&e))?;
+        connection
+            .interact(move |connection| query(connection))
+            .await
+            .map_err(|e| database(&e))?
+            .map_err(|e| database(&e))
+    }
+}
+
+/// WAL so readers never block the writer; synchronous=FULL so a commit is on
+/// disk before anything is acknowledged (group commit keeps that affordable).
+/// Setting `user_version` writes the header, so a file that cannot be written
+/// fails here, at start, rather than on the first message.
+fn prepare(connection: &Connection) -> Result<(), String> {
+    let sqlite = |error: deadpool_sqlite::rusqlite::Error| error.to_string();
+    connection.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+    let mode: String = connection
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .map_err(sqlite)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(format!("could not switch to WAL mode (got {mode})"));
+    }
+    connection
+        .execute_batch("PRAGMA synchronous = FULL;")
+        .map_err(sqlite)?;
+    connection.execute_batch(SCHEMA).map_err(sqlite)
+}
+
+/// Ids are SQLite integers; a cursor beyond them means "no limit".
+fn cursor(id: u64) -> i64 {
+    i64::try_from(id).unwrap_or(i64::MAX)
+}
+
+fn message(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<ChatMessage> {
+    Ok(ChatMessage {
+        id: row.get::<_, i64>(0)? as u64,
+        value: row.get(1)?,
+        author: row.get(2)?,
+        timestamp: row.get(3)?,
+        nonce: row.get(4)?,
+    })
+}
+
+impl HistoryStore for SqliteStore {
+    fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>> {
+        Box::pin(async move {
+            // Cloned out so the lock is released before the await.
+            let queue = self
+                .queue
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone()
+                .ok_or(StoreError::Closed)?;
+            let (reply, outcome) = oneshot::channel();
+            queue
+                .send(Pending { message, reply })
+                .await
+                .map_err(|_| StoreError::Closed)?;
+            outcome.await.map_err(|_| StoreError::Closed)?
+        })
+    }
+
+    fn after<'a>(
+        &'a self,
+        room: &'a str,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<ChatMessage>, StoreError>> {
+        let room = room.to_owned();
+        Box::pin(self.read(move |connection| {
+            let mut query = connection.prepare_cached(
+                "SELECT id, value, author, timestamp, nonce FROM messages
+                 WHERE room = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+            )?;
+            query
+                .query_map(params![room, cursor(after), limit as i64], message)?
+                .collect()
+        }))
+    }
+
+    fn before<'a>(
+        &'a self,
+        room: &'a str,
+        before: Option<u64>,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<ChatMessage>, StoreError>> {
+        let room = room.to_owned();
+        let before = before.map_or(i64::MAX, cursor);
+        Box::pin(self.read(move |connection| {
+            let mut query = connection.prepare_cached(
+                "SELECT id, value, author, timestamp, nonce FROM messages
+                 WHERE room = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+            )?;
+            let mut newest_first: Vec<ChatMessage> = query
+                .query_map(params![room, before, limit as i64], message)?
+                .collect::<Result<_, _>>()?;
+            newest_first.reverse();
+            Ok(newest_first)
+        }))
+    }
+
+    fn newest_id<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<u64, StoreError>> {
+        let room = room.to_owned();
+        Box::pin(self.read(move |connection| {
+            connection
+                .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM messages WHERE room = ?1")?
+                .query_row(params![room], |row| row.get::<_, i64>(0))
+                .map(|id| id as u64)
+        }))
+    }
+
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            // Dropping the last sender lets the writer drain the queue and stop.
+            drop(self.queue.lock().unwrap_or_else(|p| p.into_inner()).take());
+            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+            if let Some(writer) = writer {
+                let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+            }
+        })
+    }
+}

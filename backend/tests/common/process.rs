@@ -1,0 +1,81 @@
+//! The real `natter` binary as a child process, for tests of signals, exit
+//! codes and restarts.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+use super::PATIENCE;
+
+/// A running `natter` process; killed if dropped while running.
+pub struct NatterProcess {
+    child: Child,
+    /// `host:port` it listens on.
+    pub addr: String,
+}
+
+impl NatterProcess {
+    /// Starts `natter` on a free port with this database, and waits for its URL line.
+    pub fn start(db: &Path, static_dir: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
+            .args(["--bind", "127.0.0.1:0", "--static-dir"])
+            .arg(static_dir)
+            .arg("--db")
+            .arg(db)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("natter starts");
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout piped"))
+            .read_line(&mut first_line)
+            .expect("read the URL line");
+        let addr = first_line
+            .trim()
+            .strip_prefix("Natter is running at http://")
+            .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        NatterProcess { child, addr }
+    }
+
+    /// Sends `signal` and waits for the process to exit.
+    pub fn stop_with(mut self, signal: Signal) -> ExitStatus {
+        let pid = Pid::from_raw(i32::try_from(self.child.id()).expect("pid fits"));
+        kill(pid, signal).expect("signal sent");
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "natter did not exit after {signal}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for NatterProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `natter` with `args` and returns its exit status and standard error.
+pub fn run_to_exit(args: &[&str]) -> (ExitStatus, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_natter"))
+        .args(args)
+        .output()
+        .expect("natter runs");
+    (
+        output.status,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

@@ -38,7 +38,7 @@ pub fn interpret(state: &AppState, sender: &Sender<'_>, text: &str) -> Command {
     };
     match frame {
         ClientFrame::Message(PublishParams { value, nonce }) => {
-            match validate_text(&value, state.max_message_chars) {
+            match validate_text(&value, state.rules.max_message_chars) {
                 Ok(text) => Command::Publish(NewMessage {
                     room: DEFAULT_ROOM.to_owned(),
                     author: sender.name.to_owned(),
@@ -54,6 +54,16 @@ pub fn interpret(state: &AppState, sender: &Sender<'_>, text: &str) -> Command {
             }
         }
         ClientFrame::History(request) => Command::History(request),
+        ClientFrame::Ping => Command::Reply(encode(ServerFrame::Pong)),
+    }
+}
+
+/// The nonce in a frame, if it has one, without judging the rest: for
+/// refusing a frame unread (rate limit) while still naming the message.
+pub fn nonce_of(text: &str) -> Option<String> {
+    match decode_client_frame(text) {
+        Ok(ClientFrame::Message(PublishParams { nonce, .. })) => nonce,
+        _ => None,
     }
 }
 

@@ -2,10 +2,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
 use clap::builder::RangedU64ValueParser;
 use natter_shared::DEFAULT_MAX_MESSAGE_CHARS;
+
+use crate::origin::parse_origin;
 
 /// Natter: a real-time chat server for the browser.
 ///
@@ -49,6 +52,58 @@ pub struct Config {
     )]
     pub max_frame_bytes: usize,
 
+    /// Another web origin whose pages may connect, such as
+    /// https://app.example.com (repeat the flag, or separate with commas in
+    /// the variable). Pages from the server's own origin, and clients that
+    /// send no Origin header (not browsers), may always connect; every other
+    /// origin gets 403.
+    #[arg(long = "allowed-origin", env = "NATTER_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub allowed_origins: Vec<String>,
+
+    /// Most WebSocket connections at once; more are refused with 503.
+    #[arg(
+        long,
+        env = "NATTER_MAX_CONNECTIONS",
+        default_value_t = 10_000,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=10_000_000)
+    )]
+    pub max_connections: usize,
+
+    /// Most WebSocket connections at once from one IP address; more are
+    /// refused with 503.
+    #[arg(
+        long,
+        env = "NATTER_MAX_CONNECTIONS_PER_IP",
+        default_value_t = 256,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=10_000_000)
+    )]
+    pub max_connections_per_ip: usize,
+
+    /// Frames one connection may send per second, sustained. Faster frames
+    /// get a "rate_limited" error and are dropped; a client that keeps going
+    /// (5 refusals within 10 s) is disconnected with 1008.
+    #[arg(long, env = "NATTER_RATE_LIMIT_PER_SECOND", default_value_t = 5.0, value_parser = positive_rate)]
+    pub rate_limit_per_second: f64,
+
+    /// Frames one connection may send in a burst before the rate applies.
+    #[arg(
+        long,
+        env = "NATTER_RATE_LIMIT_BURST",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub rate_limit_burst: u32,
+
+    /// How often the server pings each connection, e.g. 25s. Keeps proxies
+    /// that cut idle connections from cutting quiet chats.
+    #[arg(long, env = "NATTER_PING_INTERVAL", default_value = "25s", value_parser = humantime::parse_duration)]
+    pub ping_interval: Duration,
+
+    /// A connection that sends nothing (no frame, no pong) for this long is
+    /// closed, e.g. 60s.
+    #[arg(long, env = "NATTER_IDLE_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub idle_timeout: Duration,
+
     /// How many live messages may wait for one slow client before it is
     /// caught up from the database instead.
     #[arg(
@@ -58,4 +113,13 @@ pub struct Config {
         value_parser = RangedU64ValueParser::<usize>::new().range(1..=1_000_000)
     )]
     pub broadcast_buffer: usize,
+}
+
+fn positive_rate(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(format!(
+            "{raw:?} is not a positive number of frames per second"
+        )),
+    }
 }

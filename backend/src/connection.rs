@@ -12,15 +12,16 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesOrdered, SplitStream};
-use natter_shared::{AckParams, ErrorCode, ServerFrame, Welcome};
+use natter_shared::{AckParams, ErrorCode, ErrorParams, ServerFrame, Welcome};
 use tokio::sync::mpsc;
-use tokio::time::timeout;
+use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep, timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info};
 
 use crate::app::AppState;
 use crate::clock::now_ms;
-use crate::commands::{Command, Sender, history_page, interpret};
+use crate::commands::{Command, Sender, history_page, interpret, nonce_of};
+use crate::rate_limit::{FrameLimiter, Verdict};
 use crate::replay::{HistorySource, Resume};
 use crate::store::{Appended, DEFAULT_ROOM, StoreError};
 use crate::writer::{self, Outbound, Sources};
@@ -144,6 +145,13 @@ async fn read_frames<'a>(
     writer_stopped: &CancellationToken,
     in_flight: &mut FuturesOrdered<InFlight<'a>>,
 ) -> Ending {
+    let rules = state.rules;
+    let mut limiter = FrameLimiter::new(rules.rate_limit);
+    let mut pings = interval_at(Instant::now() + rules.ping_interval, rules.ping_interval);
+    pings.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // Pushed back by every frame the client sends, pongs included.
+    let idle = sleep(rules.idle_timeout);
+    tokio::pin!(idle);
     loop {
         tokio::select! {
             () = state.shutdown.cancelled() => {
@@ -152,6 +160,14 @@ async fn read_frames<'a>(
             () = writer_stopped.cancelled() => {
                 return Ending::Lost("the client stopped accepting data".to_owned());
             }
+            () = &mut idle => {
+                return Ending::ByServer(close_code::AWAY, "nothing heard from the client for too long");
+            }
+            _ = pings.tick() => {
+                if outbox.send(Outbound::Ping).await.is_err() {
+                    return Ending::Lost("the writer stopped".to_owned());
+                }
+            }
             Some((nonce, outcome)) = in_flight.next(), if !in_flight.is_empty() => {
                 if let Some(reply) = outcome_frame(nonce, outcome)
                     && outbox.send(Outbound::Frame(reply.into())).await.is_err()
@@ -159,8 +175,24 @@ async fn read_frames<'a>(
                     return Ending::Lost("the writer stopped".to_owned());
                 }
             }
-            next = stream.next(), if in_flight.len() < MAX_IN_FLIGHT => match next {
+            next = stream.next(), if in_flight.len() < MAX_IN_FLIGHT => {
+                if matches!(next, Some(Ok(_))) {
+                    idle.as_mut().reset(Instant::now() + rules.idle_timeout);
+                }
+                match next {
                 Some(Ok(Message::Text(text))) => {
+                    match limiter.check() {
+                        Verdict::Allowed => {}
+                        Verdict::Refused(wait) => {
+                            if outbox.send(Outbound::Frame(rate_limited(wait, nonce_of(&text)).into())).await.is_err() {
+                                return Ending::Lost("the writer stopped".to_owned());
+                            }
+                            continue;
+                        }
+                        Verdict::Abusive => {
+                            return Ending::ByServer(close_code::POLICY, "too many frames; the rate limit was ignored");
+                        }
+                    }
                     let reply = match interpret(state, sender, &text) {
                         Command::Publish(message) => {
                             let nonce = message.nonce.clone();
@@ -188,9 +220,22 @@ async fn read_frames<'a>(
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 Some(Err(error)) => return ending_for_read_error(error),
                 None => return Ending::Lost("the connection ended without a close frame".to_owned()),
-            },
+                }
+            }
         }
     }
+}
+
+/// The refusal for a frame over the rate limit.
+fn rate_limited(wait: Duration, nonce: Option<String>) -> String {
+    let retry_after_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1);
+    ServerFrame::Error(ErrorParams {
+        code: ErrorCode::RateLimited,
+        message: format!("too many frames; this one was dropped. Try again in {retry_after_ms} ms"),
+        nonce,
+        retry_after_ms: Some(retry_after_ms),
+    })
+    .to_json()
 }
 
 /// The frame a finished append sends back: an ack when the client gave a

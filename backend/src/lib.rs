@@ -13,6 +13,8 @@
 //!   its SQLite engine with group commit; assigns message ids.
 //! - [`hub`]: fan-out of committed messages, serialized once per message.
 //! - [`error`]: the server-wide error type, [`ServerError`].
+//! - [`origin`], [`limits`], [`rate_limit`], [`security_headers`]: who may
+//!   connect, how many, how fast, and the headers static pages carry.
 //! - [`names`], [`clock`], [`signals`]: display names, wall-clock time, and the
 //!   signals that stop the server.
 //!
@@ -25,8 +27,12 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod hub;
+pub mod limits;
 pub mod names;
+pub mod origin;
+pub mod rate_limit;
 pub mod replay;
+pub mod security_headers;
 pub mod server;
 pub mod signals;
 pub mod store;

@@ -61,6 +61,8 @@ pub struct ServerHandle {
     addr: SocketAddr,
     /// Fired to begin the shutdown.
     stop: Option<oneshot::Sender<()>>,
+    /// Shared with the serving task, for [`ServerHandle::live_connections`].
+    state: Arc<AppState>,
     /// The serving task; ends once every connection has closed.
     task: Option<JoinHandle<Result<(), ServerError>>>,
 }
@@ -72,15 +74,17 @@ impl ServerHandle {
         let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
+        let serving = Arc::clone(&state);
         let task = tokio::spawn(async move {
             let stopped = async move {
                 // A dropped handle counts as a request to stop.
                 let _ = stopped.await;
             };
-            serve(listener, state, &config, stopped).await
+            serve(listener, serving, &config, stopped).await
         });
         Ok(ServerHandle {
             addr,
+            state,
             stop: Some(stop),
             task: Some(task),
         })
@@ -89,6 +93,11 @@ impl ServerHandle {
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// WebSocket connections open right now.
+    pub fn live_connections(&self) -> usize {
+        self.state.limits.live()
     }
 
     /// Shuts down gracefully and waits until every connection has closed.

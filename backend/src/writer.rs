@@ -26,6 +26,8 @@ const MAX_BATCH: usize = 256;
 pub enum Outbound {
     /// A pre-serialized frame (the welcome, an ack, an error, a history page).
     Frame(Utf8Bytes),
+    /// A WebSocket ping, the heartbeat.
+    Ping,
     /// Send this close frame, then stop writing.
     Close(CloseFrame),
 }
@@ -116,23 +118,16 @@ impl Writer {
 
     /// Sends one of the reader's frames. Returns true if it was the close.
     async fn send_own(&mut self, outbound: Outbound) -> Result<bool, Gone> {
-        match outbound {
-            Outbound::Frame(frame) => {
-                self.sink
-                    .feed(Message::Text(frame))
-                    .await
-                    .map_err(|_| Gone)?;
-                Ok(false)
-            }
-            Outbound::Close(frame) => {
-                self.sink
-                    .feed(Message::Close(Some(frame)))
-                    .await
-                    .map_err(|_| Gone)?;
-                let _ = self.sink.flush().await;
-                Ok(true)
-            }
+        let (message, closing) = match outbound {
+            Outbound::Frame(frame) => (Message::Text(frame), false),
+            Outbound::Ping => (Message::Ping(Default::default()), false),
+            Outbound::Close(frame) => (Message::Close(Some(frame)), true),
+        };
+        self.sink.feed(message).await.map_err(|_| Gone)?;
+        if closing {
+            let _ = self.sink.flush().await;
         }
+        Ok(closing)
     }
 
     async fn send_live(&mut self, delivery: &Delivery) -> Result<(), Gone> {

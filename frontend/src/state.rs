@@ -126,6 +126,8 @@ impl ChatState {
             ServerFrame::Ack(ack) => self.acknowledge(ack),
             ServerFrame::History(page) => self.append_older(page),
             ServerFrame::Error(error) => self.refuse(error),
+            // The socket notes every frame for its heartbeat; nothing to show.
+            ServerFrame::Pong => {}
         }
     }
 

@@ -29,6 +29,9 @@ pub enum ErrorCode {
     /// The message could not be stored; it was not sent. Retrying with the
     /// same nonce is safe.
     StoreUnavailable,
+    /// The client sent frames faster than the server's rate limit; this one
+    /// was dropped unread. `retry_after_ms` says when to send again.
+    RateLimited,
     /// This client read too slowly and the server could not catch it up from
     /// history, so it missed messages.
     Lagged,
@@ -47,6 +50,7 @@ impl ErrorCode {
             ErrorCode::ControlCharacter => "control_character",
             ErrorCode::InvalidCursor => "invalid_cursor",
             ErrorCode::StoreUnavailable => "store_unavailable",
+            ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Lagged => "lagged",
         }
     }

@@ -18,6 +18,9 @@ pub enum ClientFrame {
     Message(PublishParams),
     /// Ask for a page of messages older than the oldest one the client has.
     History(HistoryRequest),
+    /// Are you still there? Answered with [`ServerFrame::Pong`]. Browsers
+    /// cannot see WebSocket pings, so a page checks its connection with this.
+    Ping,
 }
 
 /// What a client publishes.
@@ -66,6 +69,8 @@ pub enum ServerFrame {
     Ack(AckParams),
     /// The answer to a [`ClientFrame::History`] request.
     History(HistoryPage),
+    /// The answer to a [`ClientFrame::Ping`].
+    Pong,
     /// Something the client sent was refused, or the server could not serve
     /// it; the connection stays open.
     Error(ErrorParams),
@@ -134,6 +139,9 @@ pub struct ErrorParams {
     /// The nonce of the message this error is about, when it is about one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// For `rate_limited`: how long to wait before sending again, in ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 impl ServerFrame {
@@ -148,6 +156,7 @@ impl ServerFrame {
             code,
             message: message.into(),
             nonce,
+            retry_after_ms: None,
         })
     }
 

@@ -22,6 +22,7 @@ fn known_types_list_matches_the_enum() {
             before: 1,
             limit: 1,
         }),
+        ClientFrame::Ping,
     ];
     let names: Vec<String> = samples
         .iter()
@@ -70,7 +71,7 @@ fn unknown_type_names_the_type() {
     assert_eq!(error.code(), ErrorCode::UnknownType);
     assert_eq!(
         error.to_string(),
-        "unknown frame type \"shout\"; known types: message, history"
+        "unknown frame type \"shout\"; known types: message, history, ping"
     );
 }
 

@@ -92,6 +92,7 @@ fn error_frames_for_every_code() {
         (ErrorCode::ControlCharacter, "control_character"),
         (ErrorCode::InvalidCursor, "invalid_cursor"),
         (ErrorCode::StoreUnavailable, "store_unavailable"),
+        (ErrorCode::RateLimited, "rate_limited"),
         (ErrorCode::Lagged, "lagged"),
     ];
     for (code, name) in cases {
@@ -158,4 +159,28 @@ fn history_page_frame() {
         }),
         r#"{"type":"history","params":{"before":3,"messages":[{"id":2,"value":"older","author":"bob","timestamp":1700000000002}],"complete":false}}"#,
     );
+}
+
+#[test]
+fn rate_limited_error_frame_says_when_to_retry() {
+    let frame = ServerFrame::Error(natter_shared::ErrorParams {
+        code: ErrorCode::RateLimited,
+        message: "slow down".into(),
+        nonce: Some("n-2".into()),
+        retry_after_ms: Some(200),
+    });
+    assert_server_golden(
+        frame,
+        r#"{"type":"error","params":{"code":"rate_limited","message":"slow down","nonce":"n-2","retry_after_ms":200}}"#,
+    );
+}
+
+#[test]
+fn ping_and_pong_frames() {
+    assert_eq!(ClientFrame::Ping.to_json(), r#"{"type":"ping"}"#);
+    assert_eq!(
+        decode_client_frame(r#"{"type":"ping"}"#).unwrap(),
+        ClientFrame::Ping
+    );
+    assert_server_golden(ServerFrame::Pong, r#"{"type":"pong"}"#);
 }

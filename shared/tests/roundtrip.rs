@@ -20,6 +20,7 @@ fn error_code() -> impl Strategy<Value = ErrorCode> {
         Just(ErrorCode::ControlCharacter),
         Just(ErrorCode::InvalidCursor),
         Just(ErrorCode::StoreUnavailable),
+        Just(ErrorCode::RateLimited),
         Just(ErrorCode::Lagged),
     ]
 }
@@ -54,6 +55,7 @@ fn server_frame() -> impl Strategy<Value = ServerFrame> {
             }
         ),
         chat_message().prop_map(ServerFrame::Message),
+        Just(ServerFrame::Pong),
         (".*", any::<u64>()).prop_map(|(nonce, id)| ServerFrame::Ack(AckParams { nonce, id })),
         (
             any::<u64>(),
@@ -67,13 +69,20 @@ fn server_frame() -> impl Strategy<Value = ServerFrame> {
                     complete
                 })
             ),
-        (error_code(), ".*", proptest::option::of(".*")).prop_map(|(code, message, nonce)| {
-            ServerFrame::Error(ErrorParams {
-                code,
-                message,
-                nonce,
-            })
-        }),
+        (
+            error_code(),
+            ".*",
+            proptest::option::of(".*"),
+            proptest::option::of(any::<u64>())
+        )
+            .prop_map(|(code, message, nonce, retry_after_ms)| {
+                ServerFrame::Error(ErrorParams {
+                    code,
+                    message,
+                    nonce,
+                    retry_after_ms,
+                })
+            }),
     ]
 }
 

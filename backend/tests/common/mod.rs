@@ -80,6 +80,15 @@ impl TestServer {
             "--db",
             &db,
         ];
+        // Most tests send far faster than a person; the rate limit gets tests of its own.
+        if !flags.iter().any(|flag| flag.starts_with("--rate-limit")) {
+            args.extend([
+                "--rate-limit-per-second",
+                "1000000",
+                "--rate-limit-burst",
+                "1000000",
+            ]);
+        }
         args.extend(flags.iter().map(String::as_str));
         let config = <Config as clap::Parser>::try_parse_from(args).expect("valid flags");
         ServerHandle::start(config).await.expect("server starts")
@@ -88,6 +97,11 @@ impl TestServer {
     /// `ws://…/ws` plus an optional query string.
     pub fn ws_url(&self, query: &str) -> String {
         format!("ws://{}/ws{query}", self.handle().addr())
+    }
+
+    /// WebSocket connections the server holds right now.
+    pub fn live_connections(&self) -> usize {
+        self.handle().live_connections()
     }
 
     /// `http://…` plus a path.

@@ -26,6 +26,13 @@ impl NatterProcess {
             .arg(static_dir)
             .arg("--db")
             .arg(db)
+            // Test clients send bursts far beyond a person's.
+            .args([
+                "--rate-limit-per-second",
+                "1000000",
+                "--rate-limit-burst",
+                "1000000",
+            ])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()

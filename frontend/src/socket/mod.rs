@@ -13,6 +13,7 @@
 //! nonce once, so a resend is never a duplicate.
 
 mod backoff;
+mod heartbeat;
 mod status;
 mod url;
 
@@ -32,6 +33,7 @@ use natter_shared::{
 };
 
 pub use backoff::Backoff;
+pub use heartbeat::{Check, Heartbeat};
 pub use status::ConnectionStatus;
 pub use url::{ws_url, ws_url_for_this_page};
 
@@ -212,9 +214,17 @@ async fn connect_once(
             socket.send_entry(&entry);
         }
     }
+    let mut heartbeat = Heartbeat::new(js_sys::Date::now());
     loop {
-        match select(stream.next(), requests.next()).await {
-            Either::Left((Some(Ok(Message::Text(text))), _)) => {
+        let frames = select(stream.next(), requests.next());
+        let event = match select(frames, TimeoutFuture::new(heartbeat::CHECK_EVERY_MS)).await {
+            Either::Left((Either::Left((frame, _)), _)) => Event::Frame(frame),
+            Either::Left((Either::Right((command, _)), _)) => Event::Command(command),
+            Either::Right(_) => Event::Check,
+        };
+        match event {
+            Event::Frame(Some(Ok(Message::Text(text)))) => {
+                heartbeat.heard(js_sys::Date::now());
                 match serde_json::from_str::<ServerFrame>(&text) {
                     Ok(frame) => chat.apply(frame),
                     Err(error) => leptos::logging::warn!(
@@ -223,8 +233,8 @@ async fn connect_once(
                 }
             }
             // The server only sends text; a binary frame carries nothing for us.
-            Either::Left((Some(Ok(Message::Bytes(_))), _)) => {}
-            Either::Left((Some(Err(WebSocketError::ConnectionClose(event))), _)) => {
+            Event::Frame(Some(Ok(Message::Bytes(_)))) => heartbeat.heard(js_sys::Date::now()),
+            Event::Frame(Some(Err(WebSocketError::ConnectionClose(event)))) => {
                 return End::Closed(Closed {
                     code: event.code,
                     clean: event.was_clean,
@@ -233,19 +243,41 @@ async fn connect_once(
                 });
             }
             // An error event is always followed by the close event.
-            Either::Left((Some(Err(_)), _)) => {}
-            Either::Left((None, _)) => return End::Closed(Closed::failed("", opened)),
-            Either::Right((Some(Command::Reconnect), _)) => {
+            Event::Frame(Some(Err(_))) => {}
+            Event::Frame(None) => return End::Closed(Closed::failed("", opened)),
+            Event::Command(Some(Command::Reconnect)) => {
                 chat.status.set(ConnectionStatus::Closing);
-                if let Some(Some(sink)) = socket.sink.try_update_value(Option::take)
-                    && let Ok(ws) = sink.reunite(stream)
-                {
-                    let _ = ws.close(Some(1000), Some("reconnecting"));
-                }
+                close(socket, stream, "reconnecting");
                 return End::Requested;
             }
-            Either::Right((None, _)) => return End::Stopped,
+            Event::Command(None) => return End::Stopped,
+            Event::Check => match heartbeat.check(js_sys::Date::now()) {
+                Check::Fine => {}
+                Check::Ping => {
+                    let _ = socket.send(&ClientFrame::Ping);
+                }
+                Check::GiveUp => {
+                    close(socket, stream, "no answer from the server");
+                    return End::Closed(Closed::failed("no answer from the server", opened));
+                }
+            },
         }
+    }
+}
+
+/// What woke the open-connection loop.
+enum Event {
+    Frame(Option<Result<Message, WebSocketError>>),
+    Command(Option<Command>),
+    Check,
+}
+
+/// Closes the current socket from this side (1000, normal closure).
+fn close(socket: Socket, stream: futures::stream::SplitStream<WebSocket>, reason: &str) {
+    if let Some(Some(sink)) = socket.sink.try_update_value(Option::take)
+        && let Ok(ws) = sink.reunite(stream)
+    {
+        let _ = ws.close(Some(1000), Some(reason));
     }
 }
 

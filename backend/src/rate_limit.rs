@@ -1,0 +1,106 @@
+//! Per-connection flood control: a token bucket for frames, and a cut-off for
+//! clients that keep hitting it.
+
+use std::collections::VecDeque;
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{Quota, RateLimiter};
+
+/// This many refusals within [`ABUSE_WINDOW`] closes the connection (1008).
+const ABUSE_REFUSALS: usize = 5;
+/// See [`ABUSE_REFUSALS`].
+const ABUSE_WINDOW: Duration = Duration::from_secs(10);
+
+/// The configured rate, shared by every connection.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimit {
+    /// Frames per second, sustained.
+    pub per_second: f64,
+    /// Frames allowed in a burst.
+    pub burst: u32,
+}
+
+/// What the limiter says about one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Go ahead.
+    Allowed,
+    /// Refuse it; a frame will be accepted again after this long.
+    Refused(Duration),
+    /// Refused, and the client has ignored too many refusals: close 1008.
+    Abusive,
+}
+
+/// One connection's limiter.
+pub struct FrameLimiter {
+    /// The token bucket.
+    bucket: RateLimiter<governor::state::NotKeyed, governor::state::InMemoryState, DefaultClock>,
+    /// When recent refusals happened, oldest first, at most [`ABUSE_REFUSALS`].
+    refusals: VecDeque<Instant>,
+}
+
+impl FrameLimiter {
+    /// A full bucket for a new connection.
+    pub fn new(limit: RateLimit) -> Self {
+        let burst = NonZeroU32::new(limit.burst).unwrap_or(NonZeroU32::MIN);
+        let period = Duration::from_secs_f64(1.0 / limit.per_second.max(0.001));
+        // `with_period` only fails for a zero period, which max() above rules out.
+        let quota = Quota::with_period(period)
+            .unwrap_or(Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
+        FrameLimiter {
+            bucket: RateLimiter::direct(quota),
+            refusals: VecDeque::with_capacity(ABUSE_REFUSALS),
+        }
+    }
+
+    /// Takes a token for one frame.
+    pub fn check(&mut self) -> Verdict {
+        match self.bucket.check() {
+            Ok(()) => Verdict::Allowed,
+            Err(not_until) => {
+                let now = Instant::now();
+                while self
+                    .refusals
+                    .front()
+                    .is_some_and(|&at| now.duration_since(at) > ABUSE_WINDOW)
+                {
+                    self.refusals.pop_front();
+                }
+                self.refusals.push_back(now);
+                if self.refusals.len() >= ABUSE_REFUSALS {
+                    Verdict::Abusive
+                } else {
+                    Verdict::Refused(not_until.wait_time_from(DefaultClock::default().now()))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_passes_then_refusals_then_abuse() {
+        let mut limiter = FrameLimiter::new(RateLimit {
+            per_second: 1.0,
+            burst: 3,
+        });
+        assert_eq!(limiter.check(), Verdict::Allowed);
+        assert_eq!(limiter.check(), Verdict::Allowed);
+        assert_eq!(limiter.check(), Verdict::Allowed);
+        for _ in 0..ABUSE_REFUSALS - 1 {
+            match limiter.check() {
+                Verdict::Refused(wait) => {
+                    assert!(wait > Duration::ZERO && wait <= Duration::from_secs(1))
+                }
+                other => panic!("expected a refusal, got {other:?}"),
+            }
+        }
+        assert_eq!(limiter.check(), Verdict::Abusive);
+    }
+}

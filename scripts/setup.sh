@@ -92,6 +92,11 @@ ensure_frontend_tools() {
   ensure_wasm_opt
 }
 
+# Node.js runs the benchmark's peer server (the Node ws chat).
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null || ensure_apt nodejs npm
+}
+
 ensure_browser() {
   ensure_apt chromium chromium-driver
   export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"

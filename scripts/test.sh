@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 ensure_frontend_tools
 ensure_browser
+ensure_node
 cd "$ROOT"
 
 # Every cargo test run's output, for the total at the end.
@@ -36,6 +37,12 @@ build_frontend
 say "End-to-end tests: two headless Chromium windows against natter"
 # One scenario at a time: each drives two browsers, and this machine may have two cores.
 run_tests -p e2e -- --test-threads=1
+
+say "Benchmark smoke run: natter and the Node peer, correctness only"
+# Debug builds are enough to check that nothing is lost or duplicated; the
+# full benchmark (BENCHMARKS.md) uses release builds.
+cargo build --locked -p backend -p natter-bench
+target/debug/natter-bench --smoke --natter target/debug/natter --out target/bench/smoke
 
 say "All checks passed"
 # One closing line for whoever reads the log last: the totals of every test run.

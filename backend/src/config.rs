@@ -104,6 +104,20 @@ pub struct Config {
     #[arg(long, env = "NATTER_IDLE_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
     pub idle_timeout: Duration,
 
+    /// A client must finish its TLS handshake and send its request headers
+    /// within this long, e.g. 10s; connections that send nothing, or trickle
+    /// headers a byte at a time, are cut off.
+    #[arg(long, env = "NATTER_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub handshake_timeout: Duration,
+
+    /// PEM certificate chain: with --tls-key, serve https and wss directly.
+    #[arg(long, env = "NATTER_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "NATTER_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
     /// How many live messages may wait for one slow client before it is
     /// caught up from the database instead.
     #[arg(

@@ -12,6 +12,16 @@ pub enum ServerError {
     /// The database could not be opened.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The TLS certificate or key could not be loaded.
+    #[error("cannot load the TLS certificate {cert} or key {key}: {cause}")]
+    Tls {
+        /// The certificate path.
+        cert: String,
+        /// The key path.
+        key: String,
+        /// What went wrong.
+        cause: String,
+    },
     /// Listening or serving failed.
     #[error("server error: {0}")]
     Io(#[from] io::Error),

@@ -13,6 +13,7 @@
 //!   its SQLite engine with group commit; assigns message ids.
 //! - [`hub`]: fan-out of committed messages, serialized once per message.
 //! - [`error`]: the server-wide error type, [`ServerError`].
+//! - [`first_byte`]: cuts off connections that never send a request.
 //! - [`origin`], [`limits`], [`rate_limit`], [`security_headers`]: who may
 //!   connect, how many, how fast, and the headers static pages carry.
 //! - [`names`], [`clock`], [`signals`]: display names, wall-clock time, and the
@@ -26,6 +27,7 @@ pub mod commands;
 pub mod config;
 pub mod connection;
 pub mod error;
+pub mod first_byte;
 pub mod hub;
 pub mod limits;
 pub mod names;

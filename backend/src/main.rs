@@ -29,6 +29,13 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let tls = match backend::server::load_tls(&config).await {
+        Ok(tls) => tls,
+        Err(error) => {
+            eprintln!("natter: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let listener = match TcpListener::bind(config.bind).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -50,10 +57,12 @@ async fn main() -> ExitCode {
         );
     }
     // On stdout, alone on its line, so scripts and people can find the URL.
-    println!("Natter is running at http://{addr}/");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("Natter is running at {scheme}://{addr}/");
     info!(%addr, "listening");
 
-    match backend::server::serve(listener, state, &config, signals::shutdown_requested()).await {
+    match backend::server::serve(listener, state, &config, tls, signals::shutdown_requested()).await
+    {
         Ok(()) => {
             info!("stopped");
             ExitCode::SUCCESS

@@ -1,11 +1,19 @@
 //! Running the server: serving until told to stop, then closing every
 //! connection before returning.
+//!
+//! axum-server accepts connections: it brings hyper's header-read timeout and
+//! rustls, which `axum::serve` does not.
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum_server::Handle;
+use axum_server::accept::DefaultAcceptor;
+use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
+use hyper_util::rt::TokioTimer;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -13,40 +21,80 @@ use tokio::task::JoinHandle;
 use crate::app::{AppState, router};
 use crate::config::Config;
 use crate::error::ServerError;
+use crate::first_byte::FirstByteWithin;
+
+/// How long plain HTTP requests in progress get to finish at shutdown.
+const HTTP_DRAIN: Duration = Duration::from_secs(5);
 
 /// Serves on `listener` until `shutdown` completes, then sends every WebSocket
 /// client a 1001 close and waits for the connections to finish.
-///
-/// axum's graceful shutdown alone would wait for plain HTTP requests only:
-/// upgraded connections live outside it, so they watch [`AppState::shutdown`].
 pub async fn run(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let state = Arc::new(AppState::open(&config)?);
-    serve(listener, state, &config, shutdown).await
+    let tls = load_tls(&config).await?;
+    serve(listener, state, &config, tls, shutdown).await
 }
 
-/// [`run`] with the state already open, for callers that open the database
+/// Loads the TLS certificate and key, when configured.
+pub async fn load_tls(config: &Config) -> Result<Option<RustlsConfig>, ServerError> {
+    let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) else {
+        return Ok(None);
+    };
+    // One crypto provider for the process; a second install is a no-op error.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    RustlsConfig::from_pem_file(cert, key)
+        .await
+        .map(Some)
+        .map_err(|cause| ServerError::Tls {
+            cert: cert.display().to_string(),
+            key: key.display().to_string(),
+            cause: cause.to_string(),
+        })
+}
+
+/// [`run`] with the state and TLS already loaded, for callers that load them
 /// first so a bad path fails before anything listens.
+///
+/// The HTTP server's own graceful shutdown covers plain requests only:
+/// upgraded connections live outside it, so they watch [`AppState::shutdown`]
+/// and are waited for through [`AppState::connections`].
 pub async fn serve(
     listener: TcpListener,
     state: Arc<AppState>,
     config: &Config,
+    tls: Option<RustlsConfig>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let app = router(Arc::clone(&state), config);
+    let app =
+        router(Arc::clone(&state), config).into_make_service_with_connect_info::<SocketAddr>();
+    let handle = Handle::new();
+    let stopping = handle.clone();
     let closing = state.shutdown.clone();
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    tokio::spawn(async move {
         shutdown.await;
         closing.cancel();
-    })
-    .await?;
+        stopping.graceful_shutdown(Some(HTTP_DRAIN));
+    });
+    let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
+    let deadline = config.handshake_timeout;
+    match tls {
+        Some(tls) => {
+            let handshake = RustlsAcceptor::new(tls).handshake_timeout(deadline);
+            let acceptor = FirstByteWithin::new(handshake, deadline);
+            with_header_timeout(server.acceptor(acceptor), deadline)
+                .serve(app)
+                .await?;
+        }
+        None => {
+            let acceptor = FirstByteWithin::new(DefaultAcceptor, deadline);
+            with_header_timeout(server.acceptor(acceptor), deadline)
+                .serve(app)
+                .await?;
+        }
+    }
     state.connections.close();
     state.connections.wait().await;
     // Every connection is gone; let the store commit what it still holds.
@@ -54,23 +102,39 @@ pub async fn serve(
     Ok(())
 }
 
+/// Cuts off clients that send their request headers too slowly (slowloris).
+/// Clients that send nothing at all are [`FirstByteWithin`]'s job.
+fn with_header_timeout<Acc>(
+    mut server: axum_server::Server<SocketAddr, Acc>,
+    deadline: Duration,
+) -> axum_server::Server<SocketAddr, Acc> {
+    server
+        .http_builder()
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(deadline);
+    server
+}
+
 /// A server running in the background of this process, for tests and for
 /// programs that embed Natter.
 pub struct ServerHandle {
     /// Where it listens (the real port when the config asked for port 0).
     addr: SocketAddr,
-    /// Fired to begin the shutdown.
-    stop: Option<oneshot::Sender<()>>,
     /// Shared with the serving task, for [`ServerHandle::live_connections`].
     state: Arc<AppState>,
+    /// Fired to begin the shutdown.
+    stop: Option<oneshot::Sender<()>>,
     /// The serving task; ends once every connection has closed.
     task: Option<JoinHandle<Result<(), ServerError>>>,
 }
 
 impl ServerHandle {
-    /// Opens the database, binds `config.bind` and starts serving.
+    /// Opens the database, loads TLS if configured, binds `config.bind` and
+    /// starts serving.
     pub async fn start(config: Config) -> Result<Self, ServerError> {
         let state = Arc::new(AppState::open(&config)?);
+        let tls = load_tls(&config).await?;
         let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
@@ -80,7 +144,7 @@ impl ServerHandle {
                 // A dropped handle counts as a request to stop.
                 let _ = stopped.await;
             };
-            serve(listener, serving, &config, stopped).await
+            serve(listener, serving, &config, tls, stopped).await
         });
         Ok(ServerHandle {
             addr,

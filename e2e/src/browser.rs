@@ -170,7 +170,28 @@ impl Browser {
         self.client.refresh().await.expect("the page reloads");
     }
 
-    /// Runs a script in the page and returns `window[name]` afterwards.
+    /// Runs a script in the page.
+    pub async fn run(&self, script: &str) {
+        self.client
+            .execute(script, vec![])
+            .await
+            .expect("script runs");
+    }
+
+    /// How many elements match a CSS selector.
+    pub async fn count(&self, selector: &str) -> usize {
+        let count = self
+            .client
+            .execute(
+                "return document.querySelectorAll(arguments[0]).length",
+                vec![json!(selector)],
+            )
+            .await
+            .expect("count elements");
+        count.as_u64().unwrap_or(0) as usize
+    }
+
+    /// The value of `window[name]`.
     pub async fn global(&self, name: &str) -> Value {
         self.client
             .execute("return window[arguments[0]]", vec![json!(name)])

@@ -1,0 +1,197 @@
+//! The load-generating clients: connecting (spread over several loopback
+//! source addresses), the payload format, and counting what arrives.
+//!
+//! A payload is `nb <sender> <seq> <sent_ns>` in `params.value`, which both
+//! servers return as sent (Natter adds fields around it). Each receiver checks
+//! every sender's sequence numbers, so it sees any loss or duplicate.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::Result;
+use futures_util::StreamExt;
+use futures_util::stream::{SplitSink, SplitStream};
+use hdrhistogram::Histogram;
+use tokio::net::{TcpSocket, TcpStream};
+use tokio::sync::{Notify, Semaphore, watch};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::{WebSocketStream, client_async_with_config};
+
+/// One client connection.
+pub type Ws = WebSocketStream<TcpStream>;
+/// Its sending half.
+pub type Sink = SplitSink<Ws, Message>;
+
+/// How many loopback addresses clients spread over, so no single source
+/// address runs out of ports.
+const SOURCE_ADDRESSES: usize = 16;
+
+/// Nanoseconds since the harness started; every process-local timestamp uses it.
+pub fn now_ns() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_nanos() as u64
+}
+
+/// The frame a sender sends.
+pub fn payload(sender: u32, seq: u64) -> Message {
+    Message::text(format!(
+        r#"{{"type":"message","params":{{"value":"nb {sender} {seq} {}"}}}}"#,
+        now_ns()
+    ))
+}
+
+/// Reads (sender, seq, sent_ns) out of a received frame, without a JSON parse
+/// (the harness shares the machine with the server, so it must be cheap).
+pub fn parse(text: &str) -> Option<(u32, u64, u64)> {
+    let start = text.find("\"value\":\"nb ")? + "\"value\":\"nb ".len();
+    let rest = &text[start..];
+    let mut fields = rest[..rest.find('"')?].split(' ');
+    Some((
+        fields.next()?.parse().ok()?,
+        fields.next()?.parse().ok()?,
+        fields.next()?.parse().ok()?,
+    ))
+}
+
+/// Opens client number `index` from one of the loopback source addresses.
+pub async fn connect(url: &str, addr: SocketAddr, index: usize) -> Result<Ws> {
+    let source = Ipv4Addr::new(127, 0, 0, 1 + (index % SOURCE_ADDRESSES) as u8);
+    let socket = TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::from((source, 0)))?;
+    let stream = socket.connect(addr).await?;
+    stream.set_nodelay(true)?;
+    // Small buffers: thousands of idle clients live in this one process.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0);
+    let (ws, _) = client_async_with_config(url, stream, Some(config)).await?;
+    Ok(ws)
+}
+
+/// What one receiver saw.
+pub struct Tally {
+    /// Frames with a payload.
+    pub received: u64,
+    /// Payloads seen twice.
+    pub duplicated: u64,
+    /// Payloads skipped over (later sequence numbers arrived first).
+    pub skipped: u64,
+    /// The next sequence number expected from each sender.
+    pub next_seq: Vec<u64>,
+    /// Send-to-receive latency, in microseconds.
+    pub latency: Histogram<u64>,
+    /// For a sender: the round trip of its own messages, in microseconds.
+    pub own_round_trip: Histogram<u64>,
+}
+
+/// Shared across all receivers of one run.
+pub struct Shared {
+    /// Payloads received by everyone, for the drain check.
+    pub received: AtomicU64,
+    /// Receivers ready (welcomed): the server has them subscribed.
+    pub ready: AtomicUsize,
+    /// Signalled as receivers become ready.
+    pub ready_changed: Notify,
+    /// Flipped to true to stop every receiver.
+    pub stop: watch::Sender<bool>,
+}
+
+impl Shared {
+    /// Fresh counters.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Shared {
+            received: AtomicU64::new(0),
+            ready: AtomicUsize::new(0),
+            ready_changed: Notify::new(),
+            stop: watch::channel(false).0,
+        })
+    }
+}
+
+/// Who a receiver is.
+pub struct Receiver {
+    /// Number of senders in the run.
+    pub senders: usize,
+    /// Its own sender id and its in-flight window, if it sends.
+    pub own: Option<(u32, Arc<Semaphore>)>,
+    /// Where a sender also reports each round trip (µs), for per-step figures.
+    pub round_trips: Option<Arc<std::sync::Mutex<Vec<u64>>>>,
+    /// Whether to wait for a first frame (Natter's welcome) before counting
+    /// itself ready.
+    pub wait_for_welcome: bool,
+}
+
+fn histogram() -> Histogram<u64> {
+    // Microseconds up to 10 minutes, 3 significant figures; cannot fail.
+    Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid histogram bounds")
+}
+
+/// Reads until told to stop (or the connection ends).
+pub async fn receive(mut stream: SplitStream<Ws>, who: Receiver, shared: Arc<Shared>) -> Tally {
+    let mut tally = Tally {
+        received: 0,
+        duplicated: 0,
+        skipped: 0,
+        next_seq: vec![0; who.senders],
+        latency: histogram(),
+        own_round_trip: histogram(),
+    };
+    let mut stop = shared.stop.subscribe();
+    let mut ready = !who.wait_for_welcome;
+    if ready {
+        shared.ready.fetch_add(1, Ordering::Relaxed);
+        shared.ready_changed.notify_waiters();
+    }
+    loop {
+        let message = tokio::select! {
+            _ = stop.wait_for(|stop| *stop) => break,
+            message = stream.next() => message,
+        };
+        let Some(Ok(Message::Text(text))) = message else {
+            if matches!(message, None | Some(Err(_))) {
+                break;
+            }
+            continue;
+        };
+        if !ready {
+            ready = true;
+            shared.ready.fetch_add(1, Ordering::Relaxed);
+            shared.ready_changed.notify_waiters();
+        }
+        let Some((sender, seq, sent_ns)) = parse(&text) else {
+            continue;
+        };
+        let Some(expected) = tally.next_seq.get_mut(sender as usize) else {
+            continue;
+        };
+        tally.received += 1;
+        shared.received.fetch_add(1, Ordering::Relaxed);
+        match seq.cmp(expected) {
+            std::cmp::Ordering::Less => tally.duplicated += 1,
+            std::cmp::Ordering::Equal => *expected += 1,
+            std::cmp::Ordering::Greater => {
+                tally.skipped += seq - *expected;
+                *expected = seq + 1;
+            }
+        }
+        let micros = (now_ns().saturating_sub(sent_ns) / 1_000).max(1);
+        tally.latency.saturating_record(micros);
+        if let Some((own_id, window)) = &who.own
+            && *own_id == sender
+        {
+            tally.own_round_trip.saturating_record(micros);
+            window.add_permits(1);
+            if let Some(round_trips) = &who.round_trips {
+                round_trips
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(micros);
+            }
+        }
+    }
+    tally
+}

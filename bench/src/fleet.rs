@@ -1,0 +1,154 @@
+//! A set of connected clients: some send, all receive.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use hdrhistogram::Histogram;
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+
+use crate::client::{Receiver, Shared, Sink, Tally, connect, receive};
+use crate::servers::{Kind, Server};
+
+/// Connections opened at once while building a fleet.
+const CONNECT_BATCH: usize = 200;
+
+/// The connected clients of one run.
+pub struct Fleet {
+    /// Sending halves; the first `senders` clients are the senders.
+    pub sinks: Vec<Sink>,
+    /// Each sender's in-flight window.
+    pub windows: Vec<Arc<Semaphore>>,
+    /// Counters every receiver shares.
+    pub shared: Arc<Shared>,
+    /// Round trips of sender 0's own messages, in µs.
+    pub round_trips: Arc<std::sync::Mutex<Vec<u64>>>,
+    readers: Vec<JoinHandle<Tally>>,
+    senders: usize,
+}
+
+/// What a whole fleet saw.
+pub struct Outcome {
+    /// Payloads received, all receivers together.
+    pub received: u64,
+    /// Payloads received twice.
+    pub duplicated: u64,
+    /// Payloads some receiver never got.
+    pub lost: u64,
+    /// Send-to-receive latency, µs.
+    pub latency: Histogram<u64>,
+}
+
+impl Fleet {
+    /// An empty fleet with `senders` senders to come, each allowed `window`
+    /// messages in flight.
+    pub fn new(senders: usize, window: usize) -> Self {
+        Fleet {
+            sinks: Vec::new(),
+            windows: (0..senders)
+                .map(|_| Arc::new(Semaphore::new(window)))
+                .collect(),
+            shared: Shared::new(),
+            round_trips: Arc::default(),
+            readers: Vec::new(),
+            senders,
+        }
+    }
+
+    /// Connects `count` more clients and waits until the server has them all.
+    pub async fn grow(&mut self, server: &Server, count: usize) -> Result<()> {
+        let url = server.ws_url();
+        let first = self.sinks.len();
+        let target = first + count;
+        for batch_start in (first..target).step_by(CONNECT_BATCH) {
+            let batch_end = (batch_start + CONNECT_BATCH).min(target);
+            let mut connecting: FuturesUnordered<_> = (batch_start..batch_end)
+                .map(|index| {
+                    let url = url.clone();
+                    async move { (index, connect(&url, server.addr, index).await) }
+                })
+                .collect();
+            let mut opened = Vec::with_capacity(batch_end - batch_start);
+            while let Some((index, ws)) = connecting.next().await {
+                opened.push((index, ws?));
+            }
+            opened.sort_by_key(|(index, _)| *index);
+            for (index, ws) in opened {
+                let (sink, stream) = ws.split();
+                let own = (index < self.senders)
+                    .then(|| (index as u32, Arc::clone(&self.windows[index])));
+                let who = Receiver {
+                    senders: self.senders,
+                    own,
+                    round_trips: (index == 0).then(|| Arc::clone(&self.round_trips)),
+                    wait_for_welcome: server.kind == Kind::Natter,
+                };
+                self.readers
+                    .push(tokio::spawn(receive(stream, who, Arc::clone(&self.shared))));
+                self.sinks.push(sink);
+            }
+        }
+        // Natter subscribes a connection before it welcomes it: once every
+        // client has a frame, nothing sent from now on can miss anyone.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while self.shared.ready.load(Ordering::Relaxed) < target {
+            if tokio::time::Instant::now() > deadline {
+                bail!(
+                    "only {} of {target} clients became ready",
+                    self.shared.ready.load(Ordering::Relaxed)
+                );
+            }
+            let _ = tokio::time::timeout(
+                Duration::from_millis(50),
+                self.shared.ready_changed.notified(),
+            )
+            .await;
+        }
+        Ok(())
+    }
+
+    /// Clients connected.
+    pub fn len(&self) -> usize {
+        self.sinks.len()
+    }
+
+    /// Waits until `expected` payloads have arrived in total, or `patience`
+    /// passes. Returns whether everything arrived.
+    pub async fn drain(&self, expected: u64, patience: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + patience;
+        while self.shared.received.load(Ordering::Relaxed) < expected {
+            if tokio::time::Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        true
+    }
+
+    /// Stops every receiver and adds up what they saw; `sent[s]` is how many
+    /// messages sender `s` sent.
+    pub async fn finish(self, sent: &[u64]) -> Outcome {
+        let _ = self.shared.stop.send(true);
+        let mut outcome = Outcome {
+            received: 0,
+            duplicated: 0,
+            lost: 0,
+            latency: Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid histogram bounds"),
+        };
+        for reader in self.readers {
+            let Ok(tally) = reader.await else { continue };
+            outcome.received += tally.received;
+            outcome.duplicated += tally.duplicated;
+            outcome.lost += tally.skipped;
+            for (sender, next) in tally.next_seq.iter().enumerate() {
+                outcome.lost += sent.get(sender).copied().unwrap_or(0).saturating_sub(*next);
+            }
+            let _ = outcome.latency.add(&tally.latency);
+        }
+        outcome
+    }
+}

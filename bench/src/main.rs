@@ -1,0 +1,276 @@
+//! `natter-bench`: runs every scenario against Natter and the Node `ws` chat
+//! in one run, and writes the results side by side.
+//!
+//! `--smoke` runs each scenario small and fast and checks only correctness
+//! (nothing lost, nothing duplicated, clean exit); it is part of the test
+//! command. Without it the full run writes `bench/results/<date>.md` with SVG
+//! charts, and BENCHMARKS.md.
+
+mod client;
+mod fleet;
+mod procstat;
+mod report;
+mod scenarios;
+mod servers;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use report::Results;
+use scenarios::load::LoadSpec;
+use scenarios::shootout::ShootoutSpec;
+use servers::{Kind, Programs};
+
+/// Natter's benchmark, side by side with the Node ws chat.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Small and quick; checks correctness only (for the test command).
+    #[arg(long)]
+    smoke: bool,
+    /// The natter binary to run (build it with `cargo build --release -p backend`).
+    #[arg(long, default_value = "target/release/natter")]
+    natter: PathBuf,
+    /// The Node peer's folder.
+    #[arg(long, default_value = "../shared/peers/node-ws")]
+    peer: PathBuf,
+    /// Where result files go.
+    #[arg(long, default_value = "bench/results")]
+    out: PathBuf,
+    /// Clients in the fan-out and saturation scenarios.
+    #[arg(long, default_value_t = 1000)]
+    clients: usize,
+    /// Idle connections to hold.
+    #[arg(long, default_value_t = 15_000)]
+    idle: usize,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Args::parse()).await {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("natter-bench: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Returns whether every delivery arrived exactly once.
+async fn run(args: Args) -> Result<bool> {
+    if !args.natter.is_file() {
+        bail!(
+            "{} not found: build it with `cargo build --release -p backend`",
+            args.natter.display()
+        );
+    }
+    let work = PathBuf::from("target/bench");
+    std::fs::create_dir_all(&work)?;
+    let programs = Programs {
+        natter: args.natter.clone(),
+        node_peer: servers::prepare_node_peer(&args.peer, &work)?,
+    };
+    let servers = [Kind::Natter, Kind::Node];
+    let (fan_out, saturation, shootout, idle) = specs(&args);
+    let mut results = Results::default();
+
+    let mut rows = Vec::new();
+    for kind in servers {
+        let bar = progress(format!("fan-out, {}", kind.label()));
+        rows.push(scenarios::load::run(kind, &programs, fan_out).await?);
+        bar.finish_and_clear();
+    }
+    results.fan_out = Some((fan_out, rows));
+
+    let mut rows = Vec::new();
+    for kind in servers {
+        let bar = progress(format!("saturation, {}", kind.label()));
+        rows.push(scenarios::load::run(kind, &programs, saturation).await?);
+        bar.finish_and_clear();
+    }
+    results.saturation = Some((saturation, rows));
+
+    let mut rows = Vec::new();
+    for kind in servers {
+        let bar = progress(format!("shootout, {}", kind.label()));
+        rows.push(scenarios::shootout::run(kind, &programs, shootout).await?);
+        bar.finish_and_clear();
+    }
+    results.shootout = Some((shootout, rows));
+
+    for kind in servers {
+        let bar = progress(format!("idle, {}", kind.label()));
+        results
+            .idle
+            .push(scenarios::idle::run(kind, &programs, idle).await?);
+        bar.finish_and_clear();
+    }
+    results.wasm_bytes = wasm_size(Path::new("dist"));
+
+    let machine = machine();
+    let stamp = timestamp();
+    let folder = args.out.join(&stamp);
+    report::charts(&results, &folder)?;
+    let table = report::markdown(&results, &machine, &stamp);
+    std::fs::write(
+        args.out.join(format!("{stamp}.md")),
+        format!("# Natter vs Node ws, {stamp}\n\n{table}"),
+    )?;
+    println!("{table}");
+    if !args.smoke {
+        publish(&table, &args.out, &stamp)?;
+    }
+
+    let clean = [&results.fan_out, &results.saturation]
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, rows)| rows)
+        .all(|row| row.lost == 0 && row.duplicated == 0)
+        && results
+            .shootout
+            .iter()
+            .flat_map(|(_, rows)| rows)
+            .all(|row| !row.stopped.starts_with("missed"));
+    if clean {
+        println!("natter-bench: every delivery arrived exactly once");
+    } else {
+        eprintln!("natter-bench: deliveries were lost or duplicated (see the table)");
+    }
+    Ok(clean)
+}
+
+/// The scenario sizes: full, or small for the smoke run.
+fn specs(args: &Args) -> (LoadSpec, LoadSpec, ShootoutSpec, usize) {
+    if args.smoke {
+        return (
+            LoadSpec {
+                clients: 200,
+                senders: 4,
+                rate: Some(200.0),
+                seconds: 2.0,
+                window: 8,
+            },
+            LoadSpec {
+                clients: 200,
+                senders: 4,
+                rate: None,
+                seconds: 2.0,
+                window: 8,
+            },
+            ShootoutSpec {
+                step: 100,
+                broadcasts: 20,
+                in_flight: 4,
+                limit_ms: 500.0,
+                max_clients: 300,
+            },
+            300,
+        );
+    }
+    (
+        LoadSpec {
+            clients: args.clients,
+            senders: 10,
+            rate: Some(100.0),
+            seconds: 10.0,
+            window: 8,
+        },
+        LoadSpec {
+            clients: args.clients,
+            senders: 10,
+            rate: None,
+            seconds: 10.0,
+            window: 8,
+        },
+        ShootoutSpec {
+            step: 1000,
+            broadcasts: 100,
+            in_flight: 4,
+            limit_ms: 500.0,
+            max_clients: 18_000,
+        },
+        args.idle,
+    )
+}
+
+fn progress(message: String) -> ProgressBar {
+    let bar = ProgressBar::new_spinner().with_message(message);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// Raw and gzipped size of the built web client's wasm, if it is built.
+fn wasm_size(dist: &Path) -> Option<(u64, u64)> {
+    let wasm = std::fs::read_dir(dist)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "wasm")
+        })?;
+    let raw = std::fs::metadata(&wasm).ok()?.len();
+    let gzipped = std::process::Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(&wasm)
+        .output()
+        .ok()?
+        .stdout
+        .len() as u64;
+    Some((raw, gzipped))
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .next()
+                .and_then(|line| line.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(String::from("?"), |kib| {
+            format!("{:.0} GiB", kib / 1024.0 / 1024.0)
+        });
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().find_map(|line| {
+                line.strip_prefix("model name")
+                    .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    format!("{cores} cores ({cpu}), {memory} RAM")
+}
+
+fn timestamp() -> String {
+    let output = std::process::Command::new("date")
+        .args(["-u", "+%Y-%m-%d-%H%M"])
+        .output();
+    output
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "latest".to_owned())
+}
+
+/// Writes BENCHMARKS.md with the latest table.
+fn publish(table: &str, out: &Path, stamp: &str) -> Result<()> {
+    let charts = out.join(stamp);
+    let text = format!(
+        "# Benchmarks\n\nNatter and the Node `ws` chat (`../shared/peers/node-ws`) measured side by side in one run \
+         on the same machine, each scenario against a fresh server process. Reproduce with:\n\n\
+         ```sh\ncargo build --release -p backend && cargo run --release -p natter-bench\n```\n\n\
+         Latest run: {stamp} (all runs are in `bench/results/`).\n\n{}",
+        table.replace(&format!("]({stamp}/"), &format!("]({}/", charts.display()))
+    );
+    std::fs::write("BENCHMARKS.md", text).context("writing BENCHMARKS.md")
+}

@@ -1,0 +1,219 @@
+//! Writing results: a Markdown table per scenario and SVG bar charts.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Result;
+use plotters::prelude::*;
+
+use crate::scenarios::idle::IdleResult;
+use crate::scenarios::load::{LoadResult, LoadSpec};
+use crate::scenarios::shootout::{ShootoutResult, ShootoutSpec};
+
+/// Everything one run measured.
+#[derive(Default)]
+pub struct Results {
+    /// The fan-out scenario and its rows.
+    pub fan_out: Option<(LoadSpec, Vec<LoadResult>)>,
+    /// The saturation scenario and its rows.
+    pub saturation: Option<(LoadSpec, Vec<LoadResult>)>,
+    /// The shootout and its rows.
+    pub shootout: Option<(ShootoutSpec, Vec<ShootoutResult>)>,
+    /// The idle scenario's rows.
+    pub idle: Vec<IdleResult>,
+    /// The release web client's size, raw and gzipped, in bytes.
+    pub wasm_bytes: Option<(u64, u64)>,
+}
+
+/// The results as Markdown; `charts` is the folder name the SVGs are in,
+/// relative to where the Markdown will live.
+pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Machine: {machine}. Server and load generator share it.\n"
+    );
+    for (title, scenario, chart) in [
+        ("Fan-out", &results.fan_out, "fan-out"),
+        ("Saturation", &results.saturation, "saturation"),
+    ] {
+        let Some((spec, rows)) = scenario else {
+            continue;
+        };
+        let rate = spec.rate.map_or("as fast as accepted".to_owned(), |rate| {
+            format!("{rate} messages/s in total")
+        });
+        let window = if spec.rate.is_none() {
+            format!(", {} in flight per sender", spec.window)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "## {title}: {} clients, {} senders, {rate}{window}, {} s\n",
+            spec.clients, spec.senders, spec.seconds
+        );
+        let _ = writeln!(
+            out,
+            "| server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | duplicated | server CPU s | peak RSS MiB |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for row in rows {
+            let [p50, p99, p999, max] = row.latency_ms;
+            let _ = writeln!(
+                out,
+                "| {} | {:.0} | {p50:.2} | {p99:.2} | {p999:.2} | {max:.2} | {} | {} | {:.2} | {:.1} |",
+                row.server.label(),
+                row.deliveries_per_second,
+                row.lost,
+                row.duplicated,
+                row.cpu_seconds,
+                row.peak_rss_mib
+            );
+        }
+        let _ = writeln!(out, "\n![{title}]({charts}/{chart}.svg)\n");
+    }
+    if let Some((spec, rows)) = &results.shootout {
+        let _ = writeln!(
+            out,
+            "## Shootout: +{} clients per step, {} broadcasts, {} in flight, stop at p95 > {} ms or a missed delivery\n",
+            spec.step, spec.broadcasts, spec.in_flight, spec.limit_ms
+        );
+        let _ = writeln!(
+            out,
+            "| server | most clients passed | p95 round trip there, ms | stopped because |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---|");
+        for row in rows {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.1} | {} |",
+                row.server.label(),
+                row.passed_clients,
+                row.last_p95_ms,
+                row.stopped
+            );
+        }
+        let _ = writeln!(out, "\n![Shootout]({charts}/shootout.svg)\n");
+    }
+    if !results.idle.is_empty() {
+        let _ = writeln!(out, "## Idle connections\n");
+        let _ = writeln!(
+            out,
+            "| server | connections | KiB per connection | RSS before → after, MiB |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---|");
+        for row in &results.idle {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.2} | {:.1} → {:.1} |",
+                row.server.label(),
+                row.connections,
+                row.kib_per_connection,
+                row.rss_mib[0],
+                row.rss_mib[1]
+            );
+        }
+        let _ = writeln!(out, "\n![Idle]({charts}/idle.svg)\n");
+    }
+    if let Some((raw, gzipped)) = results.wasm_bytes {
+        let _ = writeln!(
+            out,
+            "## Web client\n\nRelease wasm: {:.0} KiB raw, {:.0} KiB gzipped.\n",
+            raw as f64 / 1024.0,
+            gzipped as f64 / 1024.0
+        );
+    }
+    out
+}
+
+/// Draws the bar charts into `folder`.
+pub fn charts(results: &Results, folder: &Path) -> Result<()> {
+    std::fs::create_dir_all(folder)?;
+    if let Some((_, rows)) = &results.fan_out {
+        let bars: Vec<_> = rows
+            .iter()
+            .map(|r| (r.server.label(), r.latency_ms[1]))
+            .collect();
+        bar_chart(
+            &folder.join("fan-out.svg"),
+            "Fan-out: p99 latency (ms, lower is better)",
+            &bars,
+        )?;
+    }
+    if let Some((_, rows)) = &results.saturation {
+        let bars: Vec<_> = rows
+            .iter()
+            .map(|r| (r.server.label(), r.deliveries_per_second))
+            .collect();
+        bar_chart(
+            &folder.join("saturation.svg"),
+            "Saturation: deliveries per second (higher is better)",
+            &bars,
+        )?;
+    }
+    if let Some((_, rows)) = &results.shootout {
+        let bars: Vec<_> = rows
+            .iter()
+            .map(|r| (r.server.label(), r.passed_clients as f64))
+            .collect();
+        bar_chart(
+            &folder.join("shootout.svg"),
+            "Shootout: most clients passed (higher is better)",
+            &bars,
+        )?;
+    }
+    if !results.idle.is_empty() {
+        let bars: Vec<_> = results
+            .idle
+            .iter()
+            .map(|r| (r.server.label(), r.kib_per_connection))
+            .collect();
+        bar_chart(
+            &folder.join("idle.svg"),
+            "Idle: KiB per connection (lower is better)",
+            &bars,
+        )?;
+    }
+    Ok(())
+}
+
+fn bar_chart(path: &Path, title: &str, bars: &[(&str, f64)]) -> Result<()> {
+    let root = SVGBackend::new(path, (640, 360)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let top = bars
+        .iter()
+        .map(|(_, value)| *value)
+        .fold(0.0, f64::max)
+        .max(1e-9)
+        * 1.15;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(16)
+        .x_label_area_size(32)
+        .y_label_area_size(72)
+        .build_cartesian_2d((0..bars.len()).into_segmented(), 0.0..top)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_label_formatter(&|segment| match segment {
+            SegmentValue::CenterOf(index) => bars
+                .get(*index)
+                .map_or(String::new(), |(label, _)| (*label).to_owned()),
+            _ => String::new(),
+        })
+        .draw()?;
+    let colors = [RGBColor(47, 111, 222), RGBColor(120, 130, 140)];
+    chart.draw_series(bars.iter().enumerate().map(|(index, (_, value))| {
+        let color = colors[index % colors.len()];
+        Rectangle::new(
+            [
+                (SegmentValue::Exact(index), 0.0),
+                (SegmentValue::Exact(index + 1), *value),
+            ],
+            color.filled(),
+        )
+    }))?;
+    root.present()?;
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! Fan-out (a fixed total rate) and saturation (as fast as the server takes,
+//! with a bounded window per sender).
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use futures_util::SinkExt;
+use tokio::task::JoinSet;
+
+use crate::client::{Sink, payload};
+use crate::fleet::Fleet;
+use crate::procstat;
+use crate::servers::{Kind, Programs, Server};
+
+/// What to run.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadSpec {
+    /// Clients connected; all receive.
+    pub clients: usize,
+    /// How many of them send.
+    pub senders: usize,
+    /// Total messages per second across senders; `None` for saturation.
+    pub rate: Option<f64>,
+    /// How long the senders send.
+    pub seconds: f64,
+    /// Messages a sender may have in flight (saturation only).
+    pub window: usize,
+}
+
+/// One server's figures.
+#[derive(Debug, Clone)]
+pub struct LoadResult {
+    /// Which server.
+    pub server: Kind,
+    /// Payloads delivered to all clients, per second of the run.
+    pub deliveries_per_second: f64,
+    /// Latency percentiles and maximum, in ms: p50, p99, p99.9, max.
+    pub latency_ms: [f64; 4],
+    /// Deliveries never made.
+    pub lost: u64,
+    /// Deliveries made twice.
+    pub duplicated: u64,
+    /// Server CPU seconds during the run.
+    pub cpu_seconds: f64,
+    /// Server peak resident memory, MiB.
+    pub peak_rss_mib: f64,
+}
+
+/// Runs `spec` against a fresh `kind` server.
+pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<LoadResult> {
+    let server = Server::start(kind, programs)?;
+    let mut fleet = Fleet::new(spec.senders, spec.window);
+    fleet.grow(&server, spec.clients).await?;
+    let before = procstat::usage(server.pid())?;
+    let started = Instant::now();
+    let sending_until = started + Duration::from_secs_f64(spec.seconds);
+
+    let mut senders = JoinSet::new();
+    for (id, sink) in fleet.sinks.drain(..spec.senders).enumerate() {
+        let window = std::sync::Arc::clone(&fleet.windows[id]);
+        let per_sender_rate = spec.rate.map(|rate| rate / spec.senders as f64);
+        senders.spawn(send(
+            sink,
+            id as u32,
+            per_sender_rate,
+            sending_until,
+            window,
+        ));
+    }
+    let mut sent = vec![0; spec.senders];
+    while let Some(done) = senders.join_next().await {
+        let (id, count) = done??;
+        sent[id as usize] = count;
+    }
+    let expected = sent.iter().sum::<u64>() * spec.clients as u64;
+    fleet.drain(expected, Duration::from_secs(20)).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let after = procstat::usage(server.pid())?;
+    let outcome = fleet.finish(&sent).await;
+    let ms = |quantile: f64| outcome.latency.value_at_quantile(quantile) as f64 / 1000.0;
+    Ok(LoadResult {
+        server: kind,
+        deliveries_per_second: outcome.received as f64 / elapsed,
+        latency_ms: [
+            ms(0.5),
+            ms(0.99),
+            ms(0.999),
+            outcome.latency.max() as f64 / 1000.0,
+        ],
+        lost: outcome.lost,
+        duplicated: outcome.duplicated,
+        cpu_seconds: after.cpu_seconds - before.cpu_seconds,
+        peak_rss_mib: after.peak_rss_kib as f64 / 1024.0,
+    })
+}
+
+/// One sender: at a fixed rate, or as fast as its window allows.
+async fn send(
+    mut sink: Sink,
+    id: u32,
+    rate: Option<f64>,
+    until: Instant,
+    window: std::sync::Arc<tokio::sync::Semaphore>,
+) -> Result<(u32, u64)> {
+    let mut seq = 0;
+    match rate {
+        Some(rate) => {
+            let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+            while Instant::now() < until {
+                ticks.tick().await;
+                sink.send(payload(id, seq)).await?;
+                seq += 1;
+            }
+        }
+        None => {
+            while Instant::now() < until {
+                // Wait for room, then fill the window and flush once.
+                window.acquire().await?.forget();
+                sink.feed(payload(id, seq)).await?;
+                seq += 1;
+                while let Ok(permit) = window.try_acquire() {
+                    permit.forget();
+                    sink.feed(payload(id, seq)).await?;
+                    seq += 1;
+                }
+                sink.flush().await?;
+            }
+        }
+    }
+    Ok((id, seq))
+}

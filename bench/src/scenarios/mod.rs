@@ -1,0 +1,6 @@
+//! The scenarios; each starts a fresh server process per run, so CPU and peak
+//! memory belong to that scenario alone.
+
+pub mod idle;
+pub mod load;
+pub mod shootout;

@@ -1,0 +1,155 @@
+//! Starting and stopping the servers under test, each as its own process.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use tempfile::TempDir;
+
+/// Which server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// This project's server, release build, persistence on.
+    Natter,
+    /// The Node `ws` chat from the team's peers folder.
+    Node,
+}
+
+impl Kind {
+    /// How reports name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Natter => "natter",
+            Kind::Node => "node-ws",
+        }
+    }
+}
+
+/// Where the programs are.
+#[derive(Debug, Clone)]
+pub struct Programs {
+    /// The `natter` binary.
+    pub natter: PathBuf,
+    /// A copy of the Node peer with its dependencies installed.
+    pub node_peer: PathBuf,
+}
+
+/// A server process; stopped (SIGTERM, then kill) on drop.
+pub struct Server {
+    /// Which one.
+    pub kind: Kind,
+    /// `host:port` it listens on.
+    pub addr: SocketAddr,
+    child: Child,
+    /// Natter's fresh database lives here.
+    _dir: TempDir,
+}
+
+impl Server {
+    /// Starts a fresh instance.
+    pub fn start(kind: Kind, programs: &Programs) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let mut child = match kind {
+            Kind::Natter => Command::new(&programs.natter)
+                .args(["--bind", "127.0.0.1:0", "--static-dir"])
+                .arg(dir.path())
+                .arg("--db")
+                .arg(dir.path().join("bench.db"))
+                // Load, not abuse: lift the per-client protections.
+                .args([
+                    "--rate-limit-per-second",
+                    "1000000000",
+                    "--rate-limit-burst",
+                    "1000000000",
+                ])
+                .args([
+                    "--max-connections",
+                    "1000000",
+                    "--max-connections-per-ip",
+                    "1000000",
+                ])
+                .env("RUST_LOG", "warn")
+                .stdout(Stdio::piped())
+                .spawn()
+                .with_context(|| format!("starting {}", programs.natter.display()))?,
+            Kind::Node => Command::new("node")
+                .arg("server.js")
+                .current_dir(&programs.node_peer)
+                .env("PORT", free_port()?.to_string())
+                .stdout(Stdio::piped())
+                .spawn()
+                .context("starting node")?,
+        };
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
+        let addr = match kind {
+            Kind::Natter => line.trim().strip_prefix("Natter is running at http://"),
+            Kind::Node => line.trim().strip_prefix("node-ws peer on "),
+        }
+        .with_context(|| format!("unexpected first line from {}: {line:?}", kind.label()))?
+        .trim_end_matches('/')
+        .parse()?;
+        Ok(Server {
+            kind,
+            addr,
+            child,
+            _dir: dir,
+        })
+    }
+
+    /// The process id, for /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The chat socket's URL.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+        }
+        for _ in 0..50 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Copies the Node peer into `work` and installs its dependencies there,
+/// leaving the team folder untouched.
+pub fn prepare_node_peer(peer: &Path, work: &Path) -> Result<PathBuf> {
+    let target = work.join("node-ws");
+    std::fs::create_dir_all(&target)?;
+    for file in ["package.json", "server.js"] {
+        std::fs::copy(peer.join(file), target.join(file))
+            .with_context(|| format!("copying {file} from {}", peer.display()))?;
+    }
+    if !target.join("node_modules/ws").is_dir() {
+        let status = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(&target)
+            .status()
+            .context("running npm install for the Node peer")?;
+        if !status.success() {
+            bail!("npm install failed for the Node peer");
+        }
+    }
+    Ok(target)
+}

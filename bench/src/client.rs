@@ -82,10 +82,9 @@ pub struct Tally {
     pub skipped: u64,
     /// The next sequence number expected from each sender.
     pub next_seq: Vec<u64>,
-    /// Send-to-receive latency, in microseconds.
-    pub latency: Histogram<u64>,
-    /// For a sender: the round trip of its own messages, in microseconds.
-    pub own_round_trip: Histogram<u64>,
+    /// Send-to-receive latency, in microseconds; made on the first payload,
+    /// so idle clients cost nothing.
+    pub latency: Option<Histogram<u64>>,
 }
 
 /// Shared across all receivers of one run.
@@ -125,9 +124,11 @@ pub struct Receiver {
     pub wait_for_welcome: bool,
 }
 
-fn histogram() -> Histogram<u64> {
-    // Microseconds up to 10 minutes, 3 significant figures; cannot fail.
-    Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid histogram bounds")
+/// A latency histogram: microseconds up to a minute, 2 significant figures
+/// (1% resolution) so that tens of thousands of clients fit in memory.
+pub fn histogram() -> Histogram<u64> {
+    // Constant, valid bounds: this cannot fail.
+    Histogram::new_with_bounds(1, 60_000_000, 2).expect("valid histogram bounds")
 }
 
 /// Reads until told to stop (or the connection ends).
@@ -137,8 +138,7 @@ pub async fn receive(mut stream: SplitStream<Ws>, who: Receiver, shared: Arc<Sha
         duplicated: 0,
         skipped: 0,
         next_seq: vec![0; who.senders],
-        latency: histogram(),
-        own_round_trip: histogram(),
+        latency: None,
     };
     let mut stop = shared.stop.subscribe();
     let mut ready = !who.wait_for_welcome;
@@ -179,11 +179,13 @@ pub async fn receive(mut stream: SplitStream<Ws>, who: Receiver, shared: Arc<Sha
             }
         }
         let micros = (now_ns().saturating_sub(sent_ns) / 1_000).max(1);
-        tally.latency.saturating_record(micros);
+        tally
+            .latency
+            .get_or_insert_with(histogram)
+            .saturating_record(micros);
         if let Some((own_id, window)) = &who.own
             && *own_id == sender
         {
-            tally.own_round_trip.saturating_record(micros);
             window.add_permits(1);
             if let Some(round_trips) = &who.round_trips {
                 round_trips

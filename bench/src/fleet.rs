@@ -11,7 +11,7 @@ use hdrhistogram::Histogram;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use crate::client::{Receiver, Shared, Sink, Tally, connect, receive};
+use crate::client::{Receiver, Shared, Sink, Tally, connect, histogram, receive};
 use crate::servers::{Kind, Server};
 
 /// Connections opened at once while building a fleet.
@@ -137,7 +137,7 @@ impl Fleet {
             received: 0,
             duplicated: 0,
             lost: 0,
-            latency: Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid histogram bounds"),
+            latency: histogram(),
         };
         for reader in self.readers {
             let Ok(tally) = reader.await else { continue };
@@ -147,7 +147,9 @@ impl Fleet {
             for (sender, next) in tally.next_seq.iter().enumerate() {
                 outcome.lost += sent.get(sender).copied().unwrap_or(0).saturating_sub(*next);
             }
-            let _ = outcome.latency.add(&tally.latency);
+            if let Some(latency) = &tally.latency {
+                let _ = outcome.latency.add(latency);
+            }
         }
         outcome
     }

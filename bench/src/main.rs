@@ -74,42 +74,35 @@ async fn run(args: Args) -> Result<bool> {
         natter: args.natter.clone(),
         node_peer: servers::prepare_node_peer(&args.peer, &work)?,
     };
-    let servers = [Kind::Natter, Kind::Node];
     let (fan_out, saturation, shootout, idle) = specs(&args);
-    let mut results = Results::default();
-
-    let mut rows = Vec::new();
-    for kind in servers {
-        let bar = progress(format!("fan-out, {}", kind.label()));
-        rows.push(scenarios::load::run(kind, &programs, fan_out).await?);
-        bar.finish_and_clear();
-    }
-    results.fan_out = Some((fan_out, rows));
-
-    let mut rows = Vec::new();
-    for kind in servers {
-        let bar = progress(format!("saturation, {}", kind.label()));
-        rows.push(scenarios::load::run(kind, &programs, saturation).await?);
-        bar.finish_and_clear();
-    }
-    results.saturation = Some((saturation, rows));
-
-    let mut rows = Vec::new();
-    for kind in servers {
-        let bar = progress(format!("shootout, {}", kind.label()));
-        rows.push(scenarios::shootout::run(kind, &programs, shootout).await?);
-        bar.finish_and_clear();
-    }
-    results.shootout = Some((shootout, rows));
-
-    for kind in servers {
-        let bar = progress(format!("idle, {}", kind.label()));
-        results
-            .idle
-            .push(scenarios::idle::run(kind, &programs, idle).await?);
-        bar.finish_and_clear();
-    }
-    results.wasm_bytes = wasm_size(Path::new("dist"));
+    let results = Results {
+        fan_out: Some((
+            fan_out,
+            each_server("fan-out", async |kind| {
+                scenarios::load::run(kind, &programs, fan_out).await
+            })
+            .await?,
+        )),
+        saturation: Some((
+            saturation,
+            each_server("saturation", async |kind| {
+                scenarios::load::run(kind, &programs, saturation).await
+            })
+            .await?,
+        )),
+        shootout: Some((
+            shootout,
+            each_server("shootout", async |kind| {
+                scenarios::shootout::run(kind, &programs, shootout).await
+            })
+            .await?,
+        )),
+        idle: each_server("idle", async |kind| {
+            scenarios::idle::run(kind, &programs, idle).await
+        })
+        .await?,
+        wasm_bytes: wasm_size(Path::new("dist")),
+    };
 
     let machine = machine();
     let stamp = timestamp();
@@ -141,6 +134,20 @@ async fn run(args: Args) -> Result<bool> {
         eprintln!("natter-bench: deliveries were lost or duplicated (see the table)");
     }
     Ok(clean)
+}
+
+/// Runs one scenario against each server in turn, Natter first.
+async fn each_server<T>(
+    name: &str,
+    mut scenario: impl AsyncFnMut(Kind) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut rows = Vec::new();
+    for kind in [Kind::Natter, Kind::Node] {
+        let bar = progress(format!("{name}, {}", kind.label()));
+        rows.push(scenario(kind).await?);
+        bar.finish_and_clear();
+    }
+    Ok(rows)
 }
 
 /// The scenario sizes: full, or small for the smoke run.

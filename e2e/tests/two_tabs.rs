@@ -25,10 +25,13 @@ fn config(bind: &str, db: &Path) -> Config {
 /// A server on a fresh database, and two browser windows on its page, open
 /// and named alice and bob.
 struct Scene {
-    driver: ChromeDriver,
-    dir: TempDir,
+    /// Keeps ChromeDriver running.
+    _driver: ChromeDriver,
+    /// Holds the database.
+    _dir: TempDir,
     db: PathBuf,
-    server: ServerHandle,
+    addr: std::net::SocketAddr,
+    server: Option<ServerHandle>,
     alice: Browser,
     bob: Browser,
 }
@@ -41,7 +44,8 @@ impl Scene {
         let server = ServerHandle::start(config("127.0.0.1:0", &db))
             .await
             .expect("server starts");
-        let page = format!("http://{}/", server.addr());
+        let addr = server.addr();
+        let page = format!("http://{addr}/");
         let alice = Browser::open(&driver.url(), &page).await;
         let bob = Browser::open(&driver.url(), &page).await;
         for (window, name) in [(&alice, "alice"), (&bob, "bob")] {
@@ -49,27 +53,45 @@ impl Scene {
             window.use_name(name).await;
         }
         Scene {
-            driver,
-            dir,
+            _driver: driver,
+            _dir: dir,
             db,
-            server,
+            addr,
+            server: Some(server),
             alice,
             bob,
         }
+    }
+
+    /// Stops the server; both windows show closed.
+    async fn stop_server(&mut self) {
+        let server = self.server.take().expect("server running");
+        server.stop().await.expect("clean shutdown");
+        self.alice.wait_for_status("closed").await;
+        self.bob.wait_for_status("closed").await;
+    }
+
+    /// Starts the server again on the same address and database.
+    async fn start_server_again(&mut self) {
+        let server = ServerHandle::start(config(&self.addr.to_string(), &self.db))
+            .await
+            .expect("server restarts");
+        self.server = Some(server);
+    }
+
+    async fn finish(mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await.expect("clean shutdown");
+        }
+        self.alice.close().await;
+        self.bob.close().await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_windows_chat_and_survive_a_server_restart() {
-    let Scene {
-        driver: _driver,
-        dir: _dir,
-        db,
-        server,
-        alice,
-        bob,
-    } = Scene::start().await;
-    let addr = server.addr();
+    let mut scene = Scene::start().await;
+    let (alice, bob) = (&scene.alice, &scene.bob);
 
     // A message typed in one window appears on top of the other's list.
     alice.say("hello from alice").await;
@@ -93,7 +115,6 @@ async fn two_windows_chat_and_survive_a_server_restart() {
         "newest first"
     );
 
-    // Markup arrives as text and runs nothing.
     // Markup arrives as text and runs nothing: bob's alert() only counts,
     // and an alert that did open would also fail every later step.
     bob.run("window.__alerts = 0; window.alert = () => { window.__alerts += 1; };")
@@ -120,12 +141,9 @@ async fn two_windows_chat_and_survive_a_server_restart() {
 
     // Stop the server: both windows show closed. Start it again on the same
     // address: both reconnect on their own, without a reload.
-    server.stop().await.expect("clean shutdown");
-    alice.wait_for_status("closed").await;
-    bob.wait_for_status("closed").await;
-    let restarted = ServerHandle::start(config(&addr.to_string(), &db))
-        .await
-        .expect("server restarts");
+    scene.stop_server().await;
+    scene.start_server_again().await;
+    let (alice, bob) = (&scene.alice, &scene.bob);
     alice.wait_for_status("open").await;
     bob.wait_for_status("open").await;
 
@@ -133,31 +151,18 @@ async fn two_windows_chat_and_survive_a_server_restart() {
     bob.say("back again").await;
     let after = alice.wait_for_top_message("back again").await;
     assert_eq!(after.author, "bob");
-
-    alice.close().await;
-    bob.close().await;
-    restarted.stop().await.expect("clean shutdown");
+    scene.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_written_while_the_server_is_down_arrives_once() {
-    let Scene {
-        driver: _driver,
-        dir: _dir,
-        db,
-        server,
-        alice,
-        bob,
-    } = Scene::start().await;
-    let addr = server.addr();
-    alice.say("before the outage").await;
-    bob.wait_for_top_message("before the outage").await;
-
-    server.stop().await.expect("clean shutdown");
-    alice.wait_for_status("closed").await;
-    bob.wait_for_status("closed").await;
+    let mut scene = Scene::start().await;
+    scene.alice.say("before the outage").await;
+    scene.bob.wait_for_top_message("before the outage").await;
+    scene.stop_server().await;
 
     // Written while nothing listens: it waits in alice's outbox, marked pending.
+    let alice = &scene.alice;
     alice.say("written during the outage").await;
     alice
         .wait_for_state("written during the outage", "pending")
@@ -168,9 +173,8 @@ async fn a_message_written_while_the_server_is_down_arrives_once() {
         "the outbox holds it, not the input"
     );
 
-    let restarted = ServerHandle::start(config(&addr.to_string(), &db))
-        .await
-        .expect("server restarts");
+    scene.start_server_again().await;
+    let (alice, bob) = (&scene.alice, &scene.bob);
     let arrived = bob.wait_for_top_message("written during the outage").await;
     assert_eq!(arrived.author, "alice");
     alice
@@ -191,8 +195,5 @@ async fn a_message_written_while_the_server_is_down_arrives_once() {
     bob.wait_for_top_message("written during the outage").await;
     let texts: Vec<String> = bob.messages().await.into_iter().map(|m| m.text).collect();
     assert_eq!(texts, ["written during the outage", "before the outage"]);
-
-    alice.close().await;
-    bob.close().await;
-    restarted.stop().await.expect("clean shutdown");
+    scene.finish().await;
 }

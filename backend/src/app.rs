@@ -34,7 +34,7 @@ use crate::store::{HistoryStore, SqliteStore, StoreError};
 /// Axum's default read buffer is 128 KiB per connection; chat frames are small,
 /// and an idle connection should cost little. Larger frames still arrive, in
 /// more reads.
-const READ_BUFFER_BYTES: usize = 4 * 1024;
+const READ_BUFFER_BYTES: usize = 1024;
 
 /// Per-connection limits and timers, copied into each connection.
 #[derive(Debug, Clone, Copy)]

@@ -46,6 +46,9 @@ struct Args {
     /// Idle connections to hold.
     #[arg(long, default_value_t = 15_000)]
     idle: usize,
+    /// Run only these scenarios (fan-out, saturation, shootout, idle); all by default.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 #[tokio::main]
@@ -75,34 +78,38 @@ async fn run(args: Args) -> Result<bool> {
         node_peer: servers::prepare_node_peer(&args.peer, &work)?,
     };
     let (fan_out, saturation, shootout, idle) = specs(&args);
-    let results = Results {
-        fan_out: Some((
-            fan_out,
-            each_server("fan-out", async |kind| {
-                scenarios::load::run(kind, &programs, fan_out).await
-            })
-            .await?,
-        )),
-        saturation: Some((
-            saturation,
-            each_server("saturation", async |kind| {
-                scenarios::load::run(kind, &programs, saturation).await
-            })
-            .await?,
-        )),
-        shootout: Some((
-            shootout,
-            each_server("shootout", async |kind| {
-                scenarios::shootout::run(kind, &programs, shootout).await
-            })
-            .await?,
-        )),
-        idle: each_server("idle", async |kind| {
+    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|only| only == name);
+    let mut results = Results {
+        wasm_bytes: wasm_size(Path::new("dist")),
+        ..Results::default()
+    };
+    if wanted("fan-out") {
+        let rows = each_server("fan-out", async |kind| {
+            scenarios::load::run(kind, &programs, fan_out).await
+        })
+        .await?;
+        results.fan_out = Some((fan_out, rows));
+    }
+    if wanted("saturation") {
+        let rows = each_server("saturation", async |kind| {
+            scenarios::load::run(kind, &programs, saturation).await
+        })
+        .await?;
+        results.saturation = Some((saturation, rows));
+    }
+    if wanted("shootout") {
+        let rows = each_server("shootout", async |kind| {
+            scenarios::shootout::run(kind, &programs, shootout).await
+        })
+        .await?;
+        results.shootout = Some((shootout, rows));
+    }
+    if wanted("idle") {
+        results.idle = each_server("idle", async |kind| {
             scenarios::idle::run(kind, &programs, idle).await
         })
-        .await?,
-        wasm_bytes: wasm_size(Path::new("dist")),
-    };
+        .await?;
+    }
 
     let machine = machine();
     let stamp = timestamp();
@@ -114,7 +121,8 @@ async fn run(args: Args) -> Result<bool> {
         format!("# Natter vs Node ws, {stamp}\n\n{table}"),
     )?;
     println!("{table}");
-    if !args.smoke {
+    // BENCHMARKS.md shows complete runs only.
+    if !args.smoke && args.only.is_empty() {
         publish(&table, &args.out, &stamp)?;
     }
 

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
+use futures_channel::mpsc;
+use futures_util::SinkExt;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesOrdered, SplitStream};
 use natter_shared::{AckParams, ErrorCode, ErrorParams, ServerFrame, Welcome};
-use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep, timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info};
@@ -70,7 +71,7 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     // can fall between the replay and the live stream.
     let deliveries = state.hub.subscribe();
     let (sink, mut stream) = socket.split();
-    let (outbox, outbox_receiver) = mpsc::channel(OUTBOX_CAPACITY);
+    let (mut outbox, outbox_receiver) = mpsc::channel(OUTBOX_CAPACITY);
     let welcome = ServerFrame::Welcome(Welcome {
         connection_id: connection,
         name: name.clone(),
@@ -108,7 +109,7 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
         &mut stream,
         &state,
         &sender,
-        &outbox,
+        &mut outbox,
         &writer_stopped,
         &mut in_flight,
     )
@@ -141,7 +142,7 @@ async fn read_frames<'a>(
     stream: &mut SplitStream<WebSocket>,
     state: &'a AppState,
     sender: &Sender<'_>,
-    outbox: &mpsc::Sender<Outbound>,
+    outbox: &mut mpsc::Sender<Outbound>,
     writer_stopped: &CancellationToken,
     in_flight: &mut FuturesOrdered<InFlight<'a>>,
 ) -> Ending {
@@ -265,7 +266,7 @@ fn outcome_frame(nonce: Option<String>, outcome: Result<Appended, StoreError>) -
 async fn finish(
     ending: &Ending,
     stream: &mut SplitStream<WebSocket>,
-    outbox: mpsc::Sender<Outbound>,
+    mut outbox: mpsc::Sender<Outbound>,
     mut in_flight: FuturesOrdered<InFlight<'_>>,
 ) {
     if matches!(ending, Ending::Lost(_)) {

@@ -7,11 +7,12 @@
 //! client sees every message once, in order, with no hole.
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_channel::mpsc;
 use futures_util::SinkExt;
+use futures_util::StreamExt;
 use futures_util::stream::SplitSink;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
-use tokio::sync::mpsc;
 use tokio_util::sync::DropGuard;
 
 use crate::hub::{ConnectionId, Delivery};
@@ -175,7 +176,7 @@ impl Writer {
         let sources = &mut self.sources;
         tokio::select! {
             biased;
-            outbound = sources.outbox.recv() => outbound.map(Next::Own),
+            outbound = sources.outbox.next() => outbound.map(Next::Own),
             delivery = sources.deliveries.recv() => match delivery {
                 Ok(delivery) => Some(Next::Live(delivery)),
                 // The ring moved past this connection: fill the gap from the store.

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum_server::Handle;
-use axum_server::accept::DefaultAcceptor;
+// TCP_NODELAY on every connection: a chat frame is small and must leave at
+// once, not wait (Nagle) for the previous one's acknowledgement.
+use axum_server::accept::NoDelayAcceptor;
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use hyper_util::rt::TokioTimer;
 use tokio::net::TcpListener;
@@ -82,14 +84,16 @@ pub async fn serve(
     let deadline = config.handshake_timeout;
     match tls {
         Some(tls) => {
-            let handshake = RustlsAcceptor::new(tls).handshake_timeout(deadline);
+            let handshake = RustlsAcceptor::new(tls)
+                .handshake_timeout(deadline)
+                .acceptor(NoDelayAcceptor);
             let acceptor = FirstByteWithin::new(handshake, deadline);
             with_header_timeout(server.acceptor(acceptor), deadline)
                 .serve(app)
                 .await?;
         }
         None => {
-            let acceptor = FirstByteWithin::new(DefaultAcceptor, deadline);
+            let acceptor = FirstByteWithin::new(NoDelayAcceptor, deadline);
             with_header_timeout(server.acceptor(acceptor), deadline)
                 .serve(app)
                 .await?;

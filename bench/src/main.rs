@@ -269,7 +269,7 @@ fn machine() -> String {
 
 fn timestamp() -> String {
     let output = std::process::Command::new("date")
-        .args(["-u", "+%Y-%m-%d-%H%M"])
+        .args(["-u", "+%Y-%m-%d-%H%M%S"])
         .output();
     output
         .ok()

@@ -103,8 +103,15 @@ impl ChatState {
     }
 
     /// Drops an entry from the outbox for good.
+    /// Does nothing (no storage write, no re-render) when the entry is gone
+    /// already, as it is for most of our messages replayed from history.
     pub fn discard(&self, nonce: &str) {
-        self.change_outbox(|entries| entries.retain(|entry| entry.nonce != nonce));
+        let present = self
+            .outbox
+            .with_untracked(|entries| entries.iter().any(|entry| entry.nonce == nonce));
+        if present {
+            self.change_outbox(|entries| entries.retain(|entry| entry.nonce != nonce));
+        }
     }
 
     /// The entries to send on a fresh connection, oldest first.

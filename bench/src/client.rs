@@ -140,7 +140,11 @@ pub async fn receive(mut stream: SplitStream<Ws>, who: Receiver, shared: Arc<Sha
         next_seq: vec![0; who.senders],
         latency: None,
     };
+    // One stop future for the whole loop: making a fresh one per frame would
+    // cost the harness more than reading the frame does.
     let mut stop = shared.stop.subscribe();
+    let stopped = stop.wait_for(|stop| *stop);
+    tokio::pin!(stopped);
     let mut ready = !who.wait_for_welcome;
     if ready {
         shared.ready.fetch_add(1, Ordering::Relaxed);
@@ -148,8 +152,9 @@ pub async fn receive(mut stream: SplitStream<Ws>, who: Receiver, shared: Arc<Sha
     }
     loop {
         let message = tokio::select! {
-            _ = stop.wait_for(|stop| *stop) => break,
+            biased;
             message = stream.next() => message,
+            _ = &mut stopped => break,
         };
         let Some(Ok(Message::Text(text))) = message else {
             if matches!(message, None | Some(Err(_))) {

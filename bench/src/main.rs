@@ -7,6 +7,7 @@
 //! charts, and BENCHMARKS.md.
 
 mod client;
+mod disk_probe;
 mod fleet;
 mod procstat;
 mod report;
@@ -43,12 +44,18 @@ struct Args {
     /// Clients in the fan-out and saturation scenarios.
     #[arg(long, default_value_t = 1000)]
     clients: usize,
+    /// Total messages per second in the fan-out scenario.
+    #[arg(long, default_value_t = 100.0)]
+    rate: f64,
     /// Idle connections to hold.
     #[arg(long, default_value_t = 15_000)]
     idle: usize,
     /// Run only these scenarios (fan-out, saturation, shootout, idle); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    /// Run only against these servers (natter, node-ws); both by default.
+    #[arg(long, value_delimiter = ',')]
+    servers: Vec<String>,
 }
 
 #[tokio::main]
@@ -79,33 +86,37 @@ async fn run(args: Args) -> Result<bool> {
     };
     let (fan_out, saturation, shootout, idle) = specs(&args);
     let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|only| only == name);
+    let kinds: Vec<Kind> = [Kind::Natter, Kind::Node]
+        .into_iter()
+        .filter(|kind| args.servers.is_empty() || args.servers.iter().any(|s| s == kind.label()))
+        .collect();
     let mut results = Results {
         wasm_bytes: wasm_size(Path::new("dist")),
         ..Results::default()
     };
     if wanted("fan-out") {
-        let rows = each_server("fan-out", async |kind| {
+        let rows = each_server("fan-out", &kinds, async |kind| {
             scenarios::load::run(kind, &programs, fan_out).await
         })
         .await?;
         results.fan_out = Some((fan_out, rows));
     }
     if wanted("saturation") {
-        let rows = each_server("saturation", async |kind| {
+        let rows = each_server("saturation", &kinds, async |kind| {
             scenarios::load::run(kind, &programs, saturation).await
         })
         .await?;
         results.saturation = Some((saturation, rows));
     }
     if wanted("shootout") {
-        let rows = each_server("shootout", async |kind| {
+        let rows = each_server("shootout", &kinds, async |kind| {
             scenarios::shootout::run(kind, &programs, shootout).await
         })
         .await?;
         results.shootout = Some((shootout, rows));
     }
     if wanted("idle") {
-        results.idle = each_server("idle", async |kind| {
+        results.idle = each_server("idle", &kinds, async |kind| {
             scenarios::idle::run(kind, &programs, idle).await
         })
         .await?;
@@ -122,7 +133,7 @@ async fn run(args: Args) -> Result<bool> {
     )?;
     println!("{table}");
     // BENCHMARKS.md shows complete runs only.
-    if !args.smoke && args.only.is_empty() {
+    if !args.smoke && args.only.is_empty() && kinds.len() == 2 {
         publish(&table, &args.out, &stamp)?;
     }
 
@@ -144,13 +155,14 @@ async fn run(args: Args) -> Result<bool> {
     Ok(clean)
 }
 
-/// Runs one scenario against each server in turn, Natter first.
+/// Runs one scenario against each server in turn.
 async fn each_server<T>(
     name: &str,
+    kinds: &[Kind],
     mut scenario: impl AsyncFnMut(Kind) -> Result<T>,
 ) -> Result<Vec<T>> {
     let mut rows = Vec::new();
-    for kind in [Kind::Natter, Kind::Node] {
+    for &kind in kinds {
         let bar = progress(format!("{name}, {}", kind.label()));
         rows.push(scenario(kind).await?);
         bar.finish_and_clear();
@@ -190,7 +202,7 @@ fn specs(args: &Args) -> (LoadSpec, LoadSpec, ShootoutSpec, usize) {
         LoadSpec {
             clients: args.clients,
             senders: 10,
-            rate: Some(100.0),
+            rate: Some(args.rate),
             seconds: 10.0,
             window: 8,
         },
@@ -206,7 +218,7 @@ fn specs(args: &Args) -> (LoadSpec, LoadSpec, ShootoutSpec, usize) {
             broadcasts: 100,
             in_flight: 4,
             limit_ms: 500.0,
-            max_clients: 18_000,
+            max_clients: usize::MAX,
         },
         args.idle,
     )
@@ -277,14 +289,22 @@ fn timestamp() -> String {
         .unwrap_or_else(|| "latest".to_owned())
 }
 
-/// Writes BENCHMARKS.md with the latest table.
+/// Where BENCHMARKS.md's hand-written part starts; a run replaces what is
+/// above it and keeps it and everything after.
+const NOTES_HEADING: &str = "## Reading these numbers";
+
+/// Writes BENCHMARKS.md with the latest table, keeping the hand-written notes.
 fn publish(table: &str, out: &Path, stamp: &str) -> Result<()> {
+    let notes = std::fs::read_to_string("BENCHMARKS.md")
+        .ok()
+        .and_then(|old| old.find(NOTES_HEADING).map(|at| old[at..].to_owned()))
+        .unwrap_or_default();
     let charts = out.join(stamp);
     let text = format!(
         "# Benchmarks\n\nNatter and the Node `ws` chat (`../shared/peers/node-ws`) measured side by side in one run \
          on the same machine, each scenario against a fresh server process. Reproduce with:\n\n\
          ```sh\ncargo build --release -p backend && cargo run --release -p natter-bench\n```\n\n\
-         Latest run: {stamp} (all runs are in `bench/results/`).\n\n{}",
+         Latest run: {stamp} (all runs are in `bench/results/`).\n\n{}{notes}",
         table.replace(&format!("]({stamp}/"), &format!("]({}/", charts.display()))
     );
     std::fs::write("BENCHMARKS.md", text).context("writing BENCHMARKS.md")

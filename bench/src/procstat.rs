@@ -37,3 +37,18 @@ pub fn usage(pid: u32) -> Result<Usage> {
         peak_rss_kib: kib("VmHWM:"),
     })
 }
+
+/// How many more files `pid` may open: its soft open-file limit minus the
+/// files it holds now. Every connection costs one on each side.
+pub fn open_file_headroom(pid: u32) -> Result<usize> {
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits"))?;
+    // "Max open files            20000                20000                files"
+    let soft: usize = limits
+        .lines()
+        .find_map(|line| line.strip_prefix("Max open files"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .context("no open-file limit in /proc limits")?
+        .parse()?;
+    let open = std::fs::read_dir(format!("/proc/{pid}/fd"))?.count();
+    Ok(soft.saturating_sub(open))
+}

@@ -55,14 +55,18 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
         );
         let _ = writeln!(
             out,
-            "| server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | duplicated | server CPU s | peak RSS MiB |"
+            "| server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | duplicated | server CPU s | peak RSS MiB | disk fsync p99 / max ms |"
         );
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            out,
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
         for row in rows {
             let [p50, p99, p999, max] = row.latency_ms;
+            let [fsync_p99, fsync_max] = row.fsync_ms;
             let _ = writeln!(
                 out,
-                "| {} | {:.0} | {p50:.2} | {p99:.2} | {p999:.2} | {max:.2} | {} | {} | {:.2} | {:.1} |",
+                "| {} | {:.0} | {p50:.2} | {p99:.2} | {p999:.2} | {max:.2} | {} | {} | {:.2} | {:.1} | {fsync_p99:.1} / {fsync_max:.1} |",
                 row.server.label(),
                 row.deliveries_per_second,
                 row.lost,

@@ -46,7 +46,7 @@ pub struct Server {
     pub addr: SocketAddr,
     child: Child,
     /// Natter's fresh database lives here.
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 impl Server {
@@ -97,8 +97,13 @@ impl Server {
             kind,
             addr,
             child,
-            _dir: dir,
+            dir,
         })
+    }
+
+    /// The server's own working folder (Natter's database is in it).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
     }
 
     /// The process id, for /proc.

@@ -8,6 +8,7 @@ use futures_util::SinkExt;
 use tokio::task::JoinSet;
 
 use crate::client::{Sink, payload};
+use crate::disk_probe::FsyncProbe;
 use crate::fleet::Fleet;
 use crate::procstat;
 use crate::servers::{Kind, Programs, Server};
@@ -44,6 +45,8 @@ pub struct LoadResult {
     pub cpu_seconds: f64,
     /// Server peak resident memory, MiB.
     pub peak_rss_mib: f64,
+    /// An fsync on the server's disk during the run, p99 and maximum, ms.
+    pub fsync_ms: [f64; 2],
 }
 
 /// Runs `spec` against a fresh `kind` server.
@@ -51,6 +54,7 @@ pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<Load
     let server = Server::start(kind, programs)?;
     let mut fleet = Fleet::new(spec.senders, spec.window);
     fleet.grow(&server, spec.clients).await?;
+    let probe = FsyncProbe::start(server.dir())?;
     let before = procstat::usage(server.pid())?;
     let started = Instant::now();
     let sending_until = started + Duration::from_secs_f64(spec.seconds);
@@ -58,14 +62,14 @@ pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<Load
     let mut senders = JoinSet::new();
     for (id, sink) in fleet.sinks.drain(..spec.senders).enumerate() {
         let window = std::sync::Arc::clone(&fleet.windows[id]);
-        let per_sender_rate = spec.rate.map(|rate| rate / spec.senders as f64);
-        senders.spawn(send(
-            sink,
-            id as u32,
-            per_sender_rate,
-            sending_until,
-            window,
-        ));
+        // Sender `id` starts `id` total-rate periods after the first, so the
+        // senders take turns and the total rate is evenly spaced: in lockstep,
+        // "100 per second from 10 senders" would be 10 at once every 100 ms.
+        let pace = spec.rate.map(|rate| Pace {
+            period: Duration::from_secs_f64(spec.senders as f64 / rate),
+            first: tokio::time::Instant::now() + Duration::from_secs_f64(id as f64 / rate),
+        });
+        senders.spawn(send(sink, id as u32, pace, sending_until, window));
     }
     let mut sent = vec![0; spec.senders];
     while let Some(done) = senders.join_next().await {
@@ -76,6 +80,7 @@ pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<Load
     fleet.drain(expected, Duration::from_secs(20)).await;
     let elapsed = started.elapsed().as_secs_f64();
     let after = procstat::usage(server.pid())?;
+    let fsync_ms = probe.finish();
     let outcome = fleet.finish(&sent).await;
     let ms = |quantile: f64| outcome.latency.value_at_quantile(quantile) as f64 / 1000.0;
     Ok(LoadResult {
@@ -91,21 +96,30 @@ pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<Load
         duplicated: outcome.duplicated,
         cpu_seconds: after.cpu_seconds - before.cpu_seconds,
         peak_rss_mib: after.peak_rss_kib as f64 / 1024.0,
+        fsync_ms,
     })
 }
 
-/// One sender: at a fixed rate, or as fast as its window allows.
+/// When a fixed-rate sender sends.
+struct Pace {
+    /// Time between two of its messages.
+    period: Duration,
+    /// When it sends its first.
+    first: tokio::time::Instant,
+}
+
+/// One sender: at a fixed pace, or as fast as its window allows.
 async fn send(
     mut sink: Sink,
     id: u32,
-    rate: Option<f64>,
+    pace: Option<Pace>,
     until: Instant,
     window: std::sync::Arc<tokio::sync::Semaphore>,
 ) -> Result<(u32, u64)> {
     let mut seq = 0;
-    match rate {
-        Some(rate) => {
-            let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+    match pace {
+        Some(Pace { period, first }) => {
+            let mut ticks = tokio::time::interval_at(first, period);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
             while Instant::now() < until {
                 ticks.tick().await;

@@ -11,6 +11,7 @@ use futures_util::SinkExt;
 
 use crate::client::payload;
 use crate::fleet::Fleet;
+use crate::procstat;
 use crate::servers::{Kind, Programs, Server};
 
 /// The method's parameters.
@@ -24,7 +25,8 @@ pub struct ShootoutSpec {
     pub in_flight: usize,
     /// The 95th-percentile round trip a step may take, ms.
     pub limit_ms: f64,
-    /// Stop here regardless (the open-file limit), clients.
+    /// Stop here regardless, clients (keeps the smoke run small); the
+    /// open-file limit stops a full run first.
     pub max_clients: usize,
 }
 
@@ -54,7 +56,19 @@ pub async fn run(kind: Kind, programs: &Programs, spec: ShootoutSpec) -> Result<
     let mut seq = 0;
     loop {
         if fleet.len() + spec.step > spec.max_clients {
-            result.stopped = format!("at the limit ({} clients)", spec.max_clients);
+            result.stopped = format!("at the size cap ({} clients)", spec.max_clients);
+            break;
+        }
+        // The open-file limit (of the server, or of this process, which holds
+        // the other end of every connection) ends the test before a step
+        // that cannot fit.
+        let headroom = procstat::open_file_headroom(server.pid())?
+            .min(procstat::open_file_headroom(std::process::id())?);
+        if spec.step > headroom {
+            result.stopped = format!(
+                "at the limit: {} more clients would pass the open-file limit",
+                spec.step
+            );
             break;
         }
         if let Err(error) = fleet.grow(&server, spec.step).await {

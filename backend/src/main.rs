@@ -1,5 +1,6 @@
 //! The `natter` binary: parse flags, set up logging, serve until signalled.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -18,6 +19,9 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colours for a person at a terminal; plain text for a log file or a
+        // service manager, where escape codes would be noise.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 
     // The database first: a path that cannot be opened or written is the most

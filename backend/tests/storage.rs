@@ -2,7 +2,10 @@
 
 mod common;
 
-use common::process::run_to_exit;
+use std::time::Duration;
+
+use common::durable_client::DurableClient;
+use common::process::{NatterProcess, run_to_exit};
 use common::{Client, TestServer};
 use natter_shared::ErrorCode;
 
@@ -59,4 +62,42 @@ async fn a_write_failure_is_reported_to_the_sender_and_nothing_is_acked() {
     let ack = ada.next_ack().await;
     let seen = bob.next_message().await;
     assert_eq!((seen.id, seen.value.as_str()), (ack.id, "blocked"));
+}
+
+#[tokio::test]
+async fn a_slow_commit_is_logged_with_its_size_and_duration() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chat.db");
+    let server = NatterProcess::start(&db, dir.path());
+    let mut ada = DurableClient::new("ada");
+    ada.connect(&server.addr).await;
+
+    // Another process holds the write lock for a while, shorter than natter
+    // waits for it: the commit succeeds, late.
+    let blocker = rusqlite::Connection::open(&db).unwrap();
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    ada.send("waits for the lock").await;
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        blocker.execute_batch("ROLLBACK").unwrap();
+    });
+    ada.read_until_complete(1).await;
+    release.await.unwrap();
+
+    let stderr = server.stderr();
+    let warning = stderr
+        .lines()
+        .find(|line| line.contains("slow commit"))
+        .unwrap_or_else(|| panic!("no slow-commit warning in:\n{stderr}"));
+    assert!(warning.contains("messages=1"), "{warning}");
+    let took_ms = warning
+        .split("took_ms=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|ms| ms.parse::<u64>().ok());
+    assert!(took_ms.is_some(), "no duration in {warning}");
+    assert!(
+        !warning.contains('\u{1b}'),
+        "escape codes in a log file: {warning}"
+    );
 }

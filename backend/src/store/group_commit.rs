@@ -4,8 +4,10 @@
 
 use deadpool_sqlite::rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use natter_shared::ChatMessage;
+use std::time::{Duration, Instant};
+
 use tokio::sync::{mpsc, oneshot};
-use tracing::error;
+use tracing::{error, warn};
 
 use super::{Appended, Committed, NewMessage, OnCommit, StoreError};
 use crate::clock::now_ms;
@@ -13,6 +15,12 @@ use crate::clock::now_ms;
 /// The most appends one transaction takes; bounds how long one commit makes
 /// the first message of the next batch wait.
 const MAX_BATCH: usize = 1024;
+
+/// A commit slower than this is logged. Nobody receives a message before its
+/// commit ends, so this is latency every user felt; the log tells operators
+/// it came from the database (a disk slow to sync, or another process
+/// holding the lock), not from the network.
+const SLOW_COMMIT: Duration = Duration::from_millis(250);
 
 /// One append waiting for the writer.
 pub struct Pending {
@@ -38,7 +46,17 @@ pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_co
                 Err(_) => break,
             }
         }
-        match commit(&mut connection, &batch) {
+        let started = Instant::now();
+        let committed = commit(&mut connection, &batch);
+        let took = started.elapsed();
+        if took >= SLOW_COMMIT {
+            warn!(
+                messages = batch.len(),
+                took_ms = took.as_millis() as u64,
+                "slow commit: nobody received its messages before it ended"
+            );
+        }
+        match committed {
             Ok(outcomes) => {
                 let committed: Vec<Committed> = batch
                     .iter()

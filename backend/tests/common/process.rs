@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
@@ -16,6 +17,9 @@ pub struct NatterProcess {
     child: Child,
     /// `host:port` it listens on.
     pub addr: String,
+    /// Everything it has written to standard error so far; a thread keeps
+    /// reading it so the process never blocks on a full pipe.
+    stderr: Arc<Mutex<String>>,
 }
 
 impl NatterProcess {
@@ -35,8 +39,20 @@ impl NatterProcess {
             ])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("natter starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take().expect("stderr piped");
+        let collected = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                let mut text = collected.lock().unwrap_or_else(|p| p.into_inner());
+                text.push_str(&line);
+                text.push('\n');
+            }
+        });
         let mut first_line = String::new();
         BufReader::new(child.stdout.take().expect("stdout piped"))
             .read_line(&mut first_line)
@@ -47,7 +63,19 @@ impl NatterProcess {
             .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"))
             .trim_end_matches('/')
             .to_owned();
-        NatterProcess { child, addr }
+        NatterProcess {
+            child,
+            addr,
+            stderr,
+        }
+    }
+
+    /// What it has written to standard error so far.
+    pub fn stderr(&self) -> String {
+        self.stderr
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Sends `signal` and waits for the process to exit.

@@ -76,6 +76,9 @@ impl AppState {
         let hub = Arc::new(Hub::new(config.broadcast_buffer));
         let fan_out = Arc::clone(&hub);
         let store = SqliteStore::open(&config.db, Box::new(move |batch| fan_out.broadcast(batch)))?;
+        // What the file already holds counts as committed before any connection
+        // subscribes, so a new client's first page includes it.
+        hub.committed_up_to(store.newest_at_open());
         Ok(AppState {
             hub,
             store: Arc::new(store),

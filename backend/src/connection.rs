@@ -69,7 +69,7 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     let connection = state.hub.next_connection_id();
     // Subscribe before reading any history, so nothing committed from here on
     // can fall between the replay and the live stream.
-    let deliveries = state.hub.subscribe();
+    let (deliveries, live_after) = state.hub.subscribe();
     let (sink, mut stream) = socket.split();
     let (mut outbox, outbox_receiver) = mpsc::channel(OUTBOX_CAPACITY);
     let welcome = ServerFrame::Welcome(Welcome {
@@ -85,6 +85,7 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     let sources = Sources {
         connection,
         deliveries,
+        live_after,
         outbox: outbox_receiver,
         history: HistorySource {
             store: Arc::clone(&state.store),

@@ -52,6 +52,11 @@ pub struct Hub {
     /// than its capacity behind is caught up from the store instead of holding
     /// memory (or everyone else) hostage.
     sender: broadcast::Sender<Delivery>,
+    /// The newest message id committed and handed to the ring (or found in
+    /// the store at start). Read right after subscribing, it splits history
+    /// exactly: every id up to it is in the store, every later one comes
+    /// through the new receiver.
+    newest: AtomicU64,
     /// The next connection id.
     next_connection_id: AtomicU64,
 }
@@ -62,8 +67,15 @@ impl Hub {
         let (sender, _) = broadcast::channel(buffer);
         Hub {
             sender,
+            newest: AtomicU64::new(0),
             next_connection_id: AtomicU64::new(1),
         }
+    }
+
+    /// Records that every id up to `id` is committed: at start, the newest id
+    /// the store already holds.
+    pub fn committed_up_to(&self, id: u64) {
+        self.newest.fetch_max(id, Ordering::SeqCst);
     }
 
     /// A fresh id for a new connection.
@@ -71,9 +83,17 @@ impl Hub {
         self.next_connection_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Starts receiving every message committed from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Delivery> {
-        self.sender.subscribe()
+    /// Starts receiving every message committed from now on. Also returns the
+    /// newest id committed before: everything above it arrives through the
+    /// receiver, everything up to it is in the store.
+    ///
+    /// Why that holds: `broadcast` raises `newest` before it sends, and a send
+    /// and a subscribe are ordered by the ring's lock. A message sent before
+    /// this subscribe has therefore already raised `newest`; one sent after it
+    /// reaches the receiver.
+    pub fn subscribe(&self) -> (broadcast::Receiver<Delivery>, u64) {
+        let receiver = self.sender.subscribe();
+        (receiver, self.newest.load(Ordering::SeqCst))
     }
 
     /// Sends committed messages to every subscriber, in the order given.
@@ -88,6 +108,7 @@ impl Hub {
                 nonce: None,
                 ..message.clone()
             };
+            self.committed_up_to(message.id);
             // Sending fails only when nobody is subscribed, and then nobody misses it.
             let _ = self.sender.send(Delivery {
                 id: message.id,

@@ -60,29 +60,36 @@ pub struct Step {
 
 impl HistorySource {
     /// The first step for a connection starting at `resume`, plus the id it
-    /// has then caught up to.
-    pub async fn start(&self, resume: &Resume) -> (Step, u64) {
+    /// has then caught up to. `live_after` is the newest id committed before
+    /// the connection subscribed to the live ring.
+    ///
+    /// A new client gets the latest page up to `live_after` and everything
+    /// after it live. The page must stop there: a page read later could skip
+    /// messages that were committed after the subscription but have already
+    /// fallen off the latest page, and the live copies of those would then be
+    /// dropped as already sent.
+    pub async fn start(&self, resume: &Resume, live_after: u64) -> (Step, u64) {
         match resume {
-            Resume::Latest => (self.latest().await, 0),
+            Resume::Latest => (self.latest(live_after).await, live_after),
             Resume::Invalid(why) => {
-                let mut step = self.latest().await;
+                let mut step = self.latest(live_after).await;
                 step.frames.insert(
                     0,
                     ServerFrame::error(ErrorCode::InvalidCursor, why.clone()).to_json(),
                 );
-                (step, 0)
+                (step, live_after)
             }
             Resume::After(since) => match self.store.newest_id(&self.room).await {
                 Ok(newest) if *since > newest => {
                     let why = format!(
                         "since={since} is beyond the newest message id {newest}; showing the latest messages instead"
                     );
-                    let mut step = self.latest().await;
+                    let mut step = self.latest(live_after).await;
                     step.frames.insert(
                         0,
                         ServerFrame::error(ErrorCode::InvalidCursor, why).to_json(),
                     );
-                    (step, 0)
+                    (step, live_after)
                 }
                 Ok(_) => (self.after(*since).await, *since),
                 Err(error) => (unavailable(&error), *since),
@@ -101,10 +108,11 @@ impl HistorySource {
         }
     }
 
-    async fn latest(&self) -> Step {
+    /// The newest page of messages up to `up_to`.
+    async fn latest(&self, up_to: u64) -> Step {
         match self
             .store
-            .before(&self.room, None, DEFAULT_HISTORY_PAGE as usize)
+            .before(&self.room, Some(up_to + 1), DEFAULT_HISTORY_PAGE as usize)
             .await
         {
             Ok(messages) => self.step(messages, false),

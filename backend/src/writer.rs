@@ -39,6 +39,9 @@ pub struct Sources {
     pub connection: ConnectionId,
     /// Everything the hub broadcasts.
     pub deliveries: Receiver<Delivery>,
+    /// The newest id committed before `deliveries` was subscribed: every
+    /// later id arrives through it.
+    pub live_after: u64,
     /// Replies and control from this connection's reader; checked first.
     pub outbox: mpsc::Receiver<Outbound>,
     /// History, for the start and for catching up.
@@ -86,7 +89,11 @@ impl Writer {
                 return Ok(());
             }
         }
-        let (step, caught_up_to) = self.sources.history.start(&resume).await;
+        let (step, caught_up_to) = self
+            .sources
+            .history
+            .start(&resume, self.sources.live_after)
+            .await;
         self.last_sent = caught_up_to;
         if self.send_step(step).await? {
             self.catch_up().await?;

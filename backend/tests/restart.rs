@@ -62,3 +62,35 @@ async fn nothing_acknowledged_or_retried_is_lost_across_a_restart() {
         .unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// A page open on an empty room has nothing to resume after; it must still get
+/// everything written while it was away, not only the latest page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_saw_nothing_before_a_restart_gets_everything_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("natter.db");
+    let server = NatterProcess::start(&db, dir.path());
+    let mut quiet = DurableClient::new("quiet");
+    quiet.connect(&server.addr).await;
+    quiet.read_until_welcomed().await;
+    let status = tokio::task::spawn_blocking(move || server.stop_with(Signal::SIGTERM))
+        .await
+        .unwrap();
+    assert!(status.success(), "{status}");
+    quiet.read_until_disconnected().await;
+
+    // More than one page of history is written while it is away.
+    let server = NatterProcess::start(&db, dir.path());
+    let mut talker = DurableClient::new("talker");
+    talker.connect(&server.addr).await;
+    const WRITTEN: usize = 60;
+    for n in 0..WRITTEN {
+        talker.send(&format!("while quiet was away {n}")).await;
+    }
+    talker.read_until_complete(WRITTEN).await;
+
+    quiet.connect(&server.addr).await;
+    quiet.read_until_complete(WRITTEN).await;
+    let expected: Vec<u64> = (1..=WRITTEN as u64).collect();
+    assert_eq!(quiet.seen, expected);
+}

@@ -65,10 +65,20 @@ impl ChatState {
         }
     }
 
-    /// The newest id shown: where a reconnect resumes.
+    /// The newest id shown.
     pub fn newest_id(&self) -> Option<u64> {
         self.messages
             .with_untracked(|list| list.first().map(|shown| shown.message.id))
+    }
+
+    /// Where a reconnect resumes: after the newest id shown. A page the
+    /// server has welcomed but that shows nothing yet (an empty room) resumes
+    /// from the very start: without a cursor the server would send only the
+    /// latest page, and cut off whatever more was written while the page was
+    /// away. Only a page never welcomed starts from the latest page.
+    pub fn resume_after(&self) -> Option<u64> {
+        self.newest_id()
+            .or_else(|| self.identity.with_untracked(Option::is_some).then_some(0))
     }
 
     /// The oldest id shown: where "load older" continues.

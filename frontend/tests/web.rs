@@ -11,7 +11,7 @@ use frontend::socket::{ConnectionStatus, Socket, ws_url};
 use frontend::state::ChatState;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use natter_shared::{AckParams, ChatMessage, ErrorCode, HistoryPage, ServerFrame};
+use natter_shared::{AckParams, ChatMessage, ErrorCode, HistoryPage, ServerFrame, Welcome};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -150,6 +150,24 @@ async fn repeated_and_older_ids_are_not_shown_twice() {
     }
     tick().await;
     assert_eq!(all_texts(&root, "li .text"), ["m3", "m2", "m1"]);
+}
+
+#[wasm_bindgen_test]
+fn a_page_welcomed_into_an_empty_room_resumes_from_the_start() {
+    let chat = ChatState::new(String::new());
+    // Never welcomed: the first connection starts from the latest page.
+    assert_eq!(chat.resume_after(), None);
+    chat.apply(ServerFrame::Welcome(Welcome {
+        connection_id: 1,
+        name: "ada".to_owned(),
+        server_time: 0,
+        value: "Connected to Natter".to_owned(),
+    }));
+    // Welcomed, nothing shown: a reconnect must ask for everything, or what
+    // was written while the page was away would be cut to the latest page.
+    assert_eq!(chat.resume_after(), Some(0));
+    chat.apply(message(7, "bob", "hi", None));
+    assert_eq!(chat.resume_after(), Some(7));
 }
 
 #[wasm_bindgen_test]

@@ -53,6 +53,8 @@ pub struct SqliteStore {
     writer: Mutex<Option<JoinHandle<()>>>,
     /// Connections for reads.
     readers: Pool,
+    /// The newest id in the file when it was opened (0 when empty).
+    newest_at_open: u64,
 }
 
 impl SqliteStore {
@@ -66,6 +68,11 @@ impl SqliteStore {
         };
         let connection = Connection::open(path).map_err(|e| failed(&e))?;
         prepare(&connection).map_err(|e| failed(&e))?;
+        let newest_at_open: i64 = connection
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM messages", [], |row| {
+                row.get(0)
+            })
+            .map_err(|e| failed(&e))?;
         let readers = Config::new(path)
             .create_pool(Runtime::Tokio1)
             .map_err(|e| failed(&e))?;
@@ -78,7 +85,14 @@ impl SqliteStore {
             queue: Mutex::new(Some(queue)),
             writer: Mutex::new(Some(writer)),
             readers,
+            newest_at_open: newest_at_open as u64,
         })
+    }
+
+    /// The newest id in any room when the file was opened (0 when empty):
+    /// everything up to it is committed before the server takes a connection.
+    pub fn newest_at_open(&self) -> u64 {
+        self.newest_at_open
     }
 
     async fn read<R: Send + 'static>(

@@ -21,6 +21,9 @@ pub struct DurableClient {
     pub seen: Vec<u64>,
     /// How many messages it has written, for fresh nonces.
     written: usize,
+    /// Whether a server has welcomed it: from then on it resumes from a
+    /// cursor (0 while it has seen nothing), as the web client does.
+    welcomed: bool,
 }
 
 impl DurableClient {
@@ -32,17 +35,15 @@ impl DurableClient {
             outbox: Vec::new(),
             seen: Vec::new(),
             written: 0,
+            welcomed: false,
         }
     }
 
     /// Connects to `addr`, resuming after the newest id seen, and resends
     /// everything not yet acknowledged.
     pub async fn connect(&mut self, addr: &str) {
-        let since = self
-            .seen
-            .last()
-            .map(|id| format!("&since={id}"))
-            .unwrap_or_default();
+        let cursor = self.seen.last().copied().or(self.welcomed.then_some(0));
+        let since = cursor.map(|id| format!("&since={id}")).unwrap_or_default();
         let url = format!("ws://{addr}/ws?name={}{since}", self.name);
         let (ws, _) = tokio::time::timeout(PATIENCE, connect_async(url))
             .await
@@ -60,6 +61,18 @@ impl DurableClient {
         let nonce = format!("{}-{}", self.name, self.written);
         self.outbox.push((nonce.clone(), text.to_owned()));
         self.transmit(&nonce, text).await;
+    }
+
+    /// Reads until the server has welcomed it.
+    pub async fn read_until_welcomed(&mut self) {
+        while !self.welcomed {
+            assert!(
+                self.ws.is_some(),
+                "{}: disconnected before a welcome",
+                self.name
+            );
+            self.read_one().await;
+        }
     }
 
     /// Reads until the connection ends (for example the server's 1001).
@@ -92,9 +105,16 @@ impl DurableClient {
 
     async fn read_one(&mut self) {
         let Some(ws) = self.ws.as_mut() else { return };
-        let next = tokio::time::timeout(PATIENCE, ws.next())
-            .await
-            .expect("a frame in time");
+        let Ok(next) = tokio::time::timeout(PATIENCE, ws.next()).await else {
+            let newest = self.seen.last().copied().unwrap_or(0);
+            let missing: Vec<u64> = (1..=newest).filter(|id| !self.seen.contains(id)).collect();
+            panic!(
+                "{}: no frame in {PATIENCE:?}; seen {} up to id {newest}, missing {missing:?}, unacknowledged {:?}",
+                self.name,
+                self.seen.len(),
+                self.outbox
+            );
+        };
         let text = match next {
             Some(Ok(Message::Text(text))) => text,
             Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
@@ -104,7 +124,7 @@ impl DurableClient {
             Some(Ok(_)) => return,
         };
         match serde_json::from_str::<ServerFrame>(&text).expect("valid frame") {
-            ServerFrame::Welcome(_) => {}
+            ServerFrame::Welcome(_) => self.welcomed = true,
             ServerFrame::Message(message) => {
                 if let Some(&last) = self.seen.last() {
                     assert!(

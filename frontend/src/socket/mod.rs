@@ -8,9 +8,10 @@
 //! at once whether to clear the input.
 //!
 //! Nothing is lost across reconnects: each connection asks the server to
-//! resume after the newest message shown (`since` in the URL), and sends the
-//! outbox's pending messages again as soon as it opens; the server stores each
-//! nonce once, so a resend is never a duplicate.
+//! resume after the newest message shown (`since` in the URL; 0 once welcomed
+//! into a room that showed nothing), and sends the outbox's pending messages
+//! again as soon as it opens; the server stores each nonce once, so a resend
+//! is never a duplicate.
 
 mod backoff;
 mod heartbeat;
@@ -188,7 +189,8 @@ async fn connect_once(
     chat: ChatState,
     requests: &mut UnboundedReceiver<Command>,
 ) -> End {
-    let url = match ws_url_for_this_page(&chat.requested_name.get_untracked(), chat.newest_id()) {
+    let url = match ws_url_for_this_page(&chat.requested_name.get_untracked(), chat.resume_after())
+    {
         Ok(url) => url,
         Err(error) => return End::Closed(Closed::failed(format!("{error:?}"), false)),
     };

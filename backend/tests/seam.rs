@@ -1,0 +1,72 @@
+//! The seam between history and the live ring, tested where it is decided: a
+//! real SQLite store feeding a real hub, and the replay a new connection starts
+//! with, while writes land between its subscription and its first history read
+//! (as they do when a busy server is slow to start a connection's writer).
+
+use std::sync::Arc;
+
+use backend::hub::Hub;
+use backend::replay::{HistorySource, Resume};
+use backend::store::sqlite::SqliteStore;
+use backend::store::{DEFAULT_ROOM, HistoryStore, NewMessage};
+use natter_shared::ServerFrame;
+
+async fn append(store: &SqliteStore, n: usize) {
+    store
+        .append(NewMessage {
+            room: DEFAULT_ROOM.to_owned(),
+            author: "writer".to_owned(),
+            value: format!("message {n}"),
+            nonce: None,
+            origin: 0,
+        })
+        .await
+        .expect("stored");
+}
+
+fn id_of(frame: &str) -> u64 {
+    match serde_json::from_str::<ServerFrame>(frame).expect("a frame") {
+        ServerFrame::Message(message) => message.id,
+        other => panic!("expected a message, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_new_client_misses_nothing_written_between_subscribing_and_reading_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Arc::new(Hub::new(1024));
+    let fan_out = Arc::clone(&hub);
+    let store = Arc::new(
+        SqliteStore::open(
+            &dir.path().join("chat.db"),
+            Box::new(move |batch| fan_out.broadcast(batch)),
+        )
+        .unwrap(),
+    );
+    for n in 0..10 {
+        append(&store, n).await;
+    }
+
+    let (mut live, live_after) = hub.subscribe();
+    // More than a page of history is written before the first read.
+    for n in 10..80 {
+        append(&store, n).await;
+    }
+    let history = HistorySource {
+        store: store.clone(),
+        room: DEFAULT_ROOM.to_owned(),
+        reader_name: "reader".to_owned(),
+    };
+    let (page, caught_up_to) = history.start(&Resume::Latest, live_after).await;
+
+    // What the connection's writer sends: the page, then the live messages
+    // above everything the page covered.
+    let mut sent: Vec<u64> = page.frames.iter().map(|frame| id_of(frame)).collect();
+    let covered = page.newest.unwrap_or(0).max(caught_up_to);
+    while let Ok(delivery) = live.try_recv() {
+        if delivery.id > covered {
+            sent.push(delivery.id);
+        }
+    }
+    assert_eq!(sent, (1..=80).collect::<Vec<u64>>());
+}

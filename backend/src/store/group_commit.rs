@@ -2,10 +2,10 @@
 //! arrive together share one transaction, so a burst costs one commit (and one
 //! fsync) instead of one per message.
 
-use deadpool_sqlite::rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use natter_shared::ChatMessage;
 use std::time::{Duration, Instant};
 
+use deadpool_sqlite::rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use natter_shared::ChatMessage;
 use tokio::sync::{mpsc, oneshot};
 use tracing::{error, warn};
 

@@ -26,6 +26,11 @@ use scenarios::load::LoadSpec;
 use scenarios::shootout::ShootoutSpec;
 use servers::{Kind, Programs};
 
+/// The published sizes: BENCHMARKS.md shows runs made with exactly these.
+const DEFAULT_CLIENTS: usize = 1000;
+const DEFAULT_RATE: f64 = 100.0;
+const DEFAULT_IDLE: usize = 15_000;
+
 /// Natter's benchmark, side by side with the Node ws chat.
 #[derive(Debug, Parser)]
 struct Args {
@@ -42,13 +47,13 @@ struct Args {
     #[arg(long, default_value = "bench/results")]
     out: PathBuf,
     /// Clients in the fan-out and saturation scenarios.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = DEFAULT_CLIENTS)]
     clients: usize,
     /// Total messages per second in the fan-out scenario.
-    #[arg(long, default_value_t = 100.0)]
+    #[arg(long, default_value_t = DEFAULT_RATE)]
     rate: f64,
     /// Idle connections to hold.
-    #[arg(long, default_value_t = 15_000)]
+    #[arg(long, default_value_t = DEFAULT_IDLE)]
     idle: usize,
     /// Run only these scenarios (fan-out, saturation, shootout, idle); all by default.
     #[arg(long, value_delimiter = ',')]
@@ -132,8 +137,11 @@ async fn run(args: Args) -> Result<bool> {
         format!("# Natter vs Node ws, {stamp}\n\n{table}"),
     )?;
     println!("{table}");
-    // BENCHMARKS.md shows complete runs only.
-    if !args.smoke && args.only.is_empty() && kinds.len() == 2 {
+    // BENCHMARKS.md shows complete runs at the published sizes only.
+    let complete = !args.smoke && args.only.is_empty() && kinds.len() == 2;
+    let published_sizes =
+        args.clients == DEFAULT_CLIENTS && args.rate == DEFAULT_RATE && args.idle == DEFAULT_IDLE;
+    if complete && published_sizes {
         publish(&table, &args.out, &stamp)?;
     }
 

@@ -2,8 +2,8 @@
 
 use axum::extract::ws::Utf8Bytes;
 use natter_shared::{
-    ClientFrame, ErrorCode, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, PublishParams,
-    ServerFrame, decode_client_frame, validate_text,
+    ClientFrame, ErrorCode, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams,
+    ServerFrame, decode_client_frame, validate_nonce, validate_text,
 };
 
 use crate::app::AppState;
@@ -38,6 +38,17 @@ pub fn interpret(state: &AppState, sender: &Sender<'_>, text: &str) -> Command {
     };
     match frame {
         ClientFrame::Message(PublishParams { value, nonce }) => {
+            // Checked first, and never echoed: a bad nonce may be huge or hold
+            // control characters, and the reply must not carry it back.
+            if let Some(error) = nonce
+                .as_deref()
+                .and_then(|nonce| validate_nonce(nonce).err())
+            {
+                return Command::Reply(encode(ServerFrame::error(
+                    error.code(),
+                    format!("message not sent: {error}"),
+                )));
+            }
             match validate_text(&value, state.rules.max_message_chars) {
                 Ok(text) => Command::Publish(NewMessage {
                     room: DEFAULT_ROOM.to_owned(),
@@ -54,15 +65,17 @@ pub fn interpret(state: &AppState, sender: &Sender<'_>, text: &str) -> Command {
             }
         }
         ClientFrame::History(request) => Command::History(request),
-        ClientFrame::Ping => Command::Reply(encode(ServerFrame::Pong)),
+        ClientFrame::Ping(_) => Command::Reply(encode(ServerFrame::Pong(NoParams {}))),
     }
 }
 
-/// The nonce in a frame, if it has one, without judging the rest: for
+/// The nonce in a frame, if it has a valid one, without judging the rest: for
 /// refusing a frame unread (rate limit) while still naming the message.
 pub fn nonce_of(text: &str) -> Option<String> {
     match decode_client_frame(text) {
-        Ok(ClientFrame::Message(PublishParams { nonce, .. })) => nonce,
+        Ok(ClientFrame::Message(PublishParams { nonce, .. })) => {
+            nonce.filter(|nonce| validate_nonce(nonce).is_ok())
+        }
         _ => None,
     }
 }

@@ -52,6 +52,15 @@ pub struct Config {
     )]
     pub max_frame_bytes: usize,
 
+    /// The address people open natter at, such as https://chat.example.com
+    /// (repeat the flag, or separate with commas in the variable). natter
+    /// answers only to IP addresses, localhost and these names (anything
+    /// else gets 403, against DNS rebinding), and pages from these origins
+    /// may connect. Needed for every name natter is reached by, and behind a
+    /// TLS-terminating proxy, where the page's scheme is https.
+    #[arg(long = "public-url", env = "NATTER_PUBLIC_URLS", value_delimiter = ',', value_parser = parse_origin)]
+    pub public_urls: Vec<String>,
+
     /// Another web origin whose pages may connect, such as
     /// https://app.example.com (repeat the flag, or separate with commas in
     /// the variable). Pages from the server's own origin, and clients that
@@ -106,9 +115,16 @@ pub struct Config {
 
     /// A client must finish its TLS handshake and send its request headers
     /// within this long, e.g. 10s; connections that send nothing, or trickle
-    /// headers a byte at a time, are cut off.
+    /// headers a byte at a time, are cut off. Also how long a kept-alive HTTP
+    /// connection may wait for its next request.
     #[arg(long, env = "NATTER_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub handshake_timeout: Duration,
+
+    /// A write to a client that makes no progress for this long, e.g. 30s,
+    /// closes the connection: a client that stops reading (a WebSocket, or
+    /// an HTTP client that never reads its responses) cannot hold the server.
+    #[arg(long, env = "NATTER_WRITE_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub write_timeout: Duration,
 
     /// PEM certificate chain: with --tls-key, serve https and wss directly.
     #[arg(long, env = "NATTER_TLS_CERT", requires = "tls_key")]

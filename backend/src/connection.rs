@@ -2,15 +2,16 @@
 //!
 //! The reader (this task) decodes what the client sends and decides when the
 //! connection ends; a writer task ([`crate::writer`]) owns everything sent to the
-//! client. Whichever side stops first stops the other.
+//! client. Whichever side stops first stops the other. The reader never waits
+//! for the writer (see [`crate::replies`]), so its deadlines hold even when the
+//! client reads nothing; and a writer that does not finish in time after the
+//! end is aborted, so a stuck socket never outlives its connection.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
-use futures_channel::mpsc;
-use futures_util::SinkExt;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesOrdered, SplitStream};
@@ -24,19 +25,17 @@ use crate::clock::now_ms;
 use crate::commands::{Command, Sender, history_page, interpret, nonce_of};
 use crate::rate_limit::{FrameLimiter, Verdict};
 use crate::replay::{HistorySource, Resume};
+use crate::replies::{self, Outbound, Replies};
 use crate::store::{Appended, DEFAULT_ROOM, StoreError};
-use crate::writer::{self, Outbound, Sources};
-
-/// Replies the reader may queue ahead of the writer. Small on purpose: a client
-/// that sends faster than it reads its replies is paused, not buffered.
-const OUTBOX_CAPACITY: usize = 16;
+use crate::writer::{self, Sources};
 
 /// Messages from one connection that may be waiting for the store at once.
 /// Past this the reader stops reading until the oldest is committed.
 const MAX_IN_FLIGHT: usize = 32;
 
-/// How long a closing connection may take to finish its close handshake before
-/// it is dropped. Keeps shutdown within a few seconds even with dead peers.
+/// How long a closing connection may take to finish its close handshake, and
+/// then its writer to send what is queued, before it is dropped. Keeps
+/// shutdown within a few seconds even with dead or unreading peers.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
 /// A message waiting for the store: its nonce, then the outcome.
@@ -47,6 +46,9 @@ type InFlight<'a> = BoxFuture<'a, (Option<String>, Result<Appended, StoreError>)
 enum Ending {
     /// The client sent a close frame, with this code if it gave one.
     ByClient(Option<u16>),
+    /// The client sent a close frame with a code the protocol forbids (such
+    /// as 999); the WebSocket layer has answered it with 1002.
+    InvalidCloseCode,
     /// The server closes with this code and reason.
     ByServer(u16, &'static str),
     /// The transport ended or failed without a close handshake.
@@ -71,15 +73,15 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     // can fall between the replay and the live stream.
     let (deliveries, live_after) = state.hub.subscribe();
     let (sink, mut stream) = socket.split();
-    let (mut outbox, outbox_receiver) = mpsc::channel(OUTBOX_CAPACITY);
+    let (outbox, outbox_receiver) = replies::channel();
     let welcome = ServerFrame::Welcome(Welcome {
         connection_id: connection,
         name: name.clone(),
         server_time: now_ms(),
         value: "Connected to Natter".to_owned(),
     });
-    // The channel is new and empty, so this cannot fail for lack of room.
-    let _ = outbox.try_send(Outbound::Frame(welcome.to_json().into()));
+    // The writer has not started, so it cannot have gone.
+    let _ = outbox.push(Outbound::Frame(welcome.to_json().into()));
 
     let writer_stopped = CancellationToken::new();
     let sources = Sources {
@@ -93,7 +95,7 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
             reader_name: name.clone(),
         },
     };
-    let writer = tokio::spawn(writer::run(
+    let mut writer = tokio::spawn(writer::run(
         sink,
         sources,
         resume,
@@ -110,13 +112,16 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
         &mut stream,
         &state,
         &sender,
-        &mut outbox,
+        &outbox,
         &writer_stopped,
         &mut in_flight,
     )
     .await;
     let finished = timeout(CLOSE_GRACE, finish(&ending, &mut stream, outbox, in_flight)).await;
-    if timeout(CLOSE_GRACE, writer).await.is_err() {
+    if timeout(CLOSE_GRACE, &mut writer).await.is_err() {
+        // Stuck writing to a client that reads nothing: dropping the task
+        // drops its half of the socket, which closes the connection.
+        writer.abort();
         debug!(
             connection,
             "writer did not stop in time; dropping the connection"
@@ -124,6 +129,13 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     }
     match ending {
         Ending::ByClient(code) => info!(connection, code, by = "client", "connection closed"),
+        Ending::InvalidCloseCode => info!(
+            connection,
+            code = close_code::PROTOCOL,
+            by = "server",
+            reason = "the client's close frame had a code the protocol does not allow",
+            "connection closed"
+        ),
         Ending::ByServer(code, reason) => {
             info!(
                 connection,
@@ -143,7 +155,7 @@ async fn read_frames<'a>(
     stream: &mut SplitStream<WebSocket>,
     state: &'a AppState,
     sender: &Sender<'_>,
-    outbox: &mut mpsc::Sender<Outbound>,
+    outbox: &Replies,
     writer_stopped: &CancellationToken,
     in_flight: &mut FuturesOrdered<InFlight<'a>>,
 ) -> Ending {
@@ -162,22 +174,25 @@ async fn read_frames<'a>(
             () = writer_stopped.cancelled() => {
                 return Ending::Lost("the client stopped accepting data".to_owned());
             }
+            // Over its budget, the reader reads nothing until the writer has
+            // sent enough; its deadlines keep running meanwhile.
+            () = outbox.room(), if !outbox.has_room() => {}
             () = &mut idle => {
                 return Ending::ByServer(close_code::AWAY, "nothing heard from the client for too long");
             }
             _ = pings.tick() => {
-                if outbox.send(Outbound::Ping).await.is_err() {
+                if outbox.push(Outbound::Ping).is_err() {
                     return Ending::Lost("the writer stopped".to_owned());
                 }
             }
             Some((nonce, outcome)) = in_flight.next(), if !in_flight.is_empty() => {
                 if let Some(reply) = outcome_frame(nonce, outcome)
-                    && outbox.send(Outbound::Frame(reply.into())).await.is_err()
+                    && outbox.push(Outbound::Frame(reply.into())).is_err()
                 {
                     return Ending::Lost("the writer stopped".to_owned());
                 }
             }
-            next = stream.next(), if in_flight.len() < MAX_IN_FLIGHT => {
+            next = stream.next(), if in_flight.len() < MAX_IN_FLIGHT && outbox.has_room() => {
                 if matches!(next, Some(Ok(_))) {
                     idle.as_mut().reset(Instant::now() + rules.idle_timeout);
                 }
@@ -186,7 +201,7 @@ async fn read_frames<'a>(
                     match limiter.check() {
                         Verdict::Allowed => {}
                         Verdict::Refused(wait) => {
-                            if outbox.send(Outbound::Frame(rate_limited(wait, nonce_of(&text)).into())).await.is_err() {
+                            if outbox.push(Outbound::Frame(rate_limited(wait, nonce_of(&text)).into())).is_err() {
                                 return Ending::Lost("the writer stopped".to_owned());
                             }
                             continue;
@@ -206,7 +221,7 @@ async fn read_frames<'a>(
                         Command::Reply(frame) => Some(frame),
                     };
                     if let Some(reply) = reply
-                        && outbox.send(Outbound::Frame(reply)).await.is_err()
+                        && outbox.push(Outbound::Frame(reply)).is_err()
                     {
                         return Ending::Lost("the writer stopped".to_owned());
                     }
@@ -217,7 +232,7 @@ async fn read_frames<'a>(
                         "binary frames are not supported; send JSON text frames",
                     );
                 }
-                Some(Ok(Message::Close(frame))) => return Ending::ByClient(frame.map(|f| f.code)),
+                Some(Ok(Message::Close(frame))) => return ending_for_close(frame),
                 // Pings are answered by the WebSocket layer itself.
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 Some(Err(error)) => return ending_for_read_error(error),
@@ -267,7 +282,7 @@ fn outcome_frame(nonce: Option<String>, outcome: Result<Appended, StoreError>) -
 async fn finish(
     ending: &Ending,
     stream: &mut SplitStream<WebSocket>,
-    mut outbox: mpsc::Sender<Outbound>,
+    outbox: Replies,
     mut in_flight: FuturesOrdered<InFlight<'_>>,
 ) {
     if matches!(ending, Ending::Lost(_)) {
@@ -276,7 +291,7 @@ async fn finish(
     // Messages already handed to the store get their acks before the close.
     while let Some((nonce, outcome)) = in_flight.next().await {
         if let Some(reply) = outcome_frame(nonce, outcome) {
-            let _ = outbox.send(Outbound::Frame(reply.into())).await;
+            let _ = outbox.push(Outbound::Frame(reply.into()));
         }
     }
     if let Ending::ByServer(code, reason) = *ending {
@@ -285,12 +300,28 @@ async fn finish(
             reason: reason.into(),
         };
         // The writer sends it after anything already queued, then stops.
-        let _ = outbox.send(Outbound::Close(frame)).await;
+        let _ = outbox.push(Outbound::Close(frame));
     }
     drop(outbox);
     // Reading on lets the WebSocket layer send its close reply (when the
     // client closed) or receive the client's (when we did).
     while let Some(Ok(_)) = stream.next().await {}
+}
+
+/// How a close frame from the client ends the connection.
+fn ending_for_close(frame: Option<CloseFrame>) -> Ending {
+    match frame {
+        // The WebSocket layer hands over a forbidden close code (999, 1005,
+        // 1006, ...) as exactly this frame, having already answered it with
+        // 1002. A client sending 1002 itself would mean this server broke the
+        // protocol, which it does not do.
+        Some(frame)
+            if frame.code == close_code::PROTOCOL && frame.reason == "Protocol violation" =>
+        {
+            Ending::InvalidCloseCode
+        }
+        frame => Ending::ByClient(frame.map(|frame| frame.code)),
+    }
 }
 
 /// Picks the close code for a frame the WebSocket layer refused to read.

@@ -3,9 +3,15 @@
 //! - [`config`]: flags and environment variables ([`Config`]).
 //! - [`server`]: [`run`] serves until a shutdown future completes, then closes
 //!   every connection; [`ServerHandle`] runs it in the background.
+//! - [`admission`], [`guarded_stream`]: what every TCP connection goes
+//!   through first: its place under the limits, a deadline to start a
+//!   request (HTTP/1.1 only), and a deadline on every write.
 //! - [`app`]: the routes (`/ws`, `/healthz`, the web client, 404) and
-//!   [`AppState`](app::AppState), the state they share.
+//!   [`AppState`](app::AppState), the state they share; [`http_guards`]: the
+//!   checks every request passes first (limits, path length, `Host`).
+//! - [`upgrade`]: the `/ws` handshake: its checks and its query string.
 //! - [`connection`]: one WebSocket connection's reader and its close handshake.
+//! - [`replies`]: the byte-bounded queue from a connection's reader to its writer.
 //! - [`writer`]: the task that owns everything sent to one client.
 //! - [`replay`]: history on connect, on resume, and when a reader lags.
 //! - [`commands`]: what each client frame does.
@@ -13,31 +19,35 @@
 //!   its SQLite engine with group commit; assigns message ids.
 //! - [`hub`]: fan-out of committed messages, serialized once per message.
 //! - [`error`]: the server-wide error type, [`ServerError`].
-//! - [`first_byte`]: cuts off connections that never send a request.
-//! - [`origin`], [`limits`], [`rate_limit`], [`security_headers`]: who may
-//!   connect, how many, how fast, and the headers static pages carry.
+//! - [`origin`], [`limits`], [`rate_limit`], [`security_headers`]: which
+//!   hosts and pages may connect, how many, how fast, and the headers static
+//!   pages carry.
 //! - [`names`], [`clock`], [`signals`]: display names, wall-clock time, and the
 //!   signals that stop the server.
 //!
 //! The wire format lives in the `natter-shared` crate.
 
+pub mod admission;
 pub mod app;
 pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod connection;
 pub mod error;
-pub mod first_byte;
+pub mod guarded_stream;
+pub mod http_guards;
 pub mod hub;
 pub mod limits;
 pub mod names;
 pub mod origin;
 pub mod rate_limit;
 pub mod replay;
+pub mod replies;
 pub mod security_headers;
 pub mod server;
 pub mod signals;
 pub mod store;
+pub mod upgrade;
 pub mod writer;
 
 pub use config::Config;

@@ -20,10 +20,10 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::admission::{Admission, Deadlines};
 use crate::app::{AppState, router};
 use crate::config::Config;
 use crate::error::ServerError;
-use crate::first_byte::FirstByteWithin;
 
 /// How long plain HTTP requests in progress get to finish at shutdown.
 const HTTP_DRAIN: Duration = Duration::from_secs(5);
@@ -81,20 +81,24 @@ pub async fn serve(
         stopping.graceful_shutdown(Some(HTTP_DRAIN));
     });
     let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
-    let deadline = config.handshake_timeout;
+    let deadlines = Deadlines {
+        handshake: config.handshake_timeout,
+        write: config.write_timeout,
+    };
+    let limits = Arc::clone(&state.limits);
     match tls {
         Some(tls) => {
             let handshake = RustlsAcceptor::new(tls)
-                .handshake_timeout(deadline)
+                .handshake_timeout(deadlines.handshake)
                 .acceptor(NoDelayAcceptor);
-            let acceptor = FirstByteWithin::new(handshake, deadline);
-            with_header_timeout(server.acceptor(acceptor), deadline)
+            let acceptor = Admission::new(handshake, limits, deadlines);
+            with_header_timeout(server.acceptor(acceptor), deadlines.handshake)
                 .serve(app)
                 .await?;
         }
         None => {
-            let acceptor = FirstByteWithin::new(NoDelayAcceptor, deadline);
-            with_header_timeout(server.acceptor(acceptor), deadline)
+            let acceptor = Admission::new(NoDelayAcceptor, limits, deadlines);
+            with_header_timeout(server.acceptor(acceptor), deadlines.handshake)
                 .serve(app)
                 .await?;
         }
@@ -106,8 +110,9 @@ pub async fn serve(
     Ok(())
 }
 
-/// Cuts off clients that send their request headers too slowly (slowloris).
-/// Clients that send nothing at all are [`FirstByteWithin`]'s job.
+/// Cuts off clients that send their request headers too slowly (slowloris),
+/// and kept-alive connections that send no next request in time. Clients
+/// that send nothing at all are [`Admission`]'s job.
 fn with_header_timeout<Acc>(
     mut server: axum_server::Server<SocketAddr, Acc>,
     deadline: Duration,
@@ -163,7 +168,8 @@ impl ServerHandle {
         self.addr
     }
 
-    /// WebSocket connections open right now.
+    /// Connections open right now: WebSockets, and HTTP connections, whether
+    /// or not they have sent a request yet.
     pub fn live_connections(&self) -> usize {
         self.state.limits.live()
     }

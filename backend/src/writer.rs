@@ -6,10 +6,8 @@
 //! dropped, and a fall behind the live ring is filled from the store: the
 //! client sees every message once, in order, with no hole.
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
-use futures_channel::mpsc;
+use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
-use futures_util::StreamExt;
 use futures_util::stream::SplitSink;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
@@ -17,21 +15,11 @@ use tokio_util::sync::DropGuard;
 
 use crate::hub::{ConnectionId, Delivery};
 use crate::replay::{HistorySource, Resume, Step};
+use crate::replies::{Outbound, RepliesReceiver};
 
 /// How many frames are queued into the socket before one flush. Bounds the
 /// latency a large backlog adds to the first frame of the next batch.
 const MAX_BATCH: usize = 256;
-
-/// Frames meant for this connection alone, from its reader.
-#[derive(Debug)]
-pub enum Outbound {
-    /// A pre-serialized frame (the welcome, an ack, an error, a history page).
-    Frame(Utf8Bytes),
-    /// A WebSocket ping, the heartbeat.
-    Ping,
-    /// Send this close frame, then stop writing.
-    Close(CloseFrame),
-}
 
 /// Where a writer takes its frames from.
 pub struct Sources {
@@ -43,7 +31,7 @@ pub struct Sources {
     /// later id arrives through it.
     pub live_after: u64,
     /// Replies and control from this connection's reader; checked first.
-    pub outbox: mpsc::Receiver<Outbound>,
+    pub outbox: RepliesReceiver,
     /// History, for the start and for catching up.
     pub history: HistorySource,
 }
@@ -59,7 +47,9 @@ enum Next {
 struct Gone;
 
 /// Sends frames until the outbox closes, a close frame is sent, or the socket
-/// fails. `_stopped` tells the reader when this task ends, whatever the reason.
+/// fails (a client that accepts nothing for the write timeout fails it: see
+/// [`crate::guarded_stream`]). `_stopped` tells the reader when this task
+/// ends, whatever the reason.
 pub async fn run(
     sink: SplitSink<WebSocket, Message>,
     sources: Sources,
@@ -70,6 +60,7 @@ pub async fn run(
         sink,
         sources,
         last_sent: 0,
+        unwritten_own_bytes: 0,
     };
     let _ = writer.serve(resume).await;
 }
@@ -79,12 +70,15 @@ struct Writer {
     sources: Sources,
     /// The newest message id sent to this client.
     last_sent: u64,
+    /// Bytes of the reader's frames fed to the socket since the last flush;
+    /// they count against the reader's budget until flushed.
+    unwritten_own_bytes: usize,
 }
 
 impl Writer {
     async fn serve(&mut self, resume: Resume) -> Result<(), Gone> {
         // The welcome (queued before this task started) goes first.
-        while let Ok(outbound) = self.sources.outbox.try_recv() {
+        while let Some(outbound) = self.sources.outbox.try_next() {
             if self.send_own(outbound).await? {
                 return Ok(());
             }
@@ -98,7 +92,7 @@ impl Writer {
         if self.send_step(step).await? {
             self.catch_up().await?;
         }
-        self.sink.flush().await.map_err(|_| Gone)?;
+        self.flush().await?;
 
         // The reader closing the outbox is the signal to stop.
         while let Some(first) = self.next().await {
@@ -119,13 +113,24 @@ impl Writer {
                     next = self.try_next();
                 }
             }
-            self.sink.flush().await.map_err(|_| Gone)?;
+            self.flush().await?;
         }
+        Ok(())
+    }
+
+    /// Writes out everything fed so far, then gives the reader's frames
+    /// among it back to the reader's budget.
+    async fn flush(&mut self) -> Result<(), Gone> {
+        self.sink.flush().await.map_err(|_| Gone)?;
+        self.sources
+            .outbox
+            .written(std::mem::take(&mut self.unwritten_own_bytes));
         Ok(())
     }
 
     /// Sends one of the reader's frames. Returns true if it was the close.
     async fn send_own(&mut self, outbound: Outbound) -> Result<bool, Gone> {
+        self.unwritten_own_bytes += outbound.bytes();
         let (message, closing) = match outbound {
             Outbound::Frame(frame) => (Message::Text(frame), false),
             Outbound::Ping => (Message::Ping(Default::default()), false),
@@ -133,7 +138,7 @@ impl Writer {
         };
         self.sink.feed(message).await.map_err(|_| Gone)?;
         if closing {
-            let _ = self.sink.flush().await;
+            let _ = self.flush().await;
         }
         Ok(closing)
     }
@@ -171,7 +176,7 @@ impl Writer {
         loop {
             let step = self.sources.history.after(self.last_sent).await;
             let more = self.send_step(step).await?;
-            self.sink.flush().await.map_err(|_| Gone)?;
+            self.flush().await?;
             if !more {
                 return Ok(());
             }
@@ -195,7 +200,7 @@ impl Writer {
 
     /// The next frame if one is ready now, without waiting.
     fn try_next(&mut self) -> Option<Next> {
-        if let Ok(outbound) = self.sources.outbox.try_recv() {
+        if let Some(outbound) = self.sources.outbox.try_next() {
             return Some(Next::Own(outbound));
         }
         match self.sources.deliveries.try_recv() {

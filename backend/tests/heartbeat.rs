@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{Client, TestServer};
 use futures_util::StreamExt;
-use natter_shared::ServerFrame;
+use natter_shared::{NoParams, ServerFrame};
 use tokio_tungstenite::tungstenite::Message;
 
 const FAST_HEARTBEAT: &[&str] = &["--ping-interval", "100ms", "--idle-timeout", "500ms"];
@@ -57,9 +57,20 @@ async fn a_silent_client_is_closed_after_the_idle_timeout() {
 }
 
 #[tokio::test]
-async fn an_application_ping_gets_a_pong() {
+async fn an_application_ping_gets_a_pong_in_every_spelling() {
     let server = TestServer::start().await;
     let mut client = Client::connect(&server).await;
-    client.send_text(r#"{"type":"ping"}"#).await;
-    assert_eq!(client.next_frame().await, ServerFrame::Pong);
+    // The documented shape, with empty params, and the short form without.
+    for ping in [
+        r#"{"type":"ping","params":{}}"#,
+        r#"{"type":"ping"}"#,
+        r#"{"type":"ping","params":null}"#,
+    ] {
+        client.send_text(ping).await;
+        assert_eq!(
+            client.next_frame().await,
+            ServerFrame::Pong(NoParams {}),
+            "{ping}"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::raw::raw_status;
 use common::{INDEX_HTML, TestServer};
 
 #[tokio::test]
@@ -60,4 +61,55 @@ async fn pages_carry_security_headers_and_a_csp_that_allows_only_this_app() {
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "no-referrer");
     assert_eq!(headers["x-frame-options"], "DENY");
+}
+
+#[tokio::test]
+async fn paths_too_long_to_serve_get_414_or_404_not_500() {
+    let server = TestServer::start().await;
+    let long_path = format!("/{}", "a".repeat(8_000));
+    let response = reqwest::get(server.http_url(&long_path)).await.unwrap();
+    assert_eq!(response.status(), 414);
+    let long_segment = format!("/{}/x", "b".repeat(300));
+    let response = reqwest::get(server.http_url(&long_segment)).await.unwrap();
+    assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn requests_need_exactly_one_host_header() {
+    let server = TestServer::start().await;
+    let host = server.http_url("").trim_start_matches("http://").to_owned();
+    let upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    let missing = format!("GET /ws HTTP/1.1\r\n{upgrade}\r\n");
+    assert_eq!(raw_status(&server, &missing).await, 400);
+    let twice = format!("GET /ws HTTP/1.1\r\nHost: {host}\r\nHost: {host}\r\n{upgrade}\r\n");
+    assert_eq!(raw_status(&server, &twice).await, 400);
+    let once = format!("GET /ws HTTP/1.1\r\nHost: {host}\r\n{upgrade}\r\n");
+    assert_eq!(raw_status(&server, &once).await, 101);
+}
+
+#[tokio::test]
+async fn a_websocket_key_that_is_not_sixteen_bytes_gets_400() {
+    let server = TestServer::start().await;
+    let host = server.http_url("").trim_start_matches("http://").to_owned();
+    for key in ["", "junk", "dGhlIHNhbXBsZQ=="] {
+        let request = format!(
+            "GET /ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\n\r\n"
+        );
+        assert_eq!(raw_status(&server, &request).await, 400, "{key:?}");
+    }
+}
+
+#[tokio::test]
+async fn plain_get_and_head_of_the_websocket_address_get_426() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    for method in [reqwest::Method::GET, reqwest::Method::HEAD] {
+        let response = client
+            .request(method.clone(), server.http_url("/ws"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 426, "{method}");
+        assert_eq!(response.headers()["upgrade"], "websocket", "{method}");
+    }
 }

@@ -67,3 +67,22 @@ async fn a_long_gap_is_replayed_in_pages() {
     }
     assert_eq!(replayed, ids, "more than two replay pages, no cap");
 }
+
+#[tokio::test]
+async fn a_repeated_since_is_refused_and_the_rest_of_the_query_kept() {
+    let server = TestServer::start().await;
+    let mut writer = Client::connect_as(&server, "writer").await;
+    for n in 1..=3 {
+        writer.publish(&format!("m{n}"), None).await;
+        writer.next_message().await;
+    }
+    let mut client = Client::connect_with_query(&server, "?name=ada&since=1&since=2").await;
+    assert_eq!(client.welcome.name, "ada");
+    client
+        .expect_error(natter_shared::ErrorCode::InvalidCursor)
+        .await;
+    // Then the latest page, as for any unusable cursor.
+    for id in 1..=3 {
+        assert_eq!(client.next_message().await.id, id);
+    }
+}

@@ -1,5 +1,6 @@
-//! Connections that never finish their handshake are cut off, so they cannot
-//! hold sockets forever (slowloris).
+//! Connections that never become a request are cut off, so they cannot hold
+//! sockets forever (silence, slowloris, an HTTP/2 preface), count against
+//! the limits while they last, and cannot stall the server by not reading.
 
 mod common;
 
@@ -19,10 +20,6 @@ async fn wait_for_close(stream: &mut TcpStream) {
             Err(_) => panic!("the server kept a silent connection open"),
         }
     }
-}
-
-fn addr(server: &TestServer) -> String {
-    server.http_url("").trim_start_matches("http://").to_owned()
 }
 
 #[tokio::test]
@@ -50,4 +47,85 @@ async fn headers_sent_a_byte_at_a_time_are_cut_off() {
     };
     tokio::time::timeout(PATIENCE, closer).await.unwrap();
     wait_for_close(&mut trickle).await;
+}
+
+#[tokio::test]
+async fn an_http2_preface_whole_or_in_part_is_cut_off() {
+    let server = TestServer::start_with(&["--handshake-timeout", "300ms"]).await;
+    let mut bystander = Client::connect(&server).await;
+    let preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    // An empty SETTINGS frame, as a client sends right after the preface.
+    let settings = [0u8, 0, 0, 4, 0, 0, 0, 0, 0];
+    let starts: [&[u8]; 4] = [
+        b"P",
+        b"PRI * HTTP/2.0\r\n",
+        preface,
+        &[&preface[..], &settings].concat(),
+    ];
+    for start in starts {
+        let mut stream = TcpStream::connect(addr(&server)).await.unwrap();
+        stream.write_all(start).await.unwrap();
+        wait_for_close(&mut stream).await;
+    }
+    bystander.publish("unaffected", None).await;
+    assert_eq!(bystander.next_message().await.value, "unaffected");
+}
+
+#[tokio::test]
+async fn connections_that_have_not_sent_a_request_count_against_the_limits() {
+    let server = TestServer::start_with(&["--max-connections", "3"]).await;
+    let mut silent = Vec::new();
+    for _ in 0..3 {
+        silent.push(TcpStream::connect(addr(&server)).await.unwrap());
+    }
+    common::raw::wait_for_live(&server, 3).await;
+    let refused = tokio_tungstenite::connect_async(server.ws_url("")).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 503);
+        }
+        other => panic!("expected 503, got {other:?}"),
+    }
+    drop(silent);
+    common::raw::wait_for_live(&server, 0).await;
+    Client::connect(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipelined_requests_whose_responses_are_never_read_are_cut_off() {
+    // Each response (the page and its security headers) is about 1 KB: far
+    // more in all than the kernel's socket buffers hold.
+    const REQUESTS: usize = 30_000;
+    let server = TestServer::start_with(&["--write-timeout", "1s"]).await;
+    let mut stream = common::raw::small_window_socket(&server).await;
+    let request = format!("GET / HTTP/1.1\r\nHost: {}\r\n\r\n", addr(&server));
+    let requests = request.repeat(REQUESTS);
+    let (mut reading, mut writing) = stream.split();
+    // The server stops reading once its responses back up, so this write
+    // may stall too; it gives up with the connection.
+    let _ = tokio::time::timeout(PATIENCE, writing.write_all(requests.as_bytes())).await;
+    // Not reading until the server has let go of the connection (it fills
+    // the kernel's buffers first, then its writes stall for the timeout).
+    common::raw::wait_for_live(&server, 0).await;
+    let mut responses = Vec::new();
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        match tokio::time::timeout(PATIENCE, reading.read(&mut buffer)).await {
+            Ok(Ok(0) | Err(_)) => break,
+            Ok(Ok(read)) => responses.extend_from_slice(&buffer[..read]),
+            Err(_) => panic!("the server kept the connection open"),
+        }
+    }
+    let answered = responses
+        .windows(15)
+        .filter(|w| w == b"HTTP/1.1 200 OK")
+        .count();
+    assert!(
+        answered < REQUESTS,
+        "all {REQUESTS} pipelined requests were answered to a client that did not read"
+    );
+}
+
+fn addr(server: &TestServer) -> std::net::SocketAddr {
+    common::raw::addr(server)
 }

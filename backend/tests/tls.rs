@@ -68,11 +68,14 @@ async fn wss_works_with_a_certificate_and_plain_ws_does_not() {
 
 #[test]
 fn a_missing_certificate_stops_natter_at_start() {
+    // A folder of its own, removed afterwards: tests leave nothing behind.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("natter.db");
     let (status, stderr) = common::process::run_to_exit(&[
         "--bind",
         "127.0.0.1:0",
         "--db",
-        "/tmp/natter-tls-test.db",
+        db.to_str().unwrap(),
         "--tls-cert",
         "/nonexistent/cert.pem",
         "--tls-key",

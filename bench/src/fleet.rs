@@ -12,7 +12,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use crate::client::{Receiver, Shared, Sink, Tally, connect, histogram, receive};
-use crate::servers::{Kind, Server};
+use crate::servers::{Programs, Server};
 
 /// Connections opened at once while building a fleet.
 const CONNECT_BATCH: usize = 200;
@@ -85,7 +85,7 @@ impl Fleet {
                     senders: self.senders,
                     own,
                     round_trips: (index == 0).then(|| Arc::clone(&self.round_trips)),
-                    wait_for_welcome: server.kind == Kind::Natter,
+                    wait_for_welcome: Programs::is_natter(server.kind),
                 };
                 self.readers
                     .push(tokio::spawn(receive(stream, who, Arc::clone(&self.shared))));

@@ -58,9 +58,14 @@ struct Args {
     /// Run only these scenarios (fan-out, saturation, shootout, idle); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
-    /// Run only against these servers (natter, node-ws); both by default.
+    /// Run only against these servers (natter, node-ws, natter-baseline); all by default.
     #[arg(long, value_delimiter = ',')]
     servers: Vec<String>,
+    /// Another natter binary (an earlier build) to run beside `--natter` in
+    /// the same run, for a before-and-after comparison. Such runs go to the
+    /// results folder only.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -85,14 +90,21 @@ async fn run(args: Args) -> Result<bool> {
     }
     let work = PathBuf::from("target/bench");
     std::fs::create_dir_all(&work)?;
+    if let Some(baseline) = &args.baseline
+        && !baseline.is_file()
+    {
+        bail!("{} not found", baseline.display());
+    }
     let programs = Programs {
         natter: args.natter.clone(),
+        baseline: args.baseline.clone(),
         node_peer: servers::prepare_node_peer(&args.peer, &work)?,
     };
     let (fan_out, saturation, shootout, idle) = specs(&args);
     let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|only| only == name);
-    let kinds: Vec<Kind> = [Kind::Natter, Kind::Node]
+    let kinds: Vec<Kind> = [Kind::Baseline, Kind::Natter, Kind::Node]
         .into_iter()
+        .filter(|kind| *kind != Kind::Baseline || args.baseline.is_some())
         .filter(|kind| args.servers.is_empty() || args.servers.iter().any(|s| s == kind.label()))
         .collect();
     let mut results = Results {
@@ -138,7 +150,8 @@ async fn run(args: Args) -> Result<bool> {
     )?;
     println!("{table}");
     // BENCHMARKS.md shows complete runs at the published sizes only.
-    let complete = !args.smoke && args.only.is_empty() && kinds.len() == 2;
+    let complete =
+        !args.smoke && args.only.is_empty() && args.baseline.is_none() && kinds.len() == 2;
     let published_sizes =
         args.clients == DEFAULT_CLIENTS && args.rate == DEFAULT_RATE && args.idle == DEFAULT_IDLE;
     if complete && published_sizes {

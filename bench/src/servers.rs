@@ -15,6 +15,9 @@ use tempfile::TempDir;
 pub enum Kind {
     /// This project's server, release build, persistence on.
     Natter,
+    /// Another build of natter (`--baseline`), run beside it in the same
+    /// run: the "before" of a before-and-after comparison.
+    Baseline,
     /// The Node `ws` chat from the team's peers folder.
     Node,
 }
@@ -24,6 +27,7 @@ impl Kind {
     pub fn label(self) -> &'static str {
         match self {
             Kind::Natter => "natter",
+            Kind::Baseline => "natter-baseline",
             Kind::Node => "node-ws",
         }
     }
@@ -34,8 +38,26 @@ impl Kind {
 pub struct Programs {
     /// The `natter` binary.
     pub natter: PathBuf,
+    /// Another `natter` binary to compare with, if any.
+    pub baseline: Option<PathBuf>,
     /// A copy of the Node peer with its dependencies installed.
     pub node_peer: PathBuf,
+}
+
+impl Programs {
+    /// The natter binary that `kind` runs.
+    fn natter_binary(&self, kind: Kind) -> Result<&Path> {
+        match (kind, &self.baseline) {
+            (Kind::Baseline, Some(baseline)) => Ok(baseline),
+            (Kind::Baseline, None) => bail!("no --baseline binary given"),
+            _ => Ok(&self.natter),
+        }
+    }
+
+    /// Whether `kind` is a natter build (which sends a welcome).
+    pub fn is_natter(kind: Kind) -> bool {
+        matches!(kind, Kind::Natter | Kind::Baseline)
+    }
 }
 
 /// A server process; stopped (SIGTERM, then kill) on drop.
@@ -54,7 +76,7 @@ impl Server {
     pub fn start(kind: Kind, programs: &Programs) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let mut child = match kind {
-            Kind::Natter => Command::new(&programs.natter)
+            Kind::Natter | Kind::Baseline => Command::new(programs.natter_binary(kind)?)
                 .args(["--bind", "127.0.0.1:0", "--static-dir"])
                 .arg(dir.path())
                 .arg("--db")
@@ -87,7 +109,9 @@ impl Server {
         let mut line = String::new();
         BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
         let addr = match kind {
-            Kind::Natter => line.trim().strip_prefix("Natter is running at http://"),
+            Kind::Natter | Kind::Baseline => {
+                line.trim().strip_prefix("Natter is running at http://")
+            }
             Kind::Node => line.trim().strip_prefix("node-ws peer on "),
         }
         .with_context(|| format!("unexpected first line from {}: {line:?}", kind.label()))?

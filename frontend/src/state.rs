@@ -144,7 +144,7 @@ impl ChatState {
             ServerFrame::History(page) => self.append_older(page),
             ServerFrame::Error(error) => self.refuse(error),
             // The socket notes every frame for its heartbeat; nothing to show.
-            ServerFrame::Pong => {}
+            ServerFrame::Pong(_) => {}
         }
     }
 

@@ -29,6 +29,9 @@ pub enum ErrorCode {
     /// The message could not be stored; it was not sent. Retrying with the
     /// same nonce is safe.
     StoreUnavailable,
+    /// A message's `nonce` is empty, longer than 64 characters, or has a
+    /// character outside `A-Z a-z 0-9 - _ . :`. The message was not stored.
+    InvalidNonce,
     /// The client sent frames faster than the server's rate limit; this one
     /// was dropped unread. `retry_after_ms` says when to send again.
     RateLimited,
@@ -50,6 +53,7 @@ impl ErrorCode {
             ErrorCode::ControlCharacter => "control_character",
             ErrorCode::InvalidCursor => "invalid_cursor",
             ErrorCode::StoreUnavailable => "store_unavailable",
+            ErrorCode::InvalidNonce => "invalid_nonce",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Lagged => "lagged",
         }

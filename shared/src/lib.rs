@@ -7,7 +7,7 @@
 //! - [`protocol`]: the [`ClientFrame`] and [`ServerFrame`] enums and their params.
 //! - [`decode`]: turns one text frame into a [`ClientFrame`] or a precise
 //!   [`DecodeError`] that the server reports back as an `error` frame.
-//! - [`validate`]: the text and display-name rules, applied by the client before
+//! - [`validate`]: the text, display-name and nonce rules, applied by the client before
 //!   sending and by the server on receipt.
 //! - [`error_code`]: the stable, machine-readable codes carried by `error` frames.
 
@@ -20,8 +20,9 @@ pub use decode::{DecodeError, decode_client_frame};
 pub use error_code::ErrorCode;
 pub use protocol::{
     AckParams, ChatMessage, ClientFrame, DEFAULT_HISTORY_PAGE, ErrorParams, HistoryPage,
-    HistoryRequest, MAX_HISTORY_PAGE, PublishParams, ServerFrame, Welcome,
+    HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams, ServerFrame, Welcome,
 };
 pub use validate::{
-    DEFAULT_MAX_MESSAGE_CHARS, MAX_NAME_CHARS, ValidationError, validate_name, validate_text,
+    DEFAULT_MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_NONCE_CHARS, NonceError, ValidationError,
+    name_key, validate_name, validate_nonce, validate_text,
 };

@@ -6,7 +6,10 @@
 //! `params.value` of what it receives is a complete client, so every frame a
 //! human should read carries a `value`.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::ErrorCode;
 
@@ -20,7 +23,49 @@ pub enum ClientFrame {
     History(HistoryRequest),
     /// Are you still there? Answered with [`ServerFrame::Pong`]. Browsers
     /// cannot see WebSocket pings, so a page checks its connection with this.
-    Ping,
+    Ping(NoParams),
+}
+
+/// The params of a frame that needs none. Sent as `{}`, so every frame has
+/// the documented `{"type", "params"}` shape; read from `{}` (whatever its
+/// fields), `null`, or no `params` at all, so older clients keep working.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct NoParams {}
+
+impl<'de> Deserialize<'de> for NoParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Through `deserialize_option`: serde reads a missing `params` as
+        // "none", which a derived empty struct would refuse.
+        deserializer.deserialize_option(NoParamsVisitor)
+    }
+}
+
+struct NoParamsVisitor;
+
+impl<'de> Visitor<'de> for NoParamsVisitor {
+    type Value = NoParams;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an object, null, or no params")
+    }
+
+    fn visit_none<E>(self) -> Result<NoParams, E> {
+        Ok(NoParams {})
+    }
+
+    fn visit_unit<E>(self) -> Result<NoParams, E> {
+        Ok(NoParams {})
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<NoParams, D::Error> {
+        deserializer.deserialize_map(NoParamsVisitor)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NoParams, A::Error> {
+        // Unknown fields are ignored, as everywhere in the protocol.
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(NoParams {})
+    }
 }
 
 /// What a client publishes.
@@ -30,7 +75,9 @@ pub struct PublishParams {
     /// [`validate_text`](crate::validate_text) before anyone sees it.
     pub value: String,
     /// A client-chosen token echoed back on the sender's copy, so the sender can
-    /// match the broadcast to the message it sent. Opaque to the server.
+    /// match the broadcast to the message it sent, and its idempotency key.
+    /// Opaque to the server, within the rules of
+    /// [`validate_nonce`](crate::validate_nonce).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
 }
@@ -70,7 +117,7 @@ pub enum ServerFrame {
     /// The answer to a [`ClientFrame::History`] request.
     History(HistoryPage),
     /// The answer to a [`ClientFrame::Ping`].
-    Pong,
+    Pong(NoParams),
     /// Something the client sent was refused, or the server could not serve
     /// it; the connection stays open.
     Error(ErrorParams),

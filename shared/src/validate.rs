@@ -1,4 +1,4 @@
-//! The rules for message text and display names.
+//! The rules for message text, display names and nonces.
 //!
 //! The client runs them before sending, so a person learns of a problem without
 //! a round trip; the server runs the same functions on receipt, so no client can
@@ -7,6 +7,8 @@
 //! counting clusters would let one "character" be megabytes long.
 
 use thiserror::Error;
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
 use crate::ErrorCode;
 
@@ -15,6 +17,9 @@ pub const DEFAULT_MAX_MESSAGE_CHARS: usize = 2000;
 
 /// The longest display name, in characters.
 pub const MAX_NAME_CHARS: usize = 32;
+
+/// The longest nonce, in characters. The web client's nonces are about 25.
+pub const MAX_NONCE_CHARS: usize = 64;
 
 /// Why a text or a display name was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
@@ -33,15 +38,25 @@ pub enum ValidationError {
     /// Contains a control character that is not allowed here.
     #[error("it contains the control character U+{0:04X}")]
     ControlCharacter(u32),
+    /// A name contains a character that shows nothing or changes how the
+    /// text around it is shown (zero-width, bidirectional control, tag, line
+    /// separator, white space other than the plain space, unassigned...).
+    #[error("it contains the invisible or formatting character U+{0:04X}")]
+    InvisibleCharacter(u32),
+    /// A name has no letter, digit, punctuation or symbol: nothing to see.
+    #[error("it has no visible character")]
+    NothingVisible,
 }
 
 impl ValidationError {
     /// The code an `error` frame carries when a message fails this way.
     pub fn code(&self) -> ErrorCode {
         match self {
-            ValidationError::Empty => ErrorCode::EmptyMessage,
+            ValidationError::Empty | ValidationError::NothingVisible => ErrorCode::EmptyMessage,
             ValidationError::TooLong { .. } => ErrorCode::MessageTooLong,
-            ValidationError::ControlCharacter(_) => ErrorCode::ControlCharacter,
+            ValidationError::ControlCharacter(_) | ValidationError::InvisibleCharacter(_) => {
+                ErrorCode::ControlCharacter
+            }
         }
     }
 }
@@ -57,10 +72,119 @@ pub fn validate_text(raw: &str, max_chars: usize) -> Result<&str, ValidationErro
 
 /// Checks a display name and returns it trimmed.
 ///
-/// Stricter than [`validate_text`]: a name is one line, so newline and tab are
-/// refused too.
+/// Stricter than [`validate_text`], because a name says who someone is: it is
+/// one line (no newline or tab), it has at least one visible character, and
+/// it has no character that is invisible or reorders the text around it, so
+/// "ada" cannot be imitated by "ada" plus a zero-width space or by a
+/// right-to-left override. Variation selectors stay allowed (they pick how
+/// an emoji looks) but do not count as visible.
 pub fn validate_name(raw: &str) -> Result<&str, ValidationError> {
-    check(raw, MAX_NAME_CHARS, |_| false)
+    let name = check(raw, MAX_NAME_CHARS, |_| false)?;
+    if let Some(bad) = name.chars().find(|&c| is_invisible(c)) {
+        return Err(ValidationError::InvisibleCharacter(bad.into()));
+    }
+    if !name.chars().any(is_visible) {
+        return Err(ValidationError::NothingVisible);
+    }
+    Ok(name)
+}
+
+/// The form in which two names are compared: names with the same key look
+/// alike and are one name. Compatibility-normalized (NFKC: full-width "ａｄａ"
+/// is "ada"), reduced to its confusable skeleton (Unicode Technical Standard
+/// #39: Cyrillic "а" is Latin "a", capital "I" is "l"), lower-cased, and
+/// reduced again (lower-casing can make new lookalikes), with runs of spaces
+/// folded to one. Meant for names that passed [`validate_name`].
+pub fn name_key(name: &str) -> String {
+    let normalized: String = name.nfkc().collect();
+    let lowered: String = unicode_security::skeleton(&normalized)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let mut key = String::with_capacity(lowered.len());
+    for c in unicode_security::skeleton(&lowered) {
+        if !(c == ' ' && key.ends_with(' ')) {
+            key.push(c);
+        }
+    }
+    key
+}
+
+/// Characters a name may not hold: they show nothing, or change how the
+/// characters around them are shown.
+fn is_invisible(c: char) -> bool {
+    use GeneralCategory::{Format, LineSeparator, ParagraphSeparator, PrivateUse, Unassigned};
+    matches!(
+        c.general_category(),
+        Format | LineSeparator | ParagraphSeparator | PrivateUse | Unassigned
+    ) || (c.is_whitespace() && c != ' ')
+        || matches!(
+            c,
+            // Default-ignorable characters outside the Format category:
+            // the combining grapheme joiner, Hangul fillers, Khmer inherent
+            // vowels and Mongolian variation selectors; and the blank
+            // Braille pattern, which renders as a space.
+            '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'
+                ..='\u{180F}' | '\u{2800}' | '\u{3164}' | '\u{FFA0}'
+        )
+}
+
+/// Characters that show something by themselves: letters, digits,
+/// punctuation and symbols (not marks, spaces or variation selectors).
+fn is_visible(c: char) -> bool {
+    matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Letter
+            | GeneralCategoryGroup::Number
+            | GeneralCategoryGroup::Punctuation
+            | GeneralCategoryGroup::Symbol
+    ) && !is_invisible(c)
+}
+
+/// Why a nonce was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum NonceError {
+    /// An empty string.
+    #[error("the nonce is empty")]
+    Empty,
+    /// Longer than [`MAX_NONCE_CHARS`].
+    #[error("the nonce is {actual} characters long; the limit is {max}", max = MAX_NONCE_CHARS)]
+    TooLong {
+        /// Its length in characters.
+        actual: usize,
+    },
+    /// A character outside `A-Z a-z 0-9 - _ . :`.
+    #[error("the nonce may hold only A-Z, a-z, 0-9, '-', '_', '.' and ':'; it has U+{0:04X}")]
+    Character(u32),
+}
+
+impl NonceError {
+    /// The code an `error` frame carries for a refused nonce.
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidNonce
+    }
+}
+
+/// Checks a message's nonce: 1 to [`MAX_NONCE_CHARS`] characters from
+/// `A-Z a-z 0-9 - _ . :`, which holds UUIDs, ULIDs and the web client's
+/// timestamp-and-random nonces. The server stores nonces and sends them back,
+/// so they are bounded like everything else it keeps.
+pub fn validate_nonce(nonce: &str) -> Result<(), NonceError> {
+    if nonce.is_empty() {
+        return Err(NonceError::Empty);
+    }
+    if let Some(bad) = nonce
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')))
+    {
+        return Err(NonceError::Character(bad.into()));
+    }
+    // Every allowed character is one byte, so bytes count characters here.
+    if nonce.len() > MAX_NONCE_CHARS {
+        return Err(NonceError::TooLong {
+            actual: nonce.chars().count(),
+        });
+    }
+    Ok(())
 }
 
 fn check(

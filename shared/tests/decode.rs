@@ -2,7 +2,8 @@
 
 use natter_shared::decode::CLIENT_FRAME_TYPES;
 use natter_shared::{
-    ClientFrame, DecodeError, ErrorCode, HistoryRequest, PublishParams, decode_client_frame,
+    ClientFrame, DecodeError, ErrorCode, HistoryRequest, NoParams, PublishParams,
+    decode_client_frame,
 };
 
 fn code_of(text: &str) -> ErrorCode {
@@ -22,7 +23,7 @@ fn known_types_list_matches_the_enum() {
             before: 1,
             limit: 1,
         }),
-        ClientFrame::Ping,
+        ClientFrame::Ping(NoParams {}),
     ];
     let names: Vec<String> = samples
         .iter()

@@ -2,8 +2,8 @@
 //! changed string, so it cannot slip through review unnoticed.
 
 use natter_shared::{
-    AckParams, ChatMessage, ClientFrame, ErrorCode, HistoryPage, HistoryRequest, PublishParams,
-    ServerFrame, Welcome, decode_client_frame,
+    AckParams, ChatMessage, ClientFrame, ErrorCode, HistoryPage, HistoryRequest, NoParams,
+    PublishParams, ServerFrame, Welcome, decode_client_frame,
 };
 
 fn assert_server_golden(frame: ServerFrame, golden: &str) {
@@ -177,10 +177,33 @@ fn rate_limited_error_frame_says_when_to_retry() {
 
 #[test]
 fn ping_and_pong_frames() {
-    assert_eq!(ClientFrame::Ping.to_json(), r#"{"type":"ping"}"#);
+    let ping = ClientFrame::Ping(NoParams {});
+    assert_eq!(ping.to_json(), r#"{"type":"ping","params":{}}"#);
+    // Every documented spelling of a frame without params is a ping.
+    for spelling in [
+        r#"{"type":"ping","params":{}}"#,
+        r#"{"type":"ping"}"#,
+        r#"{"type":"ping","params":null}"#,
+        r#"{"type":"ping","params":{"unknown":1}}"#,
+    ] {
+        assert_eq!(decode_client_frame(spelling).unwrap(), ping, "{spelling}");
+    }
     assert_eq!(
-        decode_client_frame(r#"{"type":"ping"}"#).unwrap(),
-        ClientFrame::Ping
+        decode_client_frame(r#"{"type":"ping","params":5}"#)
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidParams
     );
-    assert_server_golden(ServerFrame::Pong, r#"{"type":"pong"}"#);
+    assert_server_golden(
+        ServerFrame::Pong(NoParams {}),
+        r#"{"type":"pong","params":{}}"#,
+    );
+}
+
+#[test]
+fn invalid_nonce_error_frame() {
+    assert_server_golden(
+        ServerFrame::error(ErrorCode::InvalidNonce, "bad nonce"),
+        r#"{"type":"error","params":{"code":"invalid_nonce","message":"bad nonce"}}"#,
+    );
 }

@@ -5,7 +5,8 @@
 
 use natter_shared::{
     AckParams, ChatMessage, ClientFrame, ErrorCode, ErrorParams, HistoryPage, HistoryRequest,
-    PublishParams, ServerFrame, Welcome, decode_client_frame, validate_name, validate_text,
+    NoParams, PublishParams, ServerFrame, Welcome, decode_client_frame, validate_name,
+    validate_text,
 };
 use proptest::prelude::*;
 
@@ -55,7 +56,7 @@ fn server_frame() -> impl Strategy<Value = ServerFrame> {
             }
         ),
         chat_message().prop_map(ServerFrame::Message),
-        Just(ServerFrame::Pong),
+        Just(ServerFrame::Pong(NoParams {})),
         (".*", any::<u64>()).prop_map(|(nonce, id)| ServerFrame::Ack(AckParams { nonce, id })),
         (
             any::<u64>(),

@@ -1,8 +1,8 @@
 //! Edge cases of the text and name rules.
 
 use natter_shared::{
-    DEFAULT_MAX_MESSAGE_CHARS, ErrorCode, MAX_NAME_CHARS, ValidationError, validate_name,
-    validate_text,
+    DEFAULT_MAX_MESSAGE_CHARS, ErrorCode, MAX_NAME_CHARS, MAX_NONCE_CHARS, NonceError,
+    ValidationError, name_key, validate_name, validate_nonce, validate_text,
 };
 
 fn text(raw: &str) -> Result<&str, ValidationError> {
@@ -141,4 +141,105 @@ fn errors_read_well() {
         ValidationError::ControlCharacter(0x1b).to_string(),
         "it contains the control character U+001B"
     );
+}
+
+#[test]
+fn names_that_show_nothing_or_reorder_text_are_refused() {
+    for (raw, bad) in [
+        ("ada\u{200B}", 0x200B),         // zero-width space
+        ("a\u{200D}da", 0x200D),         // zero-width joiner
+        ("\u{2060}ada", 0x2060),         // word joiner
+        ("ada\u{FEFF}", 0xFEFF),         // byte order mark
+        ("ada\u{202E}nimda", 0x202E),    // right-to-left override
+        ("\u{2066}ada\u{2069}", 0x2066), // isolates
+        ("ada\u{200F}", 0x200F),         // right-to-left mark
+        ("ada\u{E0041}", 0xE0041),       // tag character
+        ("ada\u{2028}bob", 0x2028),      // line separator
+        ("ada\u{00AD}", 0x00AD),         // soft hyphen
+        ("a\u{3164}da", 0x3164),         // Hangul filler
+        ("a\u{00A0}da", 0x00A0),         // no-break space inside
+        ("a\u{2800}da", 0x2800),         // blank Braille pattern
+        ("ada\u{E000}", 0xE000),         // private use
+    ] {
+        assert_eq!(
+            validate_name(raw),
+            Err(ValidationError::InvisibleCharacter(bad)),
+            "{raw:?}"
+        );
+    }
+}
+
+#[test]
+fn a_name_needs_something_to_see() {
+    for raw in [
+        "\u{200B}\u{200B}\u{200B}",
+        "\u{301}\u{301}", // combining marks alone
+        "\u{FE0F}",       // a variation selector alone
+    ] {
+        assert!(validate_name(raw).is_err(), "{raw:?}");
+    }
+    assert_eq!(
+        validate_name("\u{301}\u{301}"),
+        Err(ValidationError::NothingVisible)
+    );
+    // Emoji with a variation selector, punctuation and RTL scripts are names.
+    for raw in ["❤\u{FE0F}", "ada.l", "שלום", "مرحبا", "李雷", "_"] {
+        assert_eq!(validate_name(raw), Ok(raw), "{raw:?}");
+    }
+}
+
+#[test]
+fn lookalike_names_share_a_key() {
+    let ada = name_key("ada");
+    for lookalike in [
+        "Ada",
+        "ADA",
+        "аda",        // Cyrillic а
+        "ａｄａ",     // full width
+        "ad\u{0430}", // Cyrillic at the end
+    ] {
+        assert_eq!(name_key(lookalike), ada, "{lookalike:?}");
+    }
+    assert_eq!(name_key("bob  smith"), name_key("Bob smith"));
+    assert_eq!(
+        name_key("paypal"),
+        name_key("paypaI"),
+        "capital I looks like l"
+    );
+    assert_ne!(name_key("ada"), name_key("bob"));
+    assert_ne!(name_key("ada"), name_key("adam"));
+}
+
+#[test]
+fn nonces_are_short_and_plain() {
+    for good in [
+        "n-1",
+        "19a0f3-1fffff",
+        "550e8400-e29b-41d4-a716-446655440000",
+        "a.b:c_d",
+        &"x".repeat(MAX_NONCE_CHARS),
+    ] {
+        assert_eq!(validate_nonce(good), Ok(()), "{good}");
+    }
+    assert_eq!(validate_nonce(""), Err(NonceError::Empty));
+    assert_eq!(
+        validate_nonce(&"x".repeat(MAX_NONCE_CHARS + 1)),
+        Err(NonceError::TooLong {
+            actual: MAX_NONCE_CHARS + 1
+        })
+    );
+    for (bad, c) in [
+        ("a\u{0}", 0),
+        ("a\u{1b}", 0x1b),
+        ("a b", 0x20),
+        ("é", 0xe9),
+        ("a/b", 0x2f),
+    ] {
+        assert_eq!(
+            validate_nonce(bad),
+            Err(NonceError::Character(c)),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(NonceError::Empty.code(), ErrorCode::InvalidNonce);
 }

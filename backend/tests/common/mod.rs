@@ -4,6 +4,7 @@
 
 pub mod durable_client;
 pub mod process;
+pub mod raw;
 
 use std::time::Duration;
 

@@ -30,7 +30,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use natter_shared::{
-    ClientFrame, DEFAULT_HISTORY_PAGE, HistoryRequest, PublishParams, ServerFrame,
+    ClientFrame, DEFAULT_HISTORY_PAGE, HistoryRequest, NoParams, PublishParams, ServerFrame,
 };
 
 pub use backoff::Backoff;
@@ -256,7 +256,7 @@ async fn connect_once(
             Event::Check => match heartbeat.check(js_sys::Date::now()) {
                 Check::Fine => {}
                 Check::Ping => {
-                    let _ = socket.send(&ClientFrame::Ping);
+                    let _ = socket.send(&ClientFrame::Ping(NoParams {}));
                 }
                 Check::GiveUp => {
                     close(socket, stream, "no answer from the server");

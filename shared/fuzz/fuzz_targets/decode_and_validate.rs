@@ -5,7 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use natter_shared::{
-    ClientFrame, DEFAULT_MAX_MESSAGE_CHARS, decode_client_frame, validate_name, validate_text,
+    ClientFrame, DEFAULT_MAX_MESSAGE_CHARS, MAX_NONCE_CHARS, decode_client_frame, validate_name,
+    name_key, validate_nonce, validate_text,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -14,6 +15,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(ClientFrame::Message(params)) = decode_client_frame(text) {
+        if let Some(nonce) = &params.nonce
+            && validate_nonce(nonce).is_ok()
+        {
+            assert!(!nonce.is_empty() && nonce.len() <= MAX_NONCE_CHARS);
+            assert!(nonce.chars().all(|c| c.is_ascii_graphic()));
+        }
         if let Ok(accepted) = validate_text(&params.value, DEFAULT_MAX_MESSAGE_CHARS) {
             assert!(!accepted.is_empty());
             assert_eq!(accepted, accepted.trim());
@@ -27,5 +34,9 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(name) = validate_name(text) {
         assert!(name.chars().all(|c| !c.is_control()));
+        assert!(name.chars().all(|c| c == ' ' || !c.is_whitespace()));
+        assert!(!name.contains(['\u{200B}', '\u{200D}', '\u{202E}', '\u{2066}', '\u{FEFF}']));
+        // Whatever passes has a key, and the key is stable.
+        assert_eq!(name_key(name), name_key(&name_key(name)));
     }
 });

@@ -129,3 +129,37 @@ async fn pipelined_requests_whose_responses_are_never_read_are_cut_off() {
 fn addr(server: &TestServer) -> std::net::SocketAddr {
     common::raw::addr(server)
 }
+
+#[tokio::test]
+async fn a_request_body_trickled_in_is_cut_off() {
+    let server = TestServer::start_with(&["--handshake-timeout", "300ms"]).await;
+    let mut stream = TcpStream::connect(addr(&server)).await.unwrap();
+    let head = format!(
+        "POST /healthz HTTP/1.1\r\nHost: {}\r\nContent-Length: 1000000\r\n\r\n",
+        addr(&server)
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (mut reading, mut writing) = stream.split();
+    let trickle = async {
+        loop {
+            if writing.write_all(b"x").await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let mut buffer = [0u8; 1024];
+    let closed = async {
+        loop {
+            match reading.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => continue,
+            }
+        }
+    };
+    tokio::select! {
+        () = closed => {}
+        () = trickle => {}
+        () = tokio::time::sleep(PATIENCE) => panic!("a trickled body held the connection"),
+    }
+}

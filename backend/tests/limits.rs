@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::time::Instant;
-
-use common::{Client, PATIENCE, TestServer};
+use common::raw::wait_for_live;
+use common::{Client, TestServer};
 use tokio::net::TcpSocket;
 use tokio_tungstenite::client_async;
 use tokio_tungstenite::tungstenite::Error;
@@ -27,18 +26,6 @@ async fn handshake_from(
         Ok((ws, _)) => Ok(ws),
         Err(Error::Http(response)) => Err(response.status().as_u16()),
         Err(other) => panic!("unexpected handshake failure: {other}"),
-    }
-}
-
-async fn wait_for_live(server: &TestServer, expected: usize) {
-    let started = Instant::now();
-    while server.live_connections() != expected {
-        assert!(
-            started.elapsed() < PATIENCE,
-            "{} live connections, expected {expected}",
-            server.live_connections()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
 

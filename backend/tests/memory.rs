@@ -5,17 +5,7 @@
 
 mod common;
 
-use common::{Client, TestServer};
-
-/// Resident memory of this process (server and clients), in KiB.
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("procfs");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS line")
-}
+use common::{Client, TestServer, rss_kib};
 
 /// Sends `count` messages of about 1 KB, at most `WINDOW` unread at once.
 async fn pump(sender: &mut Client, count: usize) {

@@ -10,15 +10,8 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// Tries a handshake with this Origin header; returns the HTTP status.
 async fn handshake_status(server: &TestServer, origin: &str) -> u16 {
-    let mut request = server.ws_url("").into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("origin", origin.parse().unwrap());
-    match connect_async(request).await {
-        Ok((_, response)) => response.status().as_u16(),
-        Err(Error::Http(response)) => response.status().as_u16(),
-        Err(other) => panic!("unexpected handshake failure: {other}"),
-    }
+    let host = server.http_url("").trim_start_matches("http://").to_owned();
+    handshake_with(server, &host, Some(origin)).await
 }
 
 #[tokio::test]

@@ -4,18 +4,8 @@
 
 mod common;
 
-use common::TestServer;
 use common::raw::{ask_for_history_unread, fill_history, small_window_websocket};
-
-/// Resident memory of this process (server and clients), in KiB.
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("procfs");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS line")
-}
+use common::{TestServer, rss_kib};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clients_that_ask_and_never_read_hold_a_bounded_amount_each() {

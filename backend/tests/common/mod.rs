@@ -23,6 +23,16 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// The page the test server serves at `/`.
 pub const INDEX_HTML: &str = "<!doctype html><title>Natter test page</title>";
 
+/// Resident memory of this process (server and clients), in KiB.
+pub fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("procfs");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS line")
+}
+
 /// A natter server on 127.0.0.1 and a free port, serving a stand-in web client,
 /// with its own database file.
 pub struct TestServer {

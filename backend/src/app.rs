@@ -13,6 +13,8 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::accounts::Accounts;
+use crate::api;
 use crate::config::Config;
 use crate::http_guards;
 use crate::hub::Hub;
@@ -20,7 +22,7 @@ use crate::limits::ConnectionLimits;
 use crate::origin::SitePolicy;
 use crate::rate_limit::RateLimit;
 use crate::security_headers::static_headers;
-use crate::store::{HistoryStore, SqliteStore, StoreError};
+use crate::store::{AccountStore, HistoryStore, SqliteStore, StoreError};
 use crate::upgrade::upgrade;
 
 /// Per-connection limits and timers, copied into each connection.
@@ -40,6 +42,10 @@ pub struct ConnectionRules {
 
 /// What every request handler and connection task shares.
 pub struct AppState {
+    /// Accounts, sessions and guests: who a request or connection is.
+    pub accounts: Accounts,
+    /// Whether natter serves TLS itself, so cookies are marked `Secure`.
+    pub serves_tls: bool,
     /// Fan-out of committed messages.
     pub hub: Arc<Hub>,
     /// Durable history; assigns message ids.
@@ -67,9 +73,17 @@ impl AppState {
         // What the file already holds counts as committed before any connection
         // subscribes, so a new client's first page includes it.
         hub.committed_up_to(store.newest_at_open());
+        let store = Arc::new(store);
         Ok(AppState {
+            accounts: Accounts::new(
+                Arc::clone(&store) as Arc<dyn AccountStore>,
+                config.signup,
+                config.guests,
+                config.session_lifetime,
+            ),
+            serves_tls: config.tls_cert.is_some(),
             hub,
-            store: Arc::new(store),
+            store,
             rules: ConnectionRules {
                 max_message_chars: config.max_message_chars,
                 max_frame_bytes: config.max_frame_bytes,
@@ -107,6 +121,7 @@ pub fn router(state: Arc<AppState>, config: &Config) -> Router {
     Router::new()
         .route("/ws", get(upgrade))
         .route("/healthz", get(healthz))
+        .nest("/api", api::routes(Arc::clone(&state)))
         .fallback_service(web_client)
         // Run outermost first: a connection over the limits, then a request
         // target too long to serve, then a Host natter does not answer to.

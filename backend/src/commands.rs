@@ -7,13 +7,13 @@ use natter_shared::{
 };
 
 use crate::app::AppState;
-use crate::hub::{ConnectionId, as_seen_by};
-use crate::store::{DEFAULT_ROOM, NewMessage};
+use crate::hub::as_seen_by;
+use crate::store::{AuthorId, DEFAULT_ROOM, NewMessage};
 
 /// Who sent a frame.
 pub struct Sender<'a> {
-    /// The sending connection.
-    pub connection: ConnectionId,
+    /// Who the sending connection is.
+    pub author_id: AuthorId,
     /// Its display name, stamped on what it publishes.
     pub name: &'a str,
 }
@@ -53,9 +53,9 @@ pub fn interpret(state: &AppState, sender: &Sender<'_>, text: &str) -> Command {
                 Ok(text) => Command::Publish(NewMessage {
                     room: DEFAULT_ROOM.to_owned(),
                     author: sender.name.to_owned(),
+                    author_id: sender.author_id,
                     value: text.to_owned(),
                     nonce,
-                    origin: sender.connection,
                 }),
                 Err(error) => Command::Reply(encode(ServerFrame::error_about(
                     error.code(),
@@ -83,7 +83,7 @@ pub fn nonce_of(text: &str) -> Option<String> {
 /// Answers a request for older messages.
 pub async fn history_page(
     state: &AppState,
-    reader_name: &str,
+    reader: AuthorId,
     request: HistoryRequest,
 ) -> Utf8Bytes {
     let store = &state.store;
@@ -107,7 +107,7 @@ pub async fn history_page(
             let complete = messages.len() < limit as usize;
             let messages = messages
                 .into_iter()
-                .map(|m| as_seen_by(m, reader_name))
+                .map(|stored| as_seen_by(stored, reader))
                 .collect();
             encode(ServerFrame::History(HistoryPage {
                 before: request.before,

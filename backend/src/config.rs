@@ -8,6 +8,8 @@ use clap::Parser;
 use clap::builder::RangedU64ValueParser;
 use natter_shared::DEFAULT_MAX_MESSAGE_CHARS;
 
+use crate::accounts::{Guests, Signup};
+use crate::cli::Command;
 use crate::origin::parse_origin;
 
 /// Natter: a real-time chat server for the browser.
@@ -18,6 +20,10 @@ use crate::origin::parse_origin;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "natter", version)]
 pub struct Config {
+    /// Run an operator command instead of the server.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address and port to listen on. Use 0.0.0.0:8080 to accept connections
     /// from other machines.
     #[arg(long, env = "NATTER_BIND", default_value = "127.0.0.1:8080")]
@@ -25,7 +31,7 @@ pub struct Config {
 
     /// The SQLite database holding the chat history; created with its schema
     /// on first start.
-    #[arg(long, env = "NATTER_DB", default_value = "natter.db")]
+    #[arg(long, env = "NATTER_DB", default_value = "natter.db", global = true)]
     pub db: PathBuf,
 
     /// Folder holding the built web client (trunk's output), served at /.
@@ -133,6 +139,20 @@ pub struct Config {
     /// PEM private key for --tls-cert.
     #[arg(long, env = "NATTER_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// Whether anyone may create an account ("open"), or only operators,
+    /// with `natter user add` ("closed").
+    #[arg(long, env = "NATTER_SIGNUP", value_enum, default_value = "open")]
+    pub signup: Signup,
+
+    /// Whether people without an account may chat in the lobby as guests
+    /// ("allow"), or every connection needs a session ("deny").
+    #[arg(long, env = "NATTER_GUESTS", value_enum, default_value = "allow")]
+    pub guests: Guests,
+
+    /// How long a session lasts without use, e.g. 30days; every use renews it.
+    #[arg(long, env = "NATTER_SESSION_LIFETIME", default_value = "30days", value_parser = humantime::parse_duration)]
+    pub session_lifetime: Duration,
 
     /// How many live messages may wait for one slow client before it is
     /// caught up from the database instead.

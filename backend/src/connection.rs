@@ -20,6 +20,7 @@ use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep, timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info};
 
+use crate::accounts::{Identity, IdentityKind};
 use crate::app::AppState;
 use crate::clock::now_ms;
 use crate::commands::{Command, Sender, history_page, interpret, nonce_of};
@@ -57,8 +58,8 @@ enum Ending {
 
 /// Who is connecting and where they start.
 pub struct Arrival {
-    /// The display name the connection will carry.
-    pub name: String,
+    /// Who the connection is: an account, or a guest.
+    pub identity: Identity,
     /// The remote address, for the logs.
     pub peer: SocketAddr,
     /// Where its history starts.
@@ -67,7 +68,12 @@ pub struct Arrival {
 
 /// Serves one upgraded connection until it closes.
 pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
-    let Arrival { name, peer, resume } = arrival;
+    let Arrival {
+        identity,
+        peer,
+        resume,
+    } = arrival;
+    let name = identity.name.clone();
     let connection = state.hub.next_connection_id();
     // Subscribe before reading any history, so nothing committed from here on
     // can fall between the replay and the live stream.
@@ -79,20 +85,24 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
         name: name.clone(),
         server_time: now_ms(),
         value: "Connected to Natter".to_owned(),
+        token: match identity.kind {
+            IdentityKind::Guest(token) => Some(token),
+            IdentityKind::Account => None,
+        },
     });
     // The writer has not started, so it cannot have gone.
     let _ = outbox.push(Outbound::Frame(welcome.to_json().into()));
 
     let writer_stopped = CancellationToken::new();
     let sources = Sources {
-        connection,
+        reader: identity.author_id,
         deliveries,
         live_after,
         outbox: outbox_receiver,
         history: HistorySource {
             store: Arc::clone(&state.store),
             room: DEFAULT_ROOM.to_owned(),
-            reader_name: name.clone(),
+            reader: identity.author_id,
         },
     };
     let mut writer = tokio::spawn(writer::run(
@@ -104,7 +114,7 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     info!(connection, %peer, name, "connection opened");
 
     let sender = Sender {
-        connection,
+        author_id: identity.author_id,
         name: &name,
     };
     let mut in_flight = FuturesOrdered::new();
@@ -217,7 +227,7 @@ async fn read_frames<'a>(
                             in_flight.push_back(Box::pin(async move { (nonce, store.append(message).await) }));
                             None
                         }
-                        Command::History(request) => Some(history_page(state, sender.name, request).await),
+                        Command::History(request) => Some(history_page(state, sender.author_id, request).await),
                         Command::Reply(frame) => Some(frame),
                     };
                     if let Some(reply) = reply

@@ -83,15 +83,21 @@ impl<S> GuardedStream<S> {
         }
     }
 
-    /// Maps one write-side poll of the inner stream: progress clears the
-    /// deadline; no progress starts it, or fails once it has passed.
+    /// Maps one poll of the inner stream's write side. Only bytes written
+    /// are progress and clear the deadline: a flush of a TCP stream is always
+    /// ready, so a writer that alternates a stuck write with flushes must not
+    /// count as moving. A pending poll starts the deadline, or fails once it
+    /// has passed.
     fn deadline<T>(
         &mut self,
         cx: &mut Context<'_>,
         poll: Poll<io::Result<T>>,
+        progressed: impl Fn(&T) -> bool,
     ) -> Poll<io::Result<T>> {
-        if poll.is_ready() {
-            self.stalled = None;
+        if let Poll::Ready(result) = &poll {
+            if result.as_ref().map_or(true, &progressed) {
+                self.stalled = None;
+            }
             return poll;
         }
         let write_timeout = self.write_timeout;
@@ -133,7 +139,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for GuardedStream<S> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write(cx, data);
-        this.deadline(cx, poll)
+        this.deadline(cx, poll, |written| *written > 0)
     }
 
     fn poll_write_vectored(
@@ -143,7 +149,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for GuardedStream<S> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, data);
-        this.deadline(cx, poll)
+        this.deadline(cx, poll, |written| *written > 0)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -153,13 +159,13 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for GuardedStream<S> {
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_flush(cx);
-        this.deadline(cx, poll)
+        this.deadline(cx, poll, |()| false)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_shutdown(cx);
-        this.deadline(cx, poll)
+        this.deadline(cx, poll, |()| false)
     }
 }
 
@@ -178,6 +184,24 @@ mod tests {
         let mut all = Vec::new();
         stream.read_to_end(&mut all).await.unwrap();
         assert_eq!(all, b"GET / HTTP/1.1");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn flushing_between_stuck_writes_does_not_reset_the_deadline() {
+        let (ours, _theirs) = tokio::io::duplex(16);
+        let mut stream =
+            GuardedStream::new(ours, RequestStart::default(), Duration::from_secs(30), None);
+        stream.write_all(&[0; 16]).await.unwrap();
+        let started = tokio::time::Instant::now();
+        let error = loop {
+            let write = tokio::time::timeout(Duration::from_secs(1), stream.write(&[0]));
+            match write.await {
+                Ok(result) => break result.unwrap_err(),
+                Err(_) => stream.flush().await.unwrap(),
+            }
+        };
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() <= Duration::from_secs(31));
     }
 
     #[tokio::test(start_paused = true)]

@@ -6,7 +6,7 @@ use axum::extract::ws::Utf8Bytes;
 use natter_shared::{ChatMessage, ServerFrame};
 use tokio::sync::broadcast;
 
-use crate::store::Committed;
+use crate::store::{AuthorId, Committed, StoredMessage};
 
 /// Identifies one WebSocket connection for the life of the process.
 pub type ConnectionId = u64;
@@ -18,8 +18,8 @@ pub type ConnectionId = u64;
 pub struct Delivery {
     /// The message id, so a connection can skip what it already sent.
     pub id: u64,
-    /// The connection that sent the message; it gets `own_copy` instead.
-    pub origin: ConnectionId,
+    /// Who wrote it; every connection of theirs gets `own_copy` instead.
+    pub author_id: AuthorId,
     /// The frame everyone else receives.
     pub frame: Utf8Bytes,
     /// The sender's copy, which also carries its nonce. `None` when the sender
@@ -28,19 +28,24 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    /// The bytes connection `receiver` should be sent.
-    pub fn frame_for(&self, receiver: ConnectionId) -> &Utf8Bytes {
+    /// The bytes a connection of `reader` should be sent.
+    pub fn frame_for(&self, reader: AuthorId) -> &Utf8Bytes {
         match &self.own_copy {
-            Some(own) if receiver == self.origin => own,
+            Some(own) if reader == self.author_id => own,
             _ => &self.frame,
         }
     }
 }
 
 /// A message as a given reader may see it: the nonce is the author's business,
-/// so it stays only on copies for connections with the author's name.
-pub fn as_seen_by(mut message: ChatMessage, reader_name: &str) -> ChatMessage {
-    if message.author != reader_name {
+/// so it stays only on copies for the author's own connections (any tab or
+/// device of the account, or the same guest).
+pub fn as_seen_by(stored: StoredMessage, reader: AuthorId) -> ChatMessage {
+    let StoredMessage {
+        mut message,
+        author_id,
+    } = stored;
+    if author_id != Some(reader) {
         message.nonce = None;
     }
     message
@@ -99,7 +104,7 @@ impl Hub {
     /// Sends committed messages to every subscriber, in the order given.
     /// The store calls this once per transaction, in id order.
     pub fn broadcast(&self, committed: &[Committed]) {
-        for Committed { message, origin } in committed {
+        for Committed { message, author_id } in committed {
             let own_copy = message
                 .nonce
                 .as_ref()
@@ -112,7 +117,7 @@ impl Hub {
             // Sending fails only when nobody is subscribed, and then nobody misses it.
             let _ = self.sender.send(Delivery {
                 id: message.id,
-                origin: *origin,
+                author_id: *author_id,
                 frame: ServerFrame::Message(public).to_json().into(),
                 own_copy,
             });

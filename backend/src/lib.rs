@@ -1,6 +1,9 @@
 //! Natter's chat server.
 //!
-//! - [`config`]: flags and environment variables ([`Config`]).
+//! - [`config`]: flags and environment variables ([`Config`]); [`cli`]: the
+//!   operator commands (`natter user ...`).
+//! - [`accounts`]: accounts, sessions and guests ([`Accounts`](accounts::Accounts));
+//!   [`api`]: their HTTP endpoints under `/api/`.
 //! - [`server`]: [`run`] serves until a shutdown future completes, then closes
 //!   every connection; [`ServerHandle`] runs it in the background.
 //! - [`admission`], [`guarded_stream`]: what every TCP connection goes
@@ -22,13 +25,16 @@
 //! - [`origin`], [`limits`], [`rate_limit`], [`security_headers`]: which
 //!   hosts and pages may connect, how many, how fast, and the headers static
 //!   pages carry.
-//! - [`names`], [`clock`], [`signals`]: display names, wall-clock time, and the
+//! - [`clock`], [`signals`]: wall-clock time, and the
 //!   signals that stop the server.
 //!
 //! The wire format lives in the `natter-shared` crate.
 
+pub mod accounts;
 pub mod admission;
+pub mod api;
 pub mod app;
+pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
@@ -38,13 +44,13 @@ pub mod guarded_stream;
 pub mod http_guards;
 pub mod hub;
 pub mod limits;
-pub mod names;
 pub mod origin;
 pub mod rate_limit;
 pub mod replay;
 pub mod replies;
 pub mod security_headers;
 pub mod server;
+pub mod session_cookie;
 pub mod signals;
 pub mod store;
 pub mod upgrade;

@@ -24,6 +24,19 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
 
+    if let Some(command) = &config.command {
+        return match backend::cli::run(command, &config).await {
+            Ok(said) => {
+                println!("{said}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("natter: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+
     // The database first: a path that cannot be opened or written is the most
     // likely mistake, and should fail before anything listens.
     let state = match AppState::open(&config) {

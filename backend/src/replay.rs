@@ -6,7 +6,7 @@ use std::sync::Arc;
 use natter_shared::{DEFAULT_HISTORY_PAGE, ErrorCode, ServerFrame};
 
 use crate::hub::as_seen_by;
-use crate::store::{HistoryStore, StoreError};
+use crate::store::{AuthorId, HistoryStore, StoreError, StoredMessage};
 
 /// How many messages one history read returns while replaying. Replays read
 /// page after page until caught up: the gap has no cap.
@@ -44,8 +44,8 @@ pub struct HistorySource {
     pub store: Arc<dyn HistoryStore>,
     /// The room the connection reads.
     pub room: String,
-    /// The connection's display name, which decides whether nonces are shown.
-    pub reader_name: String,
+    /// Who the connection is, which decides whether nonces are shown.
+    pub reader: AuthorId,
 }
 
 /// The frames to send, in order, for one step of a replay.
@@ -120,11 +120,11 @@ impl HistorySource {
         }
     }
 
-    fn step(&self, messages: Vec<natter_shared::ChatMessage>, more: bool) -> Step {
-        let newest = messages.last().map(|message| message.id);
+    fn step(&self, messages: Vec<StoredMessage>, more: bool) -> Step {
+        let newest = messages.last().map(|stored| stored.message.id);
         let frames = messages
             .into_iter()
-            .map(|message| ServerFrame::Message(as_seen_by(message, &self.reader_name)).to_json())
+            .map(|stored| ServerFrame::Message(as_seen_by(stored, self.reader)).to_json())
             .collect();
         Step {
             frames,

@@ -13,10 +13,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use tracing::warn;
 
+use crate::accounts::AuthError;
 use crate::app::AppState;
 use crate::connection::{self, Arrival};
-use crate::names::display_name;
 use crate::replay::Resume;
+use crate::session_cookie;
 
 /// Axum's default read buffer is 128 KiB per connection; chat frames are small,
 /// and an idle connection should cost little. Larger frames still arrive, in
@@ -59,8 +60,26 @@ pub async fn upgrade(
         return (StatusCode::FORBIDDEN, "this origin may not connect").into_response();
     }
     let query = WsQuery::parse(query.as_deref());
+    // A bearer token or the session cookie, else a token in the query
+    // (browsers cannot set headers on a WebSocket: a guest's web client
+    // presents its guest token this way).
+    let token = session_cookie::presented(&headers).or(query.token);
+    let identity = match state
+        .accounts
+        .identify(token.as_deref(), query.name.as_deref())
+        .await
+    {
+        Ok(identity) => identity,
+        Err(error) => {
+            let status = match error {
+                AuthError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            return (status, format!("{}: {error}", error.code())).into_response();
+        }
+    };
     let arrival = Arrival {
-        name: display_name(query.name.as_deref()),
+        identity,
         peer,
         resume: query.resume,
     };
@@ -113,8 +132,10 @@ fn upgrade_required() -> Response {
 /// What the `/ws` query string asks for.
 #[derive(Debug, PartialEq, Eq)]
 struct WsQuery {
-    /// The display name the client asks for (the first one given).
+    /// The display name a guest asks for (the first one given).
     name: Option<String>,
+    /// A session or guest token (the first one given).
+    token: Option<String>,
     /// Where its history starts.
     resume: Resume,
 }
@@ -125,10 +146,12 @@ impl WsQuery {
     /// frame, and the rest still counts.
     fn parse(raw: Option<&str>) -> Self {
         let mut name = None;
+        let mut token = None;
         let mut since = Vec::new();
         for (key, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             match &*key {
                 "name" if name.is_none() => name = Some(value.into_owned()),
+                "token" if token.is_none() => token = Some(value.into_owned()),
                 "since" => since.push(value.into_owned()),
                 _ => {}
             }
@@ -141,7 +164,11 @@ impl WsQuery {
                 many.len()
             )),
         };
-        WsQuery { name, resume }
+        WsQuery {
+            name,
+            token,
+            resume,
+        }
     }
 }
 

@@ -13,9 +13,10 @@ use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio_util::sync::DropGuard;
 
-use crate::hub::{ConnectionId, Delivery};
+use crate::hub::Delivery;
 use crate::replay::{HistorySource, Resume, Step};
 use crate::replies::{Outbound, RepliesReceiver};
+use crate::store::AuthorId;
 
 /// How many frames are queued into the socket before one flush. Bounds the
 /// latency a large backlog adds to the first frame of the next batch.
@@ -23,8 +24,8 @@ const MAX_BATCH: usize = 256;
 
 /// Where a writer takes its frames from.
 pub struct Sources {
-    /// This connection's id, to pick its own copy of its messages.
-    pub connection: ConnectionId,
+    /// Who this connection is, to pick the own copies of its messages.
+    pub reader: AuthorId,
     /// Everything the hub broadcasts.
     pub deliveries: Receiver<Delivery>,
     /// The newest id committed before `deliveries` was subscribed: every
@@ -148,7 +149,7 @@ impl Writer {
         if delivery.id <= self.last_sent {
             return Ok(());
         }
-        let frame = delivery.frame_for(self.sources.connection).clone();
+        let frame = delivery.frame_for(self.sources.reader).clone();
         self.sink
             .feed(Message::Text(frame))
             .await

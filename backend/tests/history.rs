@@ -76,11 +76,18 @@ async fn replayed_messages_carry_the_nonce_only_for_their_author() {
     ada.publish("mine", Some("ada-1")).await;
     ada.next_message().await;
 
-    let mut ada_again = Client::connect_as(&server, "ada").await;
+    // The same guest again (its token), in another tab or after a reload.
+    let token = ada.welcome.token.clone().expect("a guest gets a token");
+    let mut ada_again =
+        Client::connect_with_query(&server, &format!("?name=ada&token={token}")).await;
+    assert_eq!(ada_again.welcome.token.as_ref(), Some(&token));
     assert_eq!(
         ada_again.next_message().await.nonce.as_deref(),
         Some("ada-1")
     );
+    // Somebody else who types the same name is somebody else.
+    let mut impostor = Client::connect_as(&server, "ada").await;
+    assert_eq!(impostor.next_message().await.nonce, None);
     let mut bob = Client::connect_as(&server, "bob").await;
     assert_eq!(bob.next_message().await.nonce, None);
 }

@@ -44,14 +44,16 @@ async fn the_same_nonce_three_times_is_one_message_and_three_acks() {
 #[tokio::test]
 async fn a_retry_after_a_restart_gets_the_original_id() {
     let server = TestServer::start().await;
-    let mut ada = Client::connect_as(&server, "ada").await;
-    ada.publish("before the restart", Some("n-42")).await;
-    let original = ada.next_ack().await;
-    drop(ada);
+    // A program following the retry rule as a guest, with no name at all.
+    let mut guest = Client::connect(&server).await;
+    let token = guest.welcome.token.clone().expect("a guest token");
+    guest.publish("before the restart", Some("n-42")).await;
+    let original = guest.next_ack().await;
+    drop(guest);
 
     let server = server.restart().await;
     let mut ada =
-        Client::connect_with_query(&server, &format!("?name=ada&since={}", original.id)).await;
+        Client::connect_with_query(&server, &format!("?since={}&token={token}", original.id)).await;
     ada.publish("before the restart", Some("n-42")).await;
     assert_eq!(ada.next_ack().await.id, original.id);
     ada.publish("new", Some("n-43")).await;
@@ -62,6 +64,21 @@ async fn a_retry_after_a_restart_gets_the_original_id() {
         new.id,
         "the retry was not broadcast again"
     );
+}
+
+#[tokio::test]
+async fn two_people_with_one_name_are_two_authors() {
+    let server = TestServer::start().await;
+    let mut ada = Client::connect_as(&server, "ada").await;
+    let mut other_ada = Client::connect_as(&server, "ada").await;
+    ada.publish("from ada", Some("same")).await;
+    let first = ada.next_ack().await;
+    other_ada.publish("from the other ada", Some("same")).await;
+    let second = other_ada.next_ack().await;
+    assert_ne!(first.id, second.id, "not mistaken for a retry");
+    // Each sees the nonce on its own message only.
+    assert_eq!(ada.next_message().await.nonce.as_deref(), Some("same"));
+    assert_eq!(ada.next_message().await.nonce, None);
 }
 
 #[tokio::test]

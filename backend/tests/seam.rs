@@ -8,7 +8,7 @@ use std::sync::Arc;
 use backend::hub::Hub;
 use backend::replay::{HistorySource, Resume};
 use backend::store::sqlite::SqliteStore;
-use backend::store::{DEFAULT_ROOM, HistoryStore, NewMessage};
+use backend::store::{AuthorId, DEFAULT_ROOM, HistoryStore, NewMessage};
 use natter_shared::ServerFrame;
 
 async fn append(store: &SqliteStore, n: usize) {
@@ -16,9 +16,9 @@ async fn append(store: &SqliteStore, n: usize) {
         .append(NewMessage {
             room: DEFAULT_ROOM.to_owned(),
             author: "writer".to_owned(),
+            author_id: AuthorId(1),
             value: format!("message {n}"),
             nonce: None,
-            origin: 0,
         })
         .await
         .expect("stored");
@@ -55,7 +55,7 @@ async fn a_new_client_misses_nothing_written_between_subscribing_and_reading_his
     let history = HistorySource {
         store: store.clone(),
         room: DEFAULT_ROOM.to_owned(),
-        reader_name: "reader".to_owned(),
+        reader: AuthorId(2),
     };
     let (page, caught_up_to) = history.start(&Resume::Latest, live_after).await;
 

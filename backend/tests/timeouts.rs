@@ -106,6 +106,9 @@ async fn pipelined_requests_whose_responses_are_never_read_are_cut_off() {
     let _ = tokio::time::timeout(PATIENCE, writing.write_all(requests.as_bytes())).await;
     // Not reading until the server has let go of the connection (it fills
     // the kernel's buffers first, then its writes stall for the timeout).
+    // First until it has taken the connection at all: the kernel accepts it,
+    // and buffers what was written, before the server does.
+    common::raw::wait_for_live(&server, 1).await;
     common::raw::wait_for_live(&server, 0).await;
     let mut responses = Vec::new();
     let mut buffer = [0u8; 16 * 1024];

@@ -48,6 +48,10 @@ pub struct ChatState {
     pub identity: RwSignal<Option<Welcome>>,
     /// The display name to ask for when connecting (empty: let the server pick).
     pub requested_name: RwSignal<String>,
+    /// The token the server handed this browser as a guest, presented on
+    /// every connection so it stays the same guest: its resent messages are
+    /// then recognised, and never stored twice.
+    pub guest_token: RwSignal<Option<String>>,
 }
 
 impl ChatState {
@@ -62,6 +66,7 @@ impl ChatState {
             notice: RwSignal::new(None),
             identity: RwSignal::new(None),
             requested_name: RwSignal::new(requested_name),
+            guest_token: RwSignal::new(storage::saved_guest_token()),
         }
     }
 
@@ -138,7 +143,15 @@ impl ChatState {
     /// Applies one frame from the server.
     pub fn apply(&self, frame: ServerFrame) {
         match frame {
-            ServerFrame::Welcome(welcome) => self.identity.set(Some(welcome)),
+            ServerFrame::Welcome(welcome) => {
+                if let Some(token) = &welcome.token
+                    && self.guest_token.get_untracked().as_ref() != Some(token)
+                {
+                    storage::save_guest_token(token);
+                    self.guest_token.set(Some(token.clone()));
+                }
+                self.identity.set(Some(welcome));
+            }
             ServerFrame::Message(message) => self.receive(message),
             ServerFrame::Ack(ack) => self.acknowledge(ack),
             ServerFrame::History(page) => self.append_older(page),

@@ -9,6 +9,7 @@ use crate::outbox::OutboxEntry;
 
 const NAME_KEY: &str = "natter.name";
 const OUTBOX_KEY: &str = "natter.outbox";
+const GUEST_TOKEN_KEY: &str = "natter.guest_token";
 
 /// The display name saved on an earlier visit, or empty.
 pub fn saved_name() -> String {
@@ -18,6 +19,16 @@ pub fn saved_name() -> String {
 /// Remembers the display name for the next visit.
 pub fn save_name(name: &str) {
     let _ = LocalStorage::set(NAME_KEY, name);
+}
+
+/// The guest token an earlier visit was given, if any.
+pub fn saved_guest_token() -> Option<String> {
+    LocalStorage::get(GUEST_TOKEN_KEY).ok()
+}
+
+/// Remembers the guest token for later visits and other tabs.
+pub fn save_guest_token(token: &str) {
+    let _ = LocalStorage::set(GUEST_TOKEN_KEY, token);
 }
 
 /// The outbox as the last visit left it.

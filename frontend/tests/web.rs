@@ -7,7 +7,7 @@ use frontend::App;
 use frontend::components::message_list::MessageList;
 use frontend::components::notice::Notice;
 use frontend::components::status_indicator::StatusIndicator;
-use frontend::socket::{ConnectionStatus, Socket, ws_url};
+use frontend::socket::{ConnectionStatus, Query, Socket, ws_url};
 use frontend::state::ChatState;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -162,12 +162,35 @@ fn a_page_welcomed_into_an_empty_room_resumes_from_the_start() {
         name: "ada".to_owned(),
         server_time: 0,
         value: "Connected to Natter".to_owned(),
+        token: None,
     }));
     // Welcomed, nothing shown: a reconnect must ask for everything, or what
     // was written while the page was away would be cut to the latest page.
     assert_eq!(chat.resume_after(), Some(0));
     chat.apply(message(7, "bob", "hi", None));
     assert_eq!(chat.resume_after(), Some(7));
+}
+
+#[wasm_bindgen_test]
+fn a_guest_keeps_the_token_it_was_given_across_reloads() {
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    assert_eq!(chat.guest_token.get_untracked(), None);
+    chat.apply(ServerFrame::Welcome(Welcome {
+        connection_id: 1,
+        name: "guest-1a2b".to_owned(),
+        server_time: 0,
+        value: "Connected to Natter".to_owned(),
+        token: Some("g_token".to_owned()),
+    }));
+    assert_eq!(chat.guest_token.get_untracked().as_deref(), Some("g_token"));
+    // A reload (a new state from storage) presents the same token.
+    let reloaded = ChatState::new(String::new());
+    assert_eq!(
+        reloaded.guest_token.get_untracked().as_deref(),
+        Some("g_token")
+    );
+    LocalStorage::clear();
 }
 
 #[wasm_bindgen_test]
@@ -400,20 +423,30 @@ async fn a_message_typed_while_disconnected_waits_in_the_outbox() {
 
 #[wasm_bindgen_test]
 fn the_socket_url_follows_the_page() {
+    let plain = Query::default();
     assert_eq!(
-        ws_url("http://localhost:3000/", "", None).unwrap(),
+        ws_url("http://localhost:3000/", plain).unwrap(),
         "ws://localhost:3000/ws"
     );
     assert_eq!(
-        ws_url("https://chat.example/some/page?x=1#top", "", None).unwrap(),
+        ws_url("https://chat.example/some/page?x=1#top", plain).unwrap(),
         "wss://chat.example/ws"
     );
+    let named = Query {
+        name: "Zoë & co",
+        ..plain
+    };
     assert_eq!(
-        ws_url("http://127.0.0.1:8080/", "Zoë & co", None).unwrap(),
+        ws_url("http://127.0.0.1:8080/", named).unwrap(),
         "ws://127.0.0.1:8080/ws?name=Zo%C3%AB+%26+co"
     );
+    let returning = Query {
+        name: "ada",
+        since: Some(42),
+        guest_token: Some("g_abc-_"),
+    };
     assert_eq!(
-        ws_url("http://127.0.0.1:8080/", "ada", Some(42)).unwrap(),
-        "ws://127.0.0.1:8080/ws?name=ada&since=42"
+        ws_url("http://127.0.0.1:8080/", returning).unwrap(),
+        "ws://127.0.0.1:8080/ws?name=ada&since=42&token=g_abc-_"
     );
 }

@@ -23,6 +23,7 @@ pub use protocol::{
     HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams, ServerFrame, Welcome,
 };
 pub use validate::{
-    DEFAULT_MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_NONCE_CHARS, NonceError, ValidationError,
-    name_key, validate_name, validate_nonce, validate_text,
+    DEFAULT_MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_NONCE_CHARS, MAX_PASSWORD_BYTES,
+    MIN_PASSWORD_CHARS, NonceError, PasswordError, ValidationError, name_key, validate_name,
+    validate_nonce, validate_password, validate_text,
 };

@@ -136,6 +136,12 @@ pub struct Welcome {
     pub server_time: i64,
     /// A line for humans ("Connected to Natter"), for pages that print `value`.
     pub value: String,
+    /// For a guest: its token. Presented again (as `?token=` or
+    /// `Authorization: Bearer`), it makes the connection the same guest, so
+    /// its retried messages are recognised. Absent for accounts, which
+    /// present their session instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// A message as the server accepted and broadcast it.

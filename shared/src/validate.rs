@@ -211,3 +211,33 @@ fn check(
     }
     Ok(trimmed)
 }
+
+/// The shortest password accepted, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// The longest password accepted, in bytes: far beyond any passphrase, and
+/// small enough that hashing one costs what hashing any other does.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Why a new password was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum PasswordError {
+    /// Shorter than [`MIN_PASSWORD_CHARS`].
+    #[error("the password must be at least {min} characters long", min = MIN_PASSWORD_CHARS)]
+    TooShort,
+    /// Longer than [`MAX_PASSWORD_BYTES`].
+    #[error("the password must be at most {max} bytes long", max = MAX_PASSWORD_BYTES)]
+    TooLong,
+}
+
+/// Checks a new password. Any characters are allowed (spaces and emoji
+/// included), and nothing is trimmed: the password is exactly what was typed.
+pub fn validate_password(password: &str) -> Result<(), PasswordError> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(PasswordError::TooLong);
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(PasswordError::TooShort);
+    }
+    Ok(())
+}

@@ -47,8 +47,19 @@ fn welcome_frame() {
             name: "guest-1a2b".into(),
             server_time: 1_700_000_000_123,
             value: "Connected to Natter".into(),
+            token: None,
         }),
         r#"{"type":"welcome","params":{"connection_id":7,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter"}}"#,
+    );
+    assert_server_golden(
+        ServerFrame::Welcome(Welcome {
+            connection_id: 8,
+            name: "guest-1a2b".into(),
+            server_time: 1_700_000_000_123,
+            value: "Connected to Natter".into(),
+            token: Some("g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into()),
+        }),
+        r#"{"type":"welcome","params":{"connection_id":8,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter","token":"g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}"#,
     );
 }
 

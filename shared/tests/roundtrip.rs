@@ -45,16 +45,22 @@ fn chat_message() -> impl Strategy<Value = ChatMessage> {
 
 fn server_frame() -> impl Strategy<Value = ServerFrame> {
     prop_oneof![
-        (any::<u64>(), ".*", any::<i64>(), ".*").prop_map(
-            |(connection_id, name, server_time, value)| {
+        (
+            any::<u64>(),
+            ".*",
+            any::<i64>(),
+            ".*",
+            proptest::option::of(".*")
+        )
+            .prop_map(|(connection_id, name, server_time, value, token)| {
                 ServerFrame::Welcome(Welcome {
                     connection_id,
                     name,
                     server_time,
                     value,
+                    token,
                 })
-            }
-        ),
+            }),
         chat_message().prop_map(ServerFrame::Message),
         Just(ServerFrame::Pong(NoParams {})),
         (".*", any::<u64>()).prop_map(|(nonce, id)| ServerFrame::Ack(AckParams { nonce, id })),

@@ -243,3 +243,20 @@ fn nonces_are_short_and_plain() {
     }
     assert_eq!(NonceError::Empty.code(), ErrorCode::InvalidNonce);
 }
+
+#[test]
+fn passwords_need_eight_characters_and_fit_in_a_kilobyte() {
+    use natter_shared::{MAX_PASSWORD_BYTES, PasswordError, validate_password};
+    assert_eq!(validate_password("1234567"), Err(PasswordError::TooShort));
+    assert_eq!(validate_password("12345678"), Ok(()));
+    assert_eq!(
+        validate_password("😀😀😀😀😀😀😀😀"),
+        Ok(()),
+        "characters, not bytes"
+    );
+    assert_eq!(validate_password("        "), Ok(()), "nothing is trimmed");
+    assert_eq!(
+        validate_password(&"x".repeat(MAX_PASSWORD_BYTES + 1)),
+        Err(PasswordError::TooLong)
+    );
+}

@@ -64,7 +64,7 @@ pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_co
                     .filter_map(|(pending, outcome)| match outcome {
                         Outcome::Stored(message) => Some(Committed {
                             message: message.clone(),
-                            origin: pending.message.origin,
+                            author_id: pending.message.author_id,
                         }),
                         Outcome::Duplicate(_) => None,
                     })
@@ -76,14 +76,8 @@ pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_co
                 }
                 for (pending, outcome) in batch.into_iter().zip(outcomes) {
                     let appended = match outcome {
-                        Outcome::Stored(message) => Appended {
-                            id: message.id,
-                            duplicate: false,
-                        },
-                        Outcome::Duplicate(id) => Appended {
-                            id,
-                            duplicate: true,
-                        },
+                        Outcome::Stored(message) => Appended { id: message.id },
+                        Outcome::Duplicate(id) => Appended { id },
                     };
                     let _ = pending.reply.send(Ok(appended));
                 }
@@ -108,18 +102,16 @@ fn commit(
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut outcomes = Vec::with_capacity(batch.len());
     {
-        let mut find = transaction.prepare_cached(
-            "SELECT id FROM messages WHERE room = ?1 AND author = ?2 AND nonce = ?3",
-        )?;
+        let mut find = transaction
+            .prepare_cached("SELECT id FROM messages WHERE author_id = ?1 AND nonce = ?2")?;
         let mut insert = transaction.prepare_cached(
-            "INSERT INTO messages (room, author, value, timestamp, nonce) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO messages (room, author, author_id, value, timestamp, nonce)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for Pending { message, .. } in batch {
             if let Some(nonce) = &message.nonce {
                 let existing: Option<i64> = find
-                    .query_row(params![message.room, message.author, nonce], |row| {
-                        row.get(0)
-                    })
+                    .query_row(params![message.author_id.0, nonce], |row| row.get(0))
                     .optional()?;
                 if let Some(id) = existing {
                     outcomes.push(Outcome::Duplicate(id as u64));
@@ -130,6 +122,7 @@ fn commit(
             insert.execute(params![
                 message.room,
                 message.author,
+                message.author_id.0,
                 message.value,
                 timestamp,
                 message.nonce

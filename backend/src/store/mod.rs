@@ -5,33 +5,41 @@
 //! hands it to the fan-out, in id order (see [`OnCommit`]). Nothing is
 //! broadcast or acknowledged before it is committed.
 
+pub mod accounts;
 mod group_commit;
+mod migrations;
 pub mod sqlite;
+mod sqlite_accounts;
 
 use futures_util::future::BoxFuture;
 use natter_shared::ChatMessage;
 use thiserror::Error;
 
-use crate::hub::ConnectionId;
-
+pub use accounts::AccountStore;
 pub use sqlite::SqliteStore;
 
 /// The room every message goes to until rooms arrive.
 pub const DEFAULT_ROOM: &str = "lobby";
+
+/// Who wrote a message: an account (a positive id) or a guest (a negative
+/// id derived from its guest token). Idempotency, the nonce on the author's
+/// own copies, and "is this mine" are keyed by it, never by display name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AuthorId(pub i64);
 
 /// A validated message on its way into the store.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
     /// Where it was posted.
     pub room: String,
-    /// The sender's display name.
+    /// The display name it shows.
     pub author: String,
+    /// Who wrote it.
+    pub author_id: AuthorId,
     /// The validated text.
     pub value: String,
     /// The client's idempotency key: the same author and nonce are stored once.
     pub nonce: Option<String>,
-    /// The connection it came from, so its own copy can carry the nonce.
-    pub origin: ConnectionId,
 }
 
 /// A message that has just been committed, as the fan-out receives it.
@@ -39,18 +47,26 @@ pub struct NewMessage {
 pub struct Committed {
     /// The stored message, nonce included.
     pub message: ChatMessage,
-    /// The connection that sent it.
-    pub origin: ConnectionId,
+    /// Who wrote it, so its own copies can carry the nonce.
+    pub author_id: AuthorId,
+}
+
+/// A message read back from the store.
+#[derive(Debug, Clone)]
+pub struct StoredMessage {
+    /// The message, nonce included.
+    pub message: ChatMessage,
+    /// Who wrote it; `None` for messages from before accounts, whose nonce
+    /// is then shown to nobody.
+    pub author_id: Option<AuthorId>,
 }
 
 /// What storing a message did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Appended {
-    /// The id the message is stored under.
+    /// The id the message is stored under: the original one when the author
+    /// had already sent this nonce, in which case nothing new was stored.
     pub id: u64,
-    /// True when the author had already sent this nonce: nothing new was
-    /// stored or broadcast, and `id` is the original message's.
-    pub duplicate: bool,
 }
 
 /// Called with every committed batch of new messages, in id order, before
@@ -77,11 +93,11 @@ pub enum StoreError {
     Closed,
 }
 
-/// Where messages live. One small trait, so another engine (Redis, for
+/// Where messages live. One small trait, so another engine (PostgreSQL, for
 /// several server processes) can stand in for SQLite.
 pub trait HistoryStore: Send + Sync + 'static {
     /// Stores a message, or finds the one already stored for its author and
-    /// nonce. Resolves once the message is durable.
+    /// nonce (across restarts). Resolves once the message is durable.
     fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>>;
 
     /// Up to `limit` messages in `room` with ids above `after`, oldest first.
@@ -90,7 +106,7 @@ pub trait HistoryStore: Send + Sync + 'static {
         room: &'a str,
         after: u64,
         limit: usize,
-    ) -> BoxFuture<'a, Result<Vec<ChatMessage>, StoreError>>;
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>>;
 
     /// Up to `limit` of the newest messages in `room` with ids below `before`
     /// (or the newest overall when `None`), oldest first.
@@ -99,7 +115,7 @@ pub trait HistoryStore: Send + Sync + 'static {
         room: &'a str,
         before: Option<u64>,
         limit: usize,
-    ) -> BoxFuture<'a, Result<Vec<ChatMessage>, StoreError>>;
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>>;
 
     /// The newest id in `room`, or 0 when it is empty.
     fn newest_id<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<u64, StoreError>>;

@@ -21,7 +21,8 @@ use natter_shared::ChatMessage;
 use tokio::sync::{mpsc, oneshot};
 
 use super::group_commit::{self, Pending};
-use super::{Appended, HistoryStore, NewMessage, OnCommit, StoreError};
+use super::migrations::MIGRATIONS;
+use super::{Appended, AuthorId, HistoryStore, NewMessage, OnCommit, StoreError, StoredMessage};
 
 /// Appends that may wait for the writer before senders are made to wait.
 const QUEUE_CAPACITY: usize = 8192;
@@ -29,21 +30,6 @@ const QUEUE_CAPACITY: usize = 8192;
 /// How long the writer waits for a lock another process holds before the
 /// batch fails (and its senders are told to retry).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
-
-const SCHEMA: &str = "
-    CREATE TABLE IF NOT EXISTS messages (
-        id        INTEGER PRIMARY KEY AUTOINCREMENT,
-        room      TEXT    NOT NULL DEFAULT 'lobby',
-        author    TEXT    NOT NULL,
-        value     TEXT    NOT NULL,
-        timestamp INTEGER NOT NULL,
-        nonce     TEXT
-    );
-    CREATE INDEX IF NOT EXISTS messages_by_room ON messages (room, id);
-    CREATE UNIQUE INDEX IF NOT EXISTS messages_by_nonce
-        ON messages (room, author, nonce) WHERE nonce IS NOT NULL;
-    PRAGMA user_version = 1;
-";
 
 /// History in one SQLite file.
 pub struct SqliteStore {
@@ -66,8 +52,8 @@ impl SqliteStore {
             path: path.display().to_string(),
             cause: cause.to_string(),
         };
-        let connection = Connection::open(path).map_err(|e| failed(&e))?;
-        prepare(&connection).map_err(|e| failed(&e))?;
+        let mut connection = Connection::open(path).map_err(|e| failed(&e))?;
+        prepare(&mut connection).map_err(|e| failed(&e))?;
         let newest_at_open: i64 = connection
             .query_row("SELECT COALESCE(MAX(id), 0) FROM messages", [], |row| {
                 row.get(0)
@@ -95,9 +81,11 @@ impl SqliteStore {
         self.newest_at_open
     }
 
-    async fn read<R: Send + 'static>(
+    /// Runs `query` on a pooled connection (reads, and the rare writes that
+    /// do not go through group commit).
+    pub(super) async fn on_pool<R: Send + 'static>(
         &self,
-        query: impl FnOnce(&Connection) -> deadpool_sqlite::rusqlite::Result<R> + Send + 'static,
+        query: impl FnOnce(&mut Connection) -> deadpool_sqlite::rusqlite::Result<R> + Send + 'static,
     ) -> Result<R, StoreError> {
         let database = |e: &dyn std::fmt::Display| StoreError::Database(e.to_string());
         let connection = self.readers.get().await.map_err(|e| database(&e))?;
@@ -111,9 +99,11 @@ impl SqliteStore {
 
 /// WAL so readers never block the writer; synchronous=FULL so a commit is on
 /// disk before anything is acknowledged (group commit keeps that affordable).
-/// Setting `user_version` writes the header, so a file that cannot be written
-/// fails here, at start, rather than on the first message.
-fn prepare(connection: &Connection) -> Result<(), String> {
+/// Then the schema migrations, each in its own transaction; bringing a file
+/// up to date writes it, and `user_version` is written even when nothing is
+/// pending, so a file that cannot be written fails here, at start, rather
+/// than on the first message.
+fn prepare(connection: &mut Connection) -> Result<(), String> {
     let sqlite = |error: deadpool_sqlite::rusqlite::Error| error.to_string();
     connection.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
     let mode: String = connection
@@ -125,7 +115,15 @@ fn prepare(connection: &Connection) -> Result<(), String> {
     connection
         .execute_batch("PRAGMA synchronous = FULL;")
         .map_err(sqlite)?;
-    connection.execute_batch(SCHEMA).map_err(sqlite)
+    MIGRATIONS
+        .to_latest(connection)
+        .map_err(|error| format!("cannot bring the schema up to date: {error}"))?;
+    let version: i64 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(sqlite)?;
+    connection
+        .execute_batch(&format!("PRAGMA user_version = {version};"))
+        .map_err(sqlite)
 }
 
 /// Ids are SQLite integers; a cursor beyond them means "no limit".
@@ -133,13 +131,19 @@ fn cursor(id: u64) -> i64 {
     i64::try_from(id).unwrap_or(i64::MAX)
 }
 
-fn message(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<ChatMessage> {
-    Ok(ChatMessage {
-        id: row.get::<_, i64>(0)? as u64,
-        value: row.get(1)?,
-        author: row.get(2)?,
-        timestamp: row.get(3)?,
-        nonce: row.get(4)?,
+/// The columns [`message`] reads, in its order.
+const MESSAGE_COLUMNS: &str = "id, value, author, timestamp, nonce, author_id";
+
+fn message(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<StoredMessage> {
+    Ok(StoredMessage {
+        message: ChatMessage {
+            id: row.get::<_, i64>(0)? as u64,
+            value: row.get(1)?,
+            author: row.get(2)?,
+            timestamp: row.get(3)?,
+            nonce: row.get(4)?,
+        },
+        author_id: row.get::<_, Option<i64>>(5)?.map(AuthorId),
     })
 }
 
@@ -167,13 +171,13 @@ impl HistoryStore for SqliteStore {
         room: &'a str,
         after: u64,
         limit: usize,
-    ) -> BoxFuture<'a, Result<Vec<ChatMessage>, StoreError>> {
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
         let room = room.to_owned();
-        Box::pin(self.read(move |connection| {
-            let mut query = connection.prepare_cached(
-                "SELECT id, value, author, timestamp, nonce FROM messages
-                 WHERE room = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
-            )?;
+        Box::pin(self.on_pool(move |connection| {
+            let mut query = connection.prepare_cached(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages
+                 WHERE room = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+            ))?;
             query
                 .query_map(params![room, cursor(after), limit as i64], message)?
                 .collect()
@@ -185,15 +189,15 @@ impl HistoryStore for SqliteStore {
         room: &'a str,
         before: Option<u64>,
         limit: usize,
-    ) -> BoxFuture<'a, Result<Vec<ChatMessage>, StoreError>> {
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
         let room = room.to_owned();
         let before = before.map_or(i64::MAX, cursor);
-        Box::pin(self.read(move |connection| {
-            let mut query = connection.prepare_cached(
-                "SELECT id, value, author, timestamp, nonce FROM messages
-                 WHERE room = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
-            )?;
-            let mut newest_first: Vec<ChatMessage> = query
+        Box::pin(self.on_pool(move |connection| {
+            let mut query = connection.prepare_cached(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages
+                 WHERE room = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
+            ))?;
+            let mut newest_first: Vec<StoredMessage> = query
                 .query_map(params![room, before, limit as i64], message)?
                 .collect::<Result<_, _>>()?;
             newest_first.reverse();
@@ -203,7 +207,7 @@ impl HistoryStore for SqliteStore {
 
     fn newest_id<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<u64, StoreError>> {
         let room = room.to_owned();
-        Box::pin(self.read(move |connection| {
+        Box::pin(self.on_pool(move |connection| {
             connection
                 .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM messages WHERE room = ?1")?
                 .query_row(params![room], |row| row.get::<_, i64>(0))

@@ -24,6 +24,9 @@ pub struct DurableClient {
     /// Whether a server has welcomed it: from then on it resumes from a
     /// cursor (0 while it has seen nothing), as the web client does.
     welcomed: bool,
+    /// The guest token the first welcome handed it, presented on every
+    /// reconnect so it stays the same guest (and its retries are known).
+    token: Option<String>,
 }
 
 impl DurableClient {
@@ -36,6 +39,7 @@ impl DurableClient {
             seen: Vec::new(),
             written: 0,
             welcomed: false,
+            token: None,
         }
     }
 
@@ -44,7 +48,12 @@ impl DurableClient {
     pub async fn connect(&mut self, addr: &str) {
         let cursor = self.seen.last().copied().or(self.welcomed.then_some(0));
         let since = cursor.map(|id| format!("&since={id}")).unwrap_or_default();
-        let url = format!("ws://{addr}/ws?name={}{since}", self.name);
+        let token = self
+            .token
+            .as_ref()
+            .map(|token| format!("&token={token}"))
+            .unwrap_or_default();
+        let url = format!("ws://{addr}/ws?name={}{since}{token}", self.name);
         let (ws, _) = tokio::time::timeout(PATIENCE, connect_async(url))
             .await
             .expect("connect in time")
@@ -124,7 +133,10 @@ impl DurableClient {
             Some(Ok(_)) => return,
         };
         match serde_json::from_str::<ServerFrame>(&text).expect("valid frame") {
-            ServerFrame::Welcome(_) => self.welcomed = true,
+            ServerFrame::Welcome(welcome) => {
+                self.welcomed = true;
+                self.token = self.token.take().or(welcome.token);
+            }
             ServerFrame::Message(message) => {
                 if let Some(&last) = self.seen.last() {
                     assert!(

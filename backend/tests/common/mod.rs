@@ -2,6 +2,7 @@
 //! reads as the story it checks.
 #![allow(dead_code)] // each test file uses a different part of this module
 
+pub mod api;
 pub mod durable_client;
 pub mod process;
 pub mod raw;
@@ -52,7 +53,14 @@ impl TestServer {
 
     /// Starts a server with extra command-line flags, as an operator would pass them.
     pub async fn start_with(flags: &[&str]) -> Self {
+        Self::start_after(|_| {}, flags).await
+    }
+
+    /// Starts a server after `prepare` has had the path of its (not yet
+    /// created) database: to put an old file there, or run `natter user`.
+    pub async fn start_after(prepare: impl FnOnce(&std::path::Path), flags: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
+        prepare(&dir.path().join("natter.db"));
         std::fs::write(dir.path().join("index.html"), INDEX_HTML).expect("write index");
         let flags: Vec<String> = flags.iter().map(|flag| (*flag).to_owned()).collect();
         let handle = Self::launch(&dir, &flags).await;
@@ -158,7 +166,26 @@ impl Client {
 
     /// Connects with a raw query string (starting with `?`) and reads the welcome.
     pub async fn connect_with_query(server: &TestServer, query: &str) -> Self {
-        let (ws, _) = tokio::time::timeout(PATIENCE, connect_async(server.ws_url(query)))
+        Self::connect_with_headers(server, query, &[]).await
+    }
+
+    /// Connects with a query string and extra handshake headers (a session
+    /// cookie, a bearer token) and reads the welcome.
+    pub async fn connect_with_headers(
+        server: &TestServer,
+        query: &str,
+        headers: &[(&str, &str)],
+    ) -> Self {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = server.ws_url(query).into_client_request().unwrap();
+        for (name, value) in headers {
+            request.headers_mut().insert(
+                tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes())
+                    .unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        let (ws, _) = tokio::time::timeout(PATIENCE, connect_async(request))
             .await
             .expect("connect in time")
             .expect("connect");
@@ -169,6 +196,7 @@ impl Client {
                 name: String::new(),
                 server_time: 0,
                 value: String::new(),
+                token: None,
             },
             acks: Vec::new(),
             buffered: std::collections::VecDeque::new(),

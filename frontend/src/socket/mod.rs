@@ -36,7 +36,7 @@ use natter_shared::{
 pub use backoff::Backoff;
 pub use heartbeat::{Check, Heartbeat};
 pub use status::ConnectionStatus;
-pub use url::{ws_url, ws_url_for_this_page};
+pub use url::{Query, ws_url, ws_url_for_this_page};
 
 use crate::outbox::OutboxEntry;
 use crate::state::ChatState;
@@ -189,8 +189,14 @@ async fn connect_once(
     chat: ChatState,
     requests: &mut UnboundedReceiver<Command>,
 ) -> End {
-    let url = match ws_url_for_this_page(&chat.requested_name.get_untracked(), chat.resume_after())
-    {
+    let name = chat.requested_name.get_untracked();
+    let guest_token = chat.guest_token.get_untracked();
+    let query = Query {
+        name: &name,
+        since: chat.resume_after(),
+        guest_token: guest_token.as_deref(),
+    };
+    let url = match ws_url_for_this_page(query) {
         Ok(url) => url,
         Err(error) => return End::Closed(Closed::failed(format!("{error:?}"), false)),
     };

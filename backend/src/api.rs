@@ -1,0 +1,263 @@
+//! `/api/`: accounts and sessions over HTTP, with JSON bodies.
+//!
+//! | call | body | answer |
+//! |---|---|---|
+//! | `POST /api/signup` | `{name, password}` | 201 `{name, token}` and the session cookie |
+//! | `POST /api/login` | `{name, password}` | 200 `{name, token}` and the session cookie |
+//! | `POST /api/logout` | none | 204; the session ends and the cookie is removed |
+//! | `GET /api/me` | none | 200 `{name}`, or 401 `not_signed_in` |
+//! | `POST /api/password` | `{current, new}` | 204; the account's other sessions end |
+//!
+//! Every refusal is `{code, message}` with a stable code. State-changing
+//! calls from a page of another origin are refused (403 `cross_origin`), by
+//! the same rule as the WebSocket handshake, and bodies must be JSON (which
+//! a page of another origin cannot send without the browser asking first).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_extra::extract::cookie::CookieJar;
+use serde::{Deserialize, Serialize};
+use tower_http::timeout::RequestBodyTimeoutLayer;
+
+use crate::accounts::AuthError;
+use crate::app::AppState;
+use crate::session_cookie;
+
+/// Largest request body: a name and two passwords fit many times over.
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// How long a request body may take to arrive.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The `/api` routes.
+pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/signup", post(sign_up))
+        .route("/login", post(log_in))
+        .route("/logout", post(log_out))
+        .route("/me", get(me))
+        .route("/password", post(change_password))
+        .layer(middleware::from_fn_with_state(state, same_origin_writes))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+}
+
+/// A name and a password.
+#[derive(Debug, Deserialize)]
+struct Credentials {
+    name: String,
+    password: String,
+}
+
+/// The current password and the new one.
+#[derive(Debug, Deserialize)]
+struct PasswordChange {
+    current: String,
+    new: String,
+}
+
+/// A signed-in account, and (after sign-up or login) its session token for
+/// programs that do not keep cookies.
+#[derive(Debug, Serialize)]
+struct SignedIn {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+/// An `/api` refusal.
+#[derive(Debug, Serialize)]
+struct ApiError {
+    code: &'static str,
+    message: String,
+    #[serde(skip)]
+    status: StatusCode,
+    #[serde(skip)]
+    retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            status,
+            retry_after: None,
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        let status = match &error {
+            AuthError::InvalidName(_) | AuthError::WeakPassword(_) => StatusCode::BAD_REQUEST,
+            AuthError::NameTaken => StatusCode::CONFLICT,
+            AuthError::InvalidCredentials | AuthError::NotSignedIn => StatusCode::UNAUTHORIZED,
+            AuthError::SignupClosed | AuthError::GuestsDenied => StatusCode::FORBIDDEN,
+            AuthError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AuthError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        let retry_after = match &error {
+            AuthError::RateLimited(wait) => Some(*wait),
+            _ => None,
+        };
+        ApiError {
+            code: error.code(),
+            message: error.to_string(),
+            status,
+            retry_after,
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        ApiError::new(
+            rejection.status(),
+            "invalid_request",
+            format!("the body must be a JSON object: {}", rejection.body_text()),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(&self)).into_response();
+        if let Some(wait) = self.retry_after {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.max(1).into());
+        }
+        response
+    }
+}
+
+async fn sign_up(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    body: Result<Json<Credentials>, JsonRejection>,
+) -> Result<(StatusCode, CookieJar, Json<SignedIn>), ApiError> {
+    let Json(credentials) = body?;
+    let session = state
+        .accounts
+        .sign_up(peer.ip(), &credentials.name, &credentials.password)
+        .await?;
+    let (jar, signed_in) = with_cookie(&state, jar, session.name, session.token);
+    Ok((StatusCode::CREATED, jar, signed_in))
+}
+
+async fn log_in(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    body: Result<Json<Credentials>, JsonRejection>,
+) -> Result<(CookieJar, Json<SignedIn>), ApiError> {
+    let Json(credentials) = body?;
+    let session = state
+        .accounts
+        .log_in(peer.ip(), &credentials.name, &credentials.password)
+        .await?;
+    Ok(with_cookie(&state, jar, session.name, session.token))
+}
+
+async fn log_out(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Result<(StatusCode, CookieJar), ApiError> {
+    if let Some(token) = session_cookie::presented(&headers) {
+        state.accounts.log_out(&token).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, jar.add(session_cookie::removal())))
+}
+
+async fn me(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<SignedIn>, ApiError> {
+    let token = session_cookie::presented(&headers).ok_or(AuthError::NotSignedIn)?;
+    let user = state.accounts.account(&token).await?;
+    Ok(Json(SignedIn {
+        name: user.name,
+        token: None,
+    }))
+}
+
+async fn change_password(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Json<PasswordChange>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Json(change) = body?;
+    let token = session_cookie::presented(&headers).ok_or(AuthError::NotSignedIn)?;
+    state
+        .accounts
+        .change_password(peer.ip(), &token, &change.current, &change.new)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn with_cookie(
+    state: &AppState,
+    jar: CookieJar,
+    name: String,
+    token: String,
+) -> (CookieJar, Json<SignedIn>) {
+    let cookie = session_cookie::carrying(
+        token.clone(),
+        state.accounts.session_lifetime(),
+        state.serves_tls,
+    );
+    (
+        jar.add(cookie),
+        Json(SignedIn {
+            name,
+            token: Some(token),
+        }),
+    )
+}
+
+/// Refuses state-changing calls from pages of other origins (cross-site
+/// request forgery): a browser names the page's origin in `Origin`, and
+/// with `Sec-Fetch-Site`, whether it is another site's.
+async fn same_origin_writes(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or_default();
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site == "cross-site");
+    if cross_site || !state.site.permits(headers.get(header::ORIGIN), host) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "requests from pages of other sites are refused",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}

@@ -1,0 +1,139 @@
+//! Operator commands: `natter user add|passwd|list|remove`, on the same
+//! database file as the server (which may be running: SQLite orders the
+//! writes). Passwords are read from standard input, never from arguments,
+//! which other users of the machine can see.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+
+use clap::Subcommand;
+use natter_shared::name_key;
+
+use crate::accounts::{Accounts, AuthError};
+use crate::clock::now_ms;
+use crate::config::Config;
+use crate::store::{AccountStore, HistoryStore, SqliteStore, StoreError};
+
+/// An operator command.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Manage accounts.
+    User {
+        /// What to do.
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+/// What `natter user` does.
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserAction {
+    /// Create an account; the password is read from standard input.
+    Add {
+        /// The account's name.
+        name: String,
+    },
+    /// Set an account's password (read from standard input) and end its sessions.
+    Passwd {
+        /// The account's name.
+        name: String,
+    },
+    /// List the accounts.
+    List,
+    /// Remove an account and end its sessions; its messages stay.
+    Remove {
+        /// The account's name.
+        name: String,
+    },
+}
+
+/// Runs `command` against the configured database; returns what to print,
+/// or the error to report.
+pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
+    let Command::User { action } = command;
+    let store =
+        Arc::new(SqliteStore::open(&config.db, Box::new(|_| {})).map_err(|e| e.to_string())?);
+    let accounts = Accounts::new(
+        Arc::clone(&store) as Arc<dyn AccountStore>,
+        config.signup,
+        config.guests,
+        config.session_lifetime,
+    );
+    let said = match action {
+        UserAction::Add { name } => {
+            let password = read_password("Password for the new account: ")?;
+            let (_, name) = accounts
+                .create(name, &password)
+                .await
+                .map_err(|error| explain(&error))?;
+            format!("created the account {name}")
+        }
+        UserAction::Passwd { name } => {
+            let password = read_password(&format!("New password for {name}: "))?;
+            accounts
+                .reset_password(name, &password)
+                .await
+                .map_err(|error| match error {
+                    AuthError::InvalidCredentials => format!("there is no account {name:?}"),
+                    other => explain(&other),
+                })?;
+            format!("changed the password of {name} and ended its sessions")
+        }
+        UserAction::List => {
+            let users = store
+                .list_users(now_ms())
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut lines = format!("{} accounts", users.len());
+            for user in users {
+                lines.push_str(&format!(
+                    "\n{}\tcreated {}\t{} active sessions",
+                    user.name,
+                    humantime::format_rfc3339_seconds(
+                        std::time::UNIX_EPOCH
+                            + std::time::Duration::from_millis(user.created_at.max(0) as u64)
+                    ),
+                    user.sessions
+                ));
+            }
+            lines
+        }
+        UserAction::Remove { name } => {
+            let removed = store
+                .remove_user(&name_key(name.trim()))
+                .await
+                .map_err(|e: StoreError| e.to_string())?;
+            if !removed {
+                return Err(format!("there is no account {name:?}"));
+            }
+            format!("removed the account {name} and ended its sessions")
+        }
+    };
+    store.close().await;
+    Ok(said)
+}
+
+fn explain(error: &AuthError) -> String {
+    format!("{error} ({})", error.code())
+}
+
+/// One line from standard input, without its line ending. Prompts only when
+/// a person is typing.
+fn read_password(prompt: &str) -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("{prompt}");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| format!("cannot read the password: {error}"))?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    if password.is_empty() {
+        return Err("no password on standard input".to_owned());
+    }
+    Ok(password.to_owned())
+}

@@ -1,0 +1,108 @@
+//! Accounts and sessions: the durable half of identity, behind a trait so
+//! another engine can hold them.
+
+use futures_util::future::BoxFuture;
+use thiserror::Error;
+
+use super::StoreError;
+
+/// An account's id; also its [`AuthorId`](super::AuthorId).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserId(pub i64);
+
+/// A session token's SHA-256: all the store ever sees of a token.
+pub type TokenHash = [u8; 32];
+
+/// An account as stored.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Its id.
+    pub id: UserId,
+    /// The name as the person chose it (case and all).
+    pub name: String,
+    /// Its password, as an Argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A line of `natter user list`.
+#[derive(Debug, Clone)]
+pub struct UserSummary {
+    /// The account's name.
+    pub name: String,
+    /// When it was created, in ms since the Unix epoch.
+    pub created_at: i64,
+    /// How many unexpired sessions it has.
+    pub sessions: u64,
+}
+
+/// Why an account could not be created.
+#[derive(Debug, Error)]
+pub enum CreateError {
+    /// Another account has the same name key (the same name, or a lookalike).
+    #[error("the name is taken")]
+    NameTaken,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Where accounts and sessions live. Names are looked up by their
+/// [`name_key`](natter_shared::name_key), which is unique.
+pub trait AccountStore: Send + Sync + 'static {
+    /// Creates an account; two at once with one name key: one of them fails
+    /// with [`CreateError::NameTaken`].
+    fn create_user<'a>(
+        &'a self,
+        name: &'a str,
+        name_key: &'a str,
+        password_hash: &'a str,
+    ) -> BoxFuture<'a, Result<UserId, CreateError>>;
+
+    /// The account with this name key.
+    fn user_by_key<'a>(
+        &'a self,
+        name_key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<User>, StoreError>>;
+
+    /// Replaces an account's password hash.
+    fn set_password<'a>(
+        &'a self,
+        user: UserId,
+        password_hash: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Removes the account with this name key and all its sessions; its
+    /// messages stay. Returns whether there was one.
+    fn remove_user<'a>(&'a self, name_key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// Every account, by name.
+    fn list_users(&self, now: i64) -> BoxFuture<'_, Result<Vec<UserSummary>, StoreError>>;
+
+    /// Records a session for `user` until `expires_at` (ms since the epoch).
+    fn create_session(
+        &self,
+        token_hash: TokenHash,
+        user: UserId,
+        expires_at: i64,
+    ) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    /// The account of an unexpired session, which then lasts until
+    /// `renew_to`. Renewing writes at most about once a day per session:
+    /// only when the session would otherwise end a day or more earlier.
+    fn session_user(
+        &self,
+        token_hash: TokenHash,
+        now: i64,
+        renew_to: i64,
+    ) -> BoxFuture<'_, Result<Option<User>, StoreError>>;
+
+    /// Ends a session at once.
+    fn delete_session(&self, token_hash: TokenHash) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    /// Ends every session of `user` except `keep`.
+    fn delete_other_sessions(
+        &self,
+        user: UserId,
+        keep: Option<TokenHash>,
+    ) -> BoxFuture<'_, Result<(), StoreError>>;
+}

@@ -1,0 +1,61 @@
+//! The SQLite schema, as numbered migrations. The version lives in SQLite's
+//! `user_version`, which the first release set to 1 with the schema of
+//! migration 1, so a file from it continues at migration 2. Migrations only
+//! ever add: a released one is never edited, and no migration drops data.
+
+use rusqlite_migration::{M, Migrations};
+
+const STEPS: &[M<'_>] = &[
+    // 1. The first release: messages, all in the lobby, keyed by display name.
+    M::up(
+        "CREATE TABLE IF NOT EXISTS messages (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            room      TEXT    NOT NULL DEFAULT 'lobby',
+            author    TEXT    NOT NULL,
+            value     TEXT    NOT NULL,
+            timestamp INTEGER NOT NULL,
+            nonce     TEXT
+        );
+        CREATE INDEX IF NOT EXISTS messages_by_room ON messages (room, id);
+        CREATE UNIQUE INDEX IF NOT EXISTS messages_by_nonce
+            ON messages (room, author, nonce) WHERE nonce IS NOT NULL;",
+    ),
+    // 2. Accounts and sessions; messages keyed by who wrote them (an
+    //    account, or a guest's session), not by the name they showed. Rows
+    //    from before keep their name-keyed nonces, and a NULL author_id.
+    M::up(
+        "CREATE TABLE users (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            name          TEXT    NOT NULL,
+            name_key      TEXT    NOT NULL UNIQUE,
+            password_hash TEXT    NOT NULL,
+            created_at    INTEGER NOT NULL
+        );
+        CREATE TABLE sessions (
+            token_hash BLOB    PRIMARY KEY,
+            user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX sessions_by_user ON sessions (user_id);
+        ALTER TABLE messages ADD COLUMN author_id INTEGER;
+        DROP INDEX messages_by_nonce;
+        CREATE UNIQUE INDEX messages_by_name_and_nonce
+            ON messages (room, author, nonce) WHERE nonce IS NOT NULL AND author_id IS NULL;
+        CREATE UNIQUE INDEX messages_by_author_and_nonce
+            ON messages (author_id, nonce) WHERE nonce IS NOT NULL AND author_id IS NOT NULL;",
+    ),
+];
+
+/// Every migration, in order.
+pub const MIGRATIONS: Migrations<'_> = Migrations::from_slice(STEPS);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok());
+    }
+}

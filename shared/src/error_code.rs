@@ -35,9 +35,6 @@ pub enum ErrorCode {
     /// The client sent frames faster than the server's rate limit; this one
     /// was dropped unread. `retry_after_ms` says when to send again.
     RateLimited,
-    /// This client read too slowly and the server could not catch it up from
-    /// history, so it missed messages.
-    Lagged,
 }
 
 impl ErrorCode {
@@ -55,7 +52,6 @@ impl ErrorCode {
             ErrorCode::StoreUnavailable => "store_unavailable",
             ErrorCode::InvalidNonce => "invalid_nonce",
             ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::Lagged => "lagged",
         }
     }
 }

@@ -104,7 +104,7 @@ fn error_frames_for_every_code() {
         (ErrorCode::InvalidCursor, "invalid_cursor"),
         (ErrorCode::StoreUnavailable, "store_unavailable"),
         (ErrorCode::RateLimited, "rate_limited"),
-        (ErrorCode::Lagged, "lagged"),
+        (ErrorCode::InvalidNonce, "invalid_nonce"),
     ];
     for (code, name) in cases {
         assert_eq!(code.as_str(), name);

@@ -22,7 +22,7 @@ fn error_code() -> impl Strategy<Value = ErrorCode> {
         Just(ErrorCode::InvalidCursor),
         Just(ErrorCode::StoreUnavailable),
         Just(ErrorCode::RateLimited),
-        Just(ErrorCode::Lagged),
+        Just(ErrorCode::InvalidNonce),
     ]
 }
 

@@ -67,6 +67,13 @@ async fn names_are_unique_whatever_their_case_or_lookalikes() {
             "{lookalike:?}"
         );
     }
+    assert_eq!(sign_up(&server, "Alice", "correct horse").await.status, 201);
+    let answer = sign_up(&server, "ALICE", "another horse").await;
+    assert_eq!(
+        answer.code(),
+        "name_taken",
+        "capital I folds to l like small i"
+    );
     let answer = sign_up(&server, "guest-1234", "correct horse").await;
     assert_eq!(answer.code(), "name_taken", "guest names are the server's");
 }

@@ -94,6 +94,62 @@ impl Browser {
         .await;
     }
 
+    /// Fills the account form and presses "Sign up" (or "Log in"), then
+    /// waits until the page says it is signed in as `name`.
+    pub async fn sign_in(&self, name: &str, password: &str, sign_up: bool) {
+        self.submit_account_form(name, password, sign_up).await;
+        self.wait_for_text(".signed-in strong", name).await;
+    }
+
+    /// Fills the account form and presses "Sign up" (or "Log in").
+    pub async fn submit_account_form(&self, name: &str, password: &str, sign_up: bool) {
+        for (field, value) in [("#account-name", name), ("#account-password", password)] {
+            let input = self
+                .client
+                .find(Locator::Css(field))
+                .await
+                .expect("account field");
+            input.clear().await.expect("clear field");
+            input.send_keys(value).await.expect("type");
+        }
+        let button = if sign_up {
+            "button.sign-up"
+        } else {
+            "button.log-in"
+        };
+        self.client
+            .find(Locator::Css(button))
+            .await
+            .expect("account button")
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// Presses "Log out" and waits for the sign-in form.
+    pub async fn sign_out(&self) {
+        self.client
+            .find(Locator::Css("button.log-out"))
+            .await
+            .expect("log-out button")
+            .click()
+            .await
+            .expect("click");
+        eventually("the sign-in form", || async {
+            self.count("form.sign-in").await == 1
+        })
+        .await;
+    }
+
+    /// Waits until the element at `selector` shows exactly `text`.
+    pub async fn wait_for_text(&self, selector: &str, text: &str) {
+        let script = format!("return document.querySelector({selector:?})?.textContent ?? ''");
+        eventually(&format!("{selector} to show {text:?}"), || async {
+            self.script_string(&script).await == text
+        })
+        .await;
+    }
+
     /// Types `text` into the message box and presses Enter.
     pub async fn say(&self, text: &str) {
         let input = self
@@ -204,7 +260,7 @@ impl Browser {
         let _ = self.client.close().await;
     }
 
-    async fn script_string(&self, script: &str) -> String {
+    pub async fn script_string(&self, script: &str) -> String {
         string(
             &self
                 .client

@@ -197,3 +197,39 @@ async fn a_message_written_while_the_server_is_down_arrives_once() {
     assert_eq!(texts, ["written during the outage", "before the outage"]);
     scene.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_signs_up_chats_under_its_name_and_stays_signed_in() {
+    let scene = Scene::start().await;
+    let (alice, bob) = (&scene.alice, &scene.bob);
+
+    // The guest "alice" makes an account; the page reconnects under it.
+    alice.sign_in("Alice", "correct horse", true).await;
+    alice.say("now with an account").await;
+    let seen = bob.wait_for_top_message("now with an account").await;
+    assert_eq!(seen.author, "Alice");
+    assert!(alice.wait_for_top_message("now with an account").await.own);
+
+    // The session outlives a reload; the cookie is not for scripts.
+    alice.reload().await;
+    alice.wait_for_text(".signed-in strong", "Alice").await;
+    let cookie = alice.script_string("return document.cookie").await;
+    assert_eq!(cookie, "", "HttpOnly: {cookie:?}");
+
+    // Nobody else can take the name, in any case.
+    alice_name_is_taken(bob).await;
+
+    // Logging out makes the window a guest again, still chatting.
+    alice.sign_out().await;
+    alice.say("back as a guest").await;
+    let seen = bob.wait_for_top_message("back as a guest").await;
+    assert_ne!(seen.author, "Alice");
+    scene.finish().await;
+}
+
+async fn alice_name_is_taken(bob: &e2e::Browser) {
+    bob.submit_account_form("ALICE", "another horse", true)
+        .await;
+    bob.wait_for_text(".account .problem", "that name is taken")
+        .await;
+}

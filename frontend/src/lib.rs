@@ -1,5 +1,6 @@
 //! Natter's browser client: Leptos, client-side rendered, built by trunk.
 //!
+//! - [`account`]: the `/api/` calls for signing up, in and out.
 //! - [`state`]: [`ChatState`](state::ChatState), the reactive state every
 //!   component reads, and how server frames change it.
 //! - [`socket`]: the connection state machine: connect, reconnect with backoff,
@@ -7,8 +8,9 @@
 //! - [`outbox`]: our messages until the server confirms them.
 //! - [`components`]: one file per component; [`App`] puts them together.
 //! - [`storage`], [`time`], [`nonce`]: what localStorage keeps (name,
-//!   outbox), local time formatting, and message nonces.
+//!   guest token, outbox), local time formatting, and message nonces.
 
+pub mod account;
 pub mod components;
 pub mod nonce;
 pub mod outbox;

@@ -52,6 +52,8 @@ pub struct ChatState {
     /// every connection so it stays the same guest: its resent messages are
     /// then recognised, and never stored twice.
     pub guest_token: RwSignal<Option<String>>,
+    /// The signed-in account's name; `None` while a guest.
+    pub account: RwSignal<Option<String>>,
 }
 
 impl ChatState {
@@ -67,6 +69,7 @@ impl ChatState {
             identity: RwSignal::new(None),
             requested_name: RwSignal::new(requested_name),
             guest_token: RwSignal::new(storage::saved_guest_token()),
+            account: RwSignal::new(None),
         }
     }
 

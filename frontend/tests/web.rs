@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use frontend::App;
+use frontend::components::account_panel::AccountPanel;
 use frontend::components::message_list::MessageList;
 use frontend::components::notice::Notice;
 use frontend::components::status_indicator::StatusIndicator;
@@ -449,4 +450,31 @@ fn the_socket_url_follows_the_page() {
         ws_url("http://127.0.0.1:8080/", returning).unwrap(),
         "ws://127.0.0.1:8080/ws?name=ada&since=42&token=g_abc-_"
     );
+}
+
+#[wasm_bindgen_test]
+async fn sign_up_checks_the_rules_before_asking_the_server() {
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <AccountPanel/> });
+    tick().await;
+    for (field, value) in [("#account-name", "ada"), ("#account-password", "short")] {
+        let input: HtmlInputElement = find(&root, field).unchecked_into();
+        input.set_value(value);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+    }
+    find(&root, "button.sign-up")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    tick().await;
+    assert_eq!(
+        all_texts(&root, ".account .problem"),
+        ["That password will not work: the password must be at least 8 characters long."]
+    );
+    // Signed in, the form gives way to the account's name and a way out.
+    chat.account.set(Some("Ada".to_owned()));
+    tick().await;
+    assert_eq!(all_texts(&root, ".signed-in strong"), ["Ada"]);
+    assert!(root.query_selector("form.sign-in").unwrap().is_none());
 }

@@ -91,22 +91,32 @@ pub fn validate_name(raw: &str) -> Result<&str, ValidationError> {
 
 /// The form in which two names are compared: names with the same key look
 /// alike and are one name. Compatibility-normalized (NFKC: full-width "ａｄａ"
-/// is "ada"), reduced to its confusable skeleton (Unicode Technical Standard
-/// #39: Cyrillic "а" is Latin "a", capital "I" is "l"), lower-cased, and
-/// reduced again (lower-casing can make new lookalikes), with runs of spaces
-/// folded to one. Meant for names that passed [`validate_name`].
+/// is "ada"), lower-cased, and reduced to its confusable skeleton (Unicode
+/// Technical Standard #39: Cyrillic "а" is Latin "a", "0" is "o"), again
+/// until nothing changes (a skeleton can hold capitals), with "i" and "l"
+/// counted as one letter (capital "I" and small "l" look the same in most
+/// fonts, and lower-casing alone would tell "BILL" from "bill"), and runs of
+/// spaces folded to one. Meant for names that passed [`validate_name`].
 pub fn name_key(name: &str) -> String {
-    let normalized: String = name.nfkc().collect();
-    let lowered: String = unicode_security::skeleton(&normalized)
-        .flat_map(char::to_lowercase)
-        .collect();
-    let mut key = String::with_capacity(lowered.len());
-    for c in unicode_security::skeleton(&lowered) {
-        if !(c == ' ' && key.ends_with(' ')) {
-            key.push(c);
+    let mut key: String = name.nfkc().flat_map(char::to_lowercase).collect();
+    // Each round lower-cases a skeleton; the tables settle within a few.
+    for _ in 0..4 {
+        let next: String = unicode_security::skeleton(&key)
+            .flat_map(char::to_lowercase)
+            .collect();
+        if next == key {
+            break;
+        }
+        key = next;
+    }
+    let mut folded = String::with_capacity(key.len());
+    for c in key.chars() {
+        let c = if c == 'i' { 'l' } else { c };
+        if !(c == ' ' && folded.ends_with(' ')) {
+            folded.push(c);
         }
     }
-    key
+    folded
 }
 
 /// Characters a name may not hold: they show nothing, or change how the

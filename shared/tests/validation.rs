@@ -206,6 +206,16 @@ fn lookalike_names_share_a_key() {
         name_key("paypaI"),
         "capital I looks like l"
     );
+    for (one, other) in [
+        ("Alice", "ALICE"),
+        ("alice", "ALICE"),
+        ("bill", "BILL"),
+        ("bill", "bilI"),
+        ("bob", "b0b"),
+        ("Bob", "B0B"),
+    ] {
+        assert_eq!(name_key(one), name_key(other), "{one} ~ {other}");
+    }
     assert_ne!(name_key("ada"), name_key("bob"));
     assert_ne!(name_key("ada"), name_key("adam"));
 }

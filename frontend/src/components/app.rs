@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::account_panel::AccountPanel;
 use crate::components::composer::Composer;
 use crate::components::message_list::MessageList;
 use crate::components::name_field::NameField;
@@ -11,7 +12,8 @@ use crate::socket::Socket;
 use crate::state::ChatState;
 use crate::storage;
 
-/// Natter's page: status, name, the publish form, and the messages, newest first.
+/// Natter's page: status, account (or a guest's name), the publish form,
+/// and the messages, newest first.
 #[component]
 pub fn App() -> impl IntoView {
     let chat = ChatState::new(storage::saved_name());
@@ -23,7 +25,11 @@ pub fn App() -> impl IntoView {
                 <h1>"Natter"</h1>
                 <StatusIndicator/>
             </header>
-            <NameField/>
+            <AccountPanel/>
+            // A display name is a guest's choice; an account's name is its own.
+            <Show when=move || chat.account.with(Option::is_none)>
+                <NameField/>
+            </Show>
             <Composer/>
             <Notice/>
             <MessageList/>

@@ -1,5 +1,6 @@
 //! The UI, one component per file.
 
+pub mod account_panel;
 pub mod app;
 pub mod composer;
 pub mod load_older;

@@ -13,7 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use tracing::warn;
 
-use crate::accounts::AuthError;
+use crate::accounts::{AuthError, token};
 use crate::app::AppState;
 use crate::connection::{self, Arrival};
 use crate::replay::Resume;
@@ -60,9 +60,16 @@ pub async fn upgrade(
         return (StatusCode::FORBIDDEN, "this origin may not connect").into_response();
     }
     let query = WsQuery::parse(query.as_deref());
-    // A bearer token or the session cookie, else a token in the query
-    // (browsers cannot set headers on a WebSocket: a guest's web client
-    // presents its guest token this way).
+    // A bearer token or the session cookie, else a guest's token in the
+    // query (browsers cannot set headers on a WebSocket). An account's
+    // session never travels in a URL, where proxies and logs keep it.
+    if query.token.as_deref().is_some_and(token::is_account_token) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "session_in_url: send an account's session in a cookie or an Authorization header, not in the URL",
+        )
+            .into_response();
+    }
     let token = session_cookie::presented(&headers).or(query.token);
     let identity = match state
         .accounts

@@ -193,6 +193,21 @@ async fn logging_out_ends_the_session_everywhere_at_once() {
 }
 
 #[tokio::test]
+async fn an_accounts_session_is_never_taken_from_the_url() {
+    let server = TestServer::start().await;
+    let token = sign_up(&server, "ada", "correct horse").await.token();
+    assert_eq!(
+        handshake_status(&server, &format!("?token={token}"), &[]).await,
+        401
+    );
+    // In a header it works.
+    assert_eq!(
+        handshake_status(&server, "", &[("authorization", &bearer(&token))]).await,
+        101
+    );
+}
+
+#[tokio::test]
 async fn sessions_expire() {
     let server = TestServer::start_with(&["--session-lifetime", "1s"]).await;
     let token = sign_up(&server, "ada", "correct horse").await.token();

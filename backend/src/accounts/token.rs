@@ -52,6 +52,12 @@ pub fn new_guest_token() -> GuestToken {
     }
 }
 
+/// Whether `raw` looks like an account's session token (its prefix), valid
+/// or not.
+pub fn is_account_token(raw: &str) -> bool {
+    raw.trim().starts_with(ACCOUNT_PREFIX)
+}
+
 /// Reads a presented token; `None` if it is not one natter issued (wrong
 /// prefix or length), which callers treat like an unknown session.
 pub fn parse(raw: &str) -> Option<Presented> {

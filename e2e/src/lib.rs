@@ -9,7 +9,7 @@
 mod browser;
 mod chromedriver;
 
-pub use browser::{Browser, Message};
+pub use browser::{Browser, Message, eventually};
 pub use chromedriver::ChromeDriver;
 
 use std::path::PathBuf;

@@ -200,7 +200,7 @@ async fn a_message_written_while_the_server_is_down_arrives_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_signs_up_chats_under_its_name_and_stays_signed_in() {
-    let scene = Scene::start().await;
+    let mut scene = Scene::start().await;
     let (alice, bob) = (&scene.alice, &scene.bob);
 
     // The guest "alice" makes an account; the page reconnects under it.
@@ -223,6 +223,37 @@ async fn an_account_signs_up_chats_under_its_name_and_stays_signed_in() {
     alice.sign_out().await;
     alice.say("back as a guest").await;
     let seen = bob.wait_for_top_message("back as a guest").await;
+    assert_ne!(seen.author, "Alice");
+
+    // Signed in again, the session ends elsewhere (the password is changed
+    // from another browser). At the next connection the page cannot get in
+    // as Alice; it finds out why and goes on as a guest by itself.
+    alice.sign_in("Alice", "correct horse", false).await;
+    bob.run(
+        "window.passwordChanged = 0;
+         const post = (path, body) => fetch(path, { method: 'POST',
+             headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+         post('/api/login', { name: 'Alice', password: 'correct horse' })
+             .then(() => post('/api/password', { current: 'correct horse', new: 'battery staple' }))
+             .then((answer) => { window.passwordChanged = answer.status; });",
+    )
+    .await;
+    e2e::eventually("the password change", || async {
+        bob.global("passwordChanged").await == 204
+    })
+    .await;
+    scene.stop_server().await;
+    scene.start_server_again().await;
+    let alice = &scene.alice;
+    alice
+        .wait_for_text(
+            ".account .problem",
+            "Your session has ended, so you are a guest now. Log in to chat as yourself again.",
+        )
+        .await;
+    alice.wait_for_status("open").await;
+    alice.say("a guest after all").await;
+    let seen = scene.bob.wait_for_top_message("a guest after all").await;
     assert_ne!(seen.author, "Alice");
     scene.finish().await;
 }

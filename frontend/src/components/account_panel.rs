@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use natter_shared::{validate_name, validate_password};
 
 use crate::account;
-use crate::socket::Socket;
+use crate::socket::{ConnectionStatus, Socket};
 use crate::state::ChatState;
 
 /// What the form does when submitted.
@@ -38,6 +38,26 @@ pub fn AccountPanel() -> impl IntoView {
                 let _ = account::log_out().await;
             }
             Err(_) => {}
+        }
+    });
+
+    // A session can end while the page is open (it expired, or was ended
+    // elsewhere). The browser cannot see the handshake's 401, only failed
+    // tries; after a few, ask whether the session is still good, and if not,
+    // go on as a guest rather than retrying forever.
+    Effect::new(move |_| {
+        let failing =
+            matches!(chat.status.get(), ConnectionStatus::Connecting { attempt } if attempt >= 3);
+        if failing && chat.account.get_untracked().is_some() {
+            leptos::task::spawn_local(async move {
+                if let Ok(None) = account::current().await {
+                    let _ = account::log_out().await;
+                    chat.account.set(None);
+                    problem.set(Some(
+                        "Your session has ended, so you are a guest now. Log in to chat as yourself again.".to_owned(),
+                    ));
+                }
+            });
         }
     });
 

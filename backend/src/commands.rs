@@ -6,9 +6,8 @@ use natter_shared::{
     ServerFrame, decode_client_frame, validate_nonce, validate_text,
 };
 
-use crate::app::AppState;
 use crate::hub::as_seen_by;
-use crate::store::{AuthorId, DEFAULT_ROOM, NewMessage};
+use crate::store::{AuthorId, DEFAULT_ROOM, HistoryStore, NewMessage};
 
 /// Who sent a frame.
 pub struct Sender<'a> {
@@ -28,8 +27,9 @@ pub enum Command {
     Reply(Utf8Bytes),
 }
 
-/// Decodes and validates one text frame.
-pub fn interpret(state: &AppState, sender: &Sender<'_>, text: &str) -> Command {
+/// Decodes and validates one text frame, under a message length limit of
+/// `max_message_chars`. Pure: it needs no store, so it is tested alone.
+pub fn interpret(max_message_chars: usize, sender: &Sender<'_>, text: &str) -> Command {
     let frame = match decode_client_frame(text) {
         Ok(frame) => frame,
         Err(error) => {
@@ -49,7 +49,7 @@ pub fn interpret(state: &AppState, sender: &Sender<'_>, text: &str) -> Command {
                     format!("message not sent: {error}"),
                 )));
             }
-            match validate_text(&value, state.rules.max_message_chars) {
+            match validate_text(&value, max_message_chars) {
                 Ok(text) => Command::Publish(NewMessage {
                     room: DEFAULT_ROOM.to_owned(),
                     author: sender.name.to_owned(),
@@ -82,11 +82,10 @@ pub fn nonce_of(text: &str) -> Option<String> {
 
 /// Answers a request for older messages.
 pub async fn history_page(
-    state: &AppState,
+    store: &dyn HistoryStore,
     reader: AuthorId,
     request: HistoryRequest,
 ) -> Utf8Bytes {
-    let store = &state.store;
     let newest = match store.newest_id(DEFAULT_ROOM).await {
         Ok(newest) => newest,
         Err(error) => return unavailable(&error),
@@ -128,4 +127,72 @@ fn unavailable(error: &dyn std::fmt::Display) -> Utf8Bytes {
 
 fn encode(frame: ServerFrame) -> Utf8Bytes {
     frame.to_json().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use natter_shared::ErrorCode;
+
+    const ADA: Sender<'static> = Sender {
+        author_id: AuthorId(7),
+        name: "ada",
+    };
+
+    fn refusal(command: Command) -> ErrorCode {
+        let Command::Reply(frame) = command else {
+            panic!("expected a refusal");
+        };
+        match serde_json::from_str::<ServerFrame>(&frame) {
+            Ok(ServerFrame::Error(error)) => error.code,
+            other => panic!("expected an error frame, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_valid_message_becomes_an_append_by_its_author() {
+        let frame = r#"{"type":"message","params":{"value":"  hi  ","nonce":"n-1"}}"#;
+        let Command::Publish(message) = interpret(2000, &ADA, frame) else {
+            panic!("expected a publish");
+        };
+        assert_eq!(message.value, "hi");
+        assert_eq!(message.author, "ada");
+        assert_eq!(message.author_id, AuthorId(7));
+        assert_eq!(message.room, DEFAULT_ROOM);
+        assert_eq!(message.nonce.as_deref(), Some("n-1"));
+    }
+
+    #[test]
+    fn refusals_come_before_anything_is_stored() {
+        let long = format!(
+            r#"{{"type":"message","params":{{"value":"{}"}}}}"#,
+            "x".repeat(11)
+        );
+        assert_eq!(
+            refusal(interpret(10, &ADA, &long)),
+            ErrorCode::MessageTooLong
+        );
+        let bad_nonce = r#"{"type":"message","params":{"value":"hi","nonce":"a b"}}"#;
+        assert_eq!(
+            refusal(interpret(2000, &ADA, bad_nonce)),
+            ErrorCode::InvalidNonce
+        );
+        assert_eq!(
+            refusal(interpret(2000, &ADA, "nope")),
+            ErrorCode::InvalidJson
+        );
+    }
+
+    #[test]
+    fn a_ping_is_answered_and_a_history_request_passed_on() {
+        let Command::Reply(pong) = interpret(2000, &ADA, r#"{"type":"ping","params":{}}"#) else {
+            panic!("expected a pong");
+        };
+        assert_eq!(&*pong, r#"{"type":"pong","params":{}}"#);
+        let history = r#"{"type":"history","params":{"before":5}}"#;
+        assert!(matches!(
+            interpret(2000, &ADA, history),
+            Command::History(_)
+        ));
+    }
 }

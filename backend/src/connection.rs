@@ -220,14 +220,16 @@ async fn read_frames<'a>(
                             return Ending::ByServer(close_code::POLICY, "too many frames; the rate limit was ignored");
                         }
                     }
-                    let reply = match interpret(state, sender, &text) {
+                    let reply = match interpret(state.rules.max_message_chars, sender, &text) {
                         Command::Publish(message) => {
                             let nonce = message.nonce.clone();
                             let store = &state.store;
                             in_flight.push_back(Box::pin(async move { (nonce, store.append(message).await) }));
                             None
                         }
-                        Command::History(request) => Some(history_page(state, sender.author_id, request).await),
+                        Command::History(request) => {
+                            Some(history_page(state.store.as_ref(), sender.author_id, request).await)
+                        }
                         Command::Reply(frame) => Some(frame),
                     };
                     if let Some(reply) = reply

@@ -4,9 +4,6 @@
 mod common;
 
 use common::{Client, TestServer};
-use tokio_tungstenite::connect_async;
-use tokio_tungstenite::tungstenite::Error;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// Tries a handshake with this Origin header; returns the HTTP status.
 async fn handshake_status(server: &TestServer, origin: &str) -> u16 {
@@ -63,18 +60,9 @@ fn the_flag_rejects_things_that_are_not_origins() {
 
 /// Tries a handshake with these Host and Origin headers; returns the status.
 async fn handshake_with(server: &TestServer, host: &str, origin: Option<&str>) -> u16 {
-    let mut request = server.ws_url("").into_client_request().unwrap();
-    request.headers_mut().insert("host", host.parse().unwrap());
-    if let Some(origin) = origin {
-        request
-            .headers_mut()
-            .insert("origin", origin.parse().unwrap());
-    }
-    match connect_async(request).await {
-        Ok((_, response)) => response.status().as_u16(),
-        Err(Error::Http(response)) => response.status().as_u16(),
-        Err(other) => panic!("unexpected handshake failure: {other}"),
-    }
+    let mut headers = vec![("host", host)];
+    headers.extend(origin.map(|origin| ("origin", origin)));
+    common::api::handshake_status(server, "", &headers).await
 }
 
 #[tokio::test]

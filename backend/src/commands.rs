@@ -1,20 +1,26 @@
 //! What the server does with each frame a client sends.
 
+use std::collections::HashSet;
+
 use axum::extract::ws::Utf8Bytes;
 use natter_shared::{
     ClientFrame, ErrorCode, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams,
-    ServerFrame, decode_client_frame, validate_nonce, validate_text,
+    ReadMarker, ServerFrame, decode_client_frame, validate_nonce, validate_text,
 };
 
 use crate::hub::as_seen_by;
-use crate::store::{AuthorId, DEFAULT_ROOM, HistoryStore, NewMessage};
+use crate::store::{AuthorId, HistoryStore, NewMessage, RoomStore};
 
 /// Who sent a frame.
 pub struct Sender<'a> {
     /// Who the sending connection is.
     pub author_id: AuthorId,
+    /// Whether it is an account (rather than a guest).
+    pub is_account: bool,
     /// Its display name, stamped on what it publishes.
     pub name: &'a str,
+    /// The rooms it is in: frames naming any other are refused.
+    pub rooms: &'a HashSet<String>,
 }
 
 /// What a frame asks for.
@@ -23,6 +29,16 @@ pub enum Command {
     Publish(NewMessage),
     /// Send this page of older messages.
     History(HistoryRequest),
+    /// Move the account's read marker.
+    Read(ReadMarker),
+    /// The frame names a room the sender is not in: refuse it (see
+    /// [`refuse_outside`]), naming the message's nonce if it had one.
+    Outside {
+        /// The room named.
+        room: String,
+        /// The message's nonce.
+        nonce: Option<String>,
+    },
     /// Send this frame (an error) to the sender and do nothing else.
     Reply(Utf8Bytes),
 }
@@ -37,7 +53,7 @@ pub fn interpret(max_message_chars: usize, sender: &Sender<'_>, text: &str) -> C
         }
     };
     match frame {
-        ClientFrame::Message(PublishParams { value, nonce }) => {
+        ClientFrame::Message(PublishParams { value, nonce, room }) => {
             // Checked first, and never echoed: a bad nonce may be huge or hold
             // control characters, and the reply must not carry it back.
             if let Some(error) = nonce
@@ -49,9 +65,12 @@ pub fn interpret(max_message_chars: usize, sender: &Sender<'_>, text: &str) -> C
                     format!("message not sent: {error}"),
                 )));
             }
+            if !sender.rooms.contains(&room) {
+                return Command::Outside { room, nonce };
+            }
             match validate_text(&value, max_message_chars) {
                 Ok(text) => Command::Publish(NewMessage {
-                    room: DEFAULT_ROOM.to_owned(),
+                    room,
                     author: sender.name.to_owned(),
                     author_id: sender.author_id,
                     value: text.to_owned(),
@@ -64,9 +83,45 @@ pub fn interpret(max_message_chars: usize, sender: &Sender<'_>, text: &str) -> C
                 ))),
             }
         }
+        ClientFrame::History(request) if !sender.rooms.contains(&request.room) => {
+            Command::Outside {
+                room: request.room,
+                nonce: None,
+            }
+        }
         ClientFrame::History(request) => Command::History(request),
+        ClientFrame::Read(_) if !sender.is_account => Command::Reply(encode(ServerFrame::error(
+            ErrorCode::AccountRequired,
+            "guests keep their read markers in the browser; only accounts have them on the server",
+        ))),
+        ClientFrame::Read(marker) if !sender.rooms.contains(&marker.room) => Command::Outside {
+            room: marker.room,
+            nonce: None,
+        },
+        ClientFrame::Read(marker) => Command::Read(marker),
         ClientFrame::Ping(_) => Command::Reply(encode(ServerFrame::Pong(NoParams {}))),
     }
+}
+
+/// The refusal for a frame naming a room its sender is not in. A public
+/// room may be known to exist (anyone signed in can list it); anything else
+/// (a direct conversation of others, or nothing at all) gets the same
+/// `unknown_room`, so nobody learns which conversations exist.
+pub async fn refuse_outside(rooms: &dyn RoomStore, room: &str, nonce: Option<String>) -> Utf8Bytes {
+    let frame = match rooms.is_public(room).await {
+        Ok(true) => ServerFrame::error_about(
+            ErrorCode::NotAMember,
+            "you are not in that room; join it first",
+            nonce,
+        ),
+        Ok(false) => ServerFrame::error_about(ErrorCode::UnknownRoom, "no such room", nonce),
+        Err(error) => ServerFrame::error_about(
+            ErrorCode::StoreUnavailable,
+            format!("rooms are unavailable right now: {error}"),
+            nonce,
+        ),
+    };
+    encode(frame)
 }
 
 /// The nonce in a frame, if it has a valid one, without judging the rest: for
@@ -80,28 +135,23 @@ pub fn nonce_of(text: &str) -> Option<String> {
     }
 }
 
-/// Answers a request for older messages.
+/// Answers a request for older messages in a room the reader is in, when
+/// `newest` is the newest id published.
 pub async fn history_page(
     store: &dyn HistoryStore,
     reader: AuthorId,
+    newest: u64,
     request: HistoryRequest,
 ) -> Utf8Bytes {
-    let newest = match store.newest_id(DEFAULT_ROOM).await {
-        Ok(newest) => newest,
-        Err(error) => return unavailable(&error),
-    };
-    if request.before > newest.saturating_add(1) {
-        let message = format!(
-            "before={} is beyond the newest message id {newest}",
-            request.before
-        );
+    if let Some(before) = request.before
+        && before > newest.saturating_add(1)
+    {
+        let message = format!("before={before} is beyond the newest message id {newest}");
         return encode(ServerFrame::error(ErrorCode::InvalidCursor, message));
     }
     let limit = request.limit.clamp(1, MAX_HISTORY_PAGE);
-    match store
-        .before(DEFAULT_ROOM, Some(request.before), limit as usize)
-        .await
-    {
+    let rooms = [request.room.clone()];
+    match store.before(&rooms, request.before, limit as usize).await {
         Ok(messages) => {
             let complete = messages.len() < limit as usize;
             let messages = messages
@@ -109,6 +159,7 @@ pub async fn history_page(
                 .map(|stored| as_seen_by(stored, reader))
                 .collect();
             encode(ServerFrame::History(HistoryPage {
+                room: request.room,
                 before: request.before,
                 messages,
                 complete,
@@ -132,12 +183,21 @@ fn encode(frame: ServerFrame) -> Utf8Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use natter_shared::ErrorCode;
+    use natter_shared::{ErrorCode, LOBBY};
 
-    const ADA: Sender<'static> = Sender {
-        author_id: AuthorId(7),
-        name: "ada",
-    };
+    /// The rooms ada is in.
+    fn ada_rooms() -> HashSet<String> {
+        [LOBBY, "general"].map(str::to_owned).into()
+    }
+
+    fn ada(rooms: &HashSet<String>) -> Sender<'_> {
+        Sender {
+            author_id: AuthorId(7),
+            is_account: true,
+            name: "ada",
+            rooms,
+        }
+    }
 
     fn refusal(command: Command) -> ErrorCode {
         let Command::Reply(frame) = command else {
@@ -150,48 +210,90 @@ mod tests {
     }
 
     #[test]
-    fn a_valid_message_becomes_an_append_by_its_author() {
+    fn a_valid_message_becomes_an_append_by_its_author_in_the_lobby() {
+        let rooms = ada_rooms();
         let frame = r#"{"type":"message","params":{"value":"  hi  ","nonce":"n-1"}}"#;
-        let Command::Publish(message) = interpret(2000, &ADA, frame) else {
+        let Command::Publish(message) = interpret(2000, &ada(&rooms), frame) else {
             panic!("expected a publish");
         };
         assert_eq!(message.value, "hi");
         assert_eq!(message.author, "ada");
         assert_eq!(message.author_id, AuthorId(7));
-        assert_eq!(message.room, DEFAULT_ROOM);
+        assert_eq!(message.room, LOBBY);
         assert_eq!(message.nonce.as_deref(), Some("n-1"));
     }
 
     #[test]
+    fn a_message_goes_to_the_room_it_names_if_the_sender_is_in_it() {
+        let rooms = ada_rooms();
+        let frame = r#"{"type":"message","params":{"value":"hi","room":"general"}}"#;
+        let Command::Publish(message) = interpret(2000, &ada(&rooms), frame) else {
+            panic!("expected a publish");
+        };
+        assert_eq!(message.room, "general");
+        for frame in [
+            r#"{"type":"message","params":{"value":"hi","room":"dm:1:2","nonce":"n-3"}}"#,
+            r#"{"type":"history","params":{"room":"dm:1:2"}}"#,
+            r#"{"type":"read","params":{"room":"dm:1:2","id":1}}"#,
+        ] {
+            assert!(
+                matches!(
+                    interpret(2000, &ada(&rooms), frame),
+                    Command::Outside { ref room, .. } if room == "dm:1:2"
+                ),
+                "{frame}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_guest_has_no_read_markers() {
+        let rooms = ada_rooms();
+        let guest = Sender {
+            author_id: AuthorId(-3),
+            is_account: false,
+            name: "guest-1a2b",
+            rooms: &rooms,
+        };
+        let frame = r#"{"type":"read","params":{"id":1}}"#;
+        assert_eq!(
+            refusal(interpret(2000, &guest, frame)),
+            ErrorCode::AccountRequired
+        );
+        assert!(matches!(
+            interpret(2000, &ada(&rooms), frame),
+            Command::Read(ReadMarker { id: 1, .. })
+        ));
+    }
+
+    #[test]
     fn refusals_come_before_anything_is_stored() {
+        let rooms = ada_rooms();
+        let ada = ada(&rooms);
         let long = format!(
             r#"{{"type":"message","params":{{"value":"{}"}}}}"#,
             "x".repeat(11)
         );
-        assert_eq!(
-            refusal(interpret(10, &ADA, &long)),
-            ErrorCode::MessageTooLong
-        );
+        assert_eq!(refusal(interpret(10, &ada, &long)), ErrorCode::MessageTooLong);
         let bad_nonce = r#"{"type":"message","params":{"value":"hi","nonce":"a b"}}"#;
         assert_eq!(
-            refusal(interpret(2000, &ADA, bad_nonce)),
+            refusal(interpret(2000, &ada, bad_nonce)),
             ErrorCode::InvalidNonce
         );
-        assert_eq!(
-            refusal(interpret(2000, &ADA, "nope")),
-            ErrorCode::InvalidJson
-        );
+        assert_eq!(refusal(interpret(2000, &ada, "nope")), ErrorCode::InvalidJson);
     }
 
     #[test]
     fn a_ping_is_answered_and_a_history_request_passed_on() {
-        let Command::Reply(pong) = interpret(2000, &ADA, r#"{"type":"ping","params":{}}"#) else {
+        let rooms = ada_rooms();
+        let ada = ada(&rooms);
+        let Command::Reply(pong) = interpret(2000, &ada, r#"{"type":"ping","params":{}}"#) else {
             panic!("expected a pong");
         };
         assert_eq!(&*pong, r#"{"type":"pong","params":{}}"#);
         let history = r#"{"type":"history","params":{"before":5}}"#;
         assert!(matches!(
-            interpret(2000, &ADA, history),
+            interpret(2000, &ada, history),
             Command::History(_)
         ));
     }

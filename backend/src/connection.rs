@@ -7,27 +7,34 @@
 //! client reads nothing; and a writer that does not finish in time after the
 //! end is aborted, so a stuck socket never outlives its connection.
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
-use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesOrdered, SplitStream};
-use natter_shared::{AckParams, ErrorCode, ErrorParams, ServerFrame, Welcome};
+use futures_util::StreamExt;
+use natter_shared::{
+    AckParams, ErrorCode, ErrorParams, LOBBY, ReadMarker, RoomInfo, RoomRef, ServerFrame, Welcome,
+};
+use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep, timeout};
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, info};
+use tracing::{debug, info, warn};
 
 use crate::accounts::{Identity, IdentityKind};
-use crate::app::AppState;
 use crate::clock::now_ms;
-use crate::commands::{Command, Sender, history_page, interpret, nonce_of};
+use crate::commands::{Command, Sender, history_page, interpret, nonce_of, refuse_outside};
+use crate::hub::AccountEvent;
 use crate::rate_limit::{FrameLimiter, Verdict};
 use crate::replay::{HistorySource, Resume};
 use crate::replies::{self, Outbound, Replies};
-use crate::store::{Appended, DEFAULT_ROOM, StoreError};
+use crate::state::AppState;
+use crate::store::accounts::UserId;
+use crate::store::{Appended, StoreError};
+use crate::subscriptions::Subscriptions;
 use crate::writer::{self, Sources};
 
 /// Messages from one connection that may be waiting for the store at once.
@@ -38,6 +45,10 @@ const MAX_IN_FLIGHT: usize = 32;
 /// then its writer to send what is queued, before it is dropped. Keeps
 /// shutdown within a few seconds even with dead or unreading peers.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// The close code for "try again later": the server could not load what the
+/// connection needs, or it missed changes to the account's rooms.
+const TRY_AGAIN_LATER: u16 = 1013;
 
 /// A message waiting for the store: its nonce, then the outcome.
 type InFlight<'a> = BoxFuture<'a, (Option<String>, Result<Appended, StoreError>)>;
@@ -75,9 +86,31 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     } = arrival;
     let name = identity.name.clone();
     let connection = state.hub.next_connection_id();
+    let (user, guest_token) = match identity.kind {
+        IdentityKind::Account(user) => (Some(user), None),
+        IdentityKind::Guest(token) => (None, Some(token)),
+    };
+    // The account's events first, then its rooms: a room joined in between
+    // arrives as an event, never falls in a gap.
+    let mut events = user.map(|user| state.hub.account_events(user));
+    let rooms = match rooms_of(&state, user).await {
+        Ok(rooms) => rooms,
+        Err(error) => {
+            warn!(connection, %peer, %error, "cannot load the connection's rooms");
+            let mut socket = socket;
+            let _ = socket
+                .send(Message::Close(Some(CloseFrame {
+                    code: TRY_AGAIN_LATER,
+                    reason: "the server cannot load your rooms right now; try again".into(),
+                })))
+                .await;
+            return;
+        }
+    };
+    let names: Vec<String> = rooms.iter().map(|room| room.room.clone()).collect();
     // Subscribe before reading any history, so nothing committed from here on
     // can fall between the replay and the live stream.
-    let (deliveries, live_after) = state.hub.subscribe();
+    let (receivers, live_after) = state.hub.subscribe(&names);
     let (sink, mut stream) = socket.split();
     let (outbox, outbox_receiver) = replies::channel();
     let welcome = ServerFrame::Welcome(Welcome {
@@ -85,10 +118,8 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
         name: name.clone(),
         server_time: now_ms(),
         value: "Connected to Natter".to_owned(),
-        token: match identity.kind {
-            IdentityKind::Guest(token) => Some(token),
-            IdentityKind::Account => None,
-        },
+        token: guest_token,
+        rooms,
     });
     // The writer has not started, so it cannot have gone.
     let _ = outbox.push(Outbound::Frame(welcome.to_json().into()));
@@ -96,12 +127,11 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     let writer_stopped = CancellationToken::new();
     let sources = Sources {
         reader: identity.author_id,
-        deliveries,
+        live: Subscriptions::new(Arc::clone(&state.hub), receivers),
         live_after,
         outbox: outbox_receiver,
         history: HistorySource {
             store: Arc::clone(&state.store),
-            room: DEFAULT_ROOM.to_owned(),
             reader: identity.author_id,
         },
     };
@@ -113,20 +143,27 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     ));
     info!(connection, %peer, name, "connection opened");
 
-    let sender = Sender {
-        author_id: identity.author_id,
-        name: &name,
-    };
+    let mut member_of: HashSet<String> = names.into_iter().collect();
     let mut in_flight = FuturesOrdered::new();
     let ending = read_frames(
         &mut stream,
         &state,
-        &sender,
+        Reader {
+            author_id: identity.author_id,
+            user,
+            name: &name,
+            rooms: &mut member_of,
+            events: &mut events,
+        },
         &outbox,
         &writer_stopped,
         &mut in_flight,
     )
     .await;
+    drop(events);
+    if let Some(user) = user {
+        state.hub.release_account(user);
+    }
     let finished = timeout(CLOSE_GRACE, finish(&ending, &mut stream, outbox, in_flight)).await;
     if timeout(CLOSE_GRACE, &mut writer).await.is_err() {
         // Stuck writing to a client that reads nothing: dropping the task
@@ -160,15 +197,122 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     }
 }
 
+/// The rooms a connection starts in, the lobby first: an account's, from
+/// the store (the lobby added should the account somehow lack it), or the
+/// lobby alone for a guest.
+async fn rooms_of(state: &AppState, user: Option<UserId>) -> Result<Vec<RoomInfo>, StoreError> {
+    let mut rooms = match user {
+        Some(user) => state.rooms.rooms_of(user).await?,
+        None => Vec::new(),
+    };
+    if !rooms.iter().any(|room| room.room == LOBBY) {
+        rooms.insert(0, state.rooms.lobby().await?);
+    }
+    Ok(rooms)
+}
+
+/// Who the reader reads for, and what it tracks of them.
+struct Reader<'r> {
+    author_id: crate::store::AuthorId,
+    /// The account, for a signed-in connection.
+    user: Option<UserId>,
+    name: &'r str,
+    /// The rooms this connection is in, kept in step with the account's events.
+    rooms: &'r mut HashSet<String>,
+    /// The account's events (none for a guest).
+    events: &'r mut Option<broadcast::Receiver<AccountEvent>>,
+}
+
+/// The next account event; never, for a guest.
+async fn next_event(
+    events: &mut Option<broadcast::Receiver<AccountEvent>>,
+) -> Result<AccountEvent, RecvError> {
+    match events {
+        Some(events) => events.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What an account event sends this connection, if anything: a room joined
+/// (with its state, from the store) or left, or a read marker moved.
+async fn on_account_event(
+    state: &AppState,
+    user: UserId,
+    rooms: &mut HashSet<String>,
+    event: AccountEvent,
+) -> Result<Option<Outbound>, StoreError> {
+    Ok(match event {
+        AccountEvent::Joined(room) => {
+            if rooms.contains(&room) {
+                return Ok(None);
+            }
+            match state.rooms.room_of(&room, user).await? {
+                Some(info) => {
+                    rooms.insert(room.clone());
+                    let frame = ServerFrame::Joined(info).to_json().into();
+                    Some(Outbound::Join(room, frame))
+                }
+                // Left again already.
+                None => None,
+            }
+        }
+        AccountEvent::Left(room) => rooms.remove(&room).then(|| {
+            let frame = ServerFrame::Left(RoomRef { room: room.clone() })
+                .to_json()
+                .into();
+            Outbound::Leave(room, frame)
+        }),
+        AccountEvent::Read(room, id) => rooms.contains(&room).then(|| {
+            Outbound::Frame(ServerFrame::Read(ReadMarker { room, id }).to_json().into())
+        }),
+    })
+}
+
+/// Moves the account's read marker, and tells all its connections (this one
+/// included). The marker cannot pass the newest message.
+async fn mark_read(state: &AppState, user: Option<UserId>, marker: ReadMarker) -> Option<String> {
+    let user = user?;
+    let newest = state.hub.newest();
+    if marker.id > newest {
+        let message = format!("id={} is beyond the newest message id {newest}", marker.id);
+        return Some(ServerFrame::error(ErrorCode::InvalidCursor, message).to_json());
+    }
+    match state.rooms.mark_read(&marker.room, user, marker.id).await {
+        Ok(Some(id)) => {
+            state
+                .hub
+                .notify(user, AccountEvent::Read(marker.room, id));
+            None
+        }
+        Ok(None) => {
+            Some(ServerFrame::error(ErrorCode::UnknownRoom, "no such room").to_json())
+        }
+        Err(error) => Some(
+            ServerFrame::error(
+                ErrorCode::StoreUnavailable,
+                format!("the read marker was not saved: {error}"),
+            )
+            .to_json(),
+        ),
+    }
+}
+
 /// Reads and handles frames until something ends the connection.
 async fn read_frames<'a>(
     stream: &mut SplitStream<WebSocket>,
     state: &'a AppState,
-    sender: &Sender<'_>,
+    reader: Reader<'_>,
     outbox: &Replies,
     writer_stopped: &CancellationToken,
     in_flight: &mut FuturesOrdered<InFlight<'a>>,
 ) -> Ending {
+    let Reader {
+        author_id,
+        user,
+        name,
+        rooms,
+        events,
+    } = reader;
     let rules = state.rules;
     let mut limiter = FrameLimiter::new(rules.rate_limit);
     let mut pings = interval_at(Instant::now() + rules.ping_interval, rules.ping_interval);
@@ -193,6 +337,27 @@ async fn read_frames<'a>(
             _ = pings.tick() => {
                 if outbox.push(Outbound::Ping).is_err() {
                     return Ending::Lost("the writer stopped".to_owned());
+                }
+            }
+            event = next_event(events) => {
+                let Some(user) = user else { continue };
+                let event = match event {
+                    Ok(event) => event,
+                    Err(RecvError::Lagged(_)) => {
+                        return Ending::ByServer(TRY_AGAIN_LATER, "missed changes to your rooms; reconnect");
+                    }
+                    Err(RecvError::Closed) => continue,
+                };
+                match on_account_event(state, user, rooms, event).await {
+                    Ok(Some(outbound)) => {
+                        if outbox.push(outbound).is_err() {
+                            return Ending::Lost("the writer stopped".to_owned());
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(_) => {
+                        return Ending::ByServer(TRY_AGAIN_LATER, "cannot load a room you joined; reconnect");
+                    }
                 }
             }
             Some((nonce, outcome)) = in_flight.next(), if !in_flight.is_empty() => {
@@ -220,15 +385,25 @@ async fn read_frames<'a>(
                             return Ending::ByServer(close_code::POLICY, "too many frames; the rate limit was ignored");
                         }
                     }
-                    let reply = match interpret(state.rules.max_message_chars, sender, &text) {
+                    let sender = Sender {
+                        author_id,
+                        is_account: user.is_some(),
+                        name,
+                        rooms,
+                    };
+                    let reply = match interpret(state.rules.max_message_chars, &sender, &text) {
                         Command::Publish(message) => {
                             let nonce = message.nonce.clone();
                             let store = &state.store;
                             in_flight.push_back(Box::pin(async move { (nonce, store.append(message).await) }));
                             None
                         }
-                        Command::History(request) => {
-                            Some(history_page(state.store.as_ref(), sender.author_id, request).await)
+                        Command::History(request) => Some(
+                            history_page(state.store.as_ref(), author_id, state.hub.newest(), request).await,
+                        ),
+                        Command::Read(marker) => mark_read(state, user, marker).await.map(Into::into),
+                        Command::Outside { room, nonce } => {
+                            Some(refuse_outside(state.rooms.as_ref(), &room, nonce).await)
                         }
                         Command::Reply(frame) => Some(frame),
                     };

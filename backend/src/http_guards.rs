@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use tracing::warn;
 
 use crate::admission::Admitted;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::limits::Refusal;
 
 /// Longest request path served; longer gets 414. Far above any real path.

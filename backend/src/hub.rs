@@ -1,15 +1,34 @@
-//! The hub: fans committed messages out to every connection, serialized once.
+//! The hub: fans committed messages out to the connections in their room,
+//! serialized once per message, and tells every connection of an account
+//! when that account joins, leaves or reads a room.
+//!
+//! Each room has its own bounded broadcast ring, created when its first
+//! connection subscribes and dropped when its last one is gone, so a
+//! message costs nothing for connections outside its room. The lobby's ring
+//! lives as long as the hub.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, RwLock};
 
 use axum::extract::ws::Utf8Bytes;
-use natter_shared::{ChatMessage, ServerFrame};
+use natter_shared::{ChatMessage, LOBBY, ServerFrame};
 use tokio::sync::broadcast;
 
+use crate::store::accounts::UserId;
 use crate::store::{AuthorId, Committed, StoredMessage};
 
 /// Identifies one WebSocket connection for the life of the process.
 pub type ConnectionId = u64;
+
+/// The most messages a room other than the lobby keeps for its slowest
+/// connection; one further behind is caught up from the store. Rooms are
+/// many and mostly quiet, so their rings are small.
+const ROOM_RING: usize = 128;
+
+/// Account events kept for a slow connection; one that misses some is
+/// closed and rebuilds its state on reconnect.
+const ACCOUNT_RING: usize = 64;
 
 /// One committed message, serialized once and shared by every receiver.
 ///
@@ -51,27 +70,49 @@ pub fn as_seen_by(stored: StoredMessage, reader: AuthorId) -> ChatMessage {
     message
 }
 
-/// Fans committed messages out to every subscribed connection.
+/// Something that happened to an account, which every one of its
+/// connections must act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountEvent {
+    /// It is now in this room.
+    Joined(String),
+    /// It is no longer in this room.
+    Left(String),
+    /// Its read marker in this room is now this id.
+    Read(String, u64),
+}
+
+/// A room's ring, as a connection holds it.
+pub type RoomReceiver = broadcast::Receiver<Delivery>;
+
+/// Fans committed messages out to the rooms' subscribers.
 pub struct Hub {
-    /// Fan-out to connections. A bounded ring: a connection that falls more
-    /// than its capacity behind is caught up from the store instead of holding
-    /// memory (or everyone else) hostage.
-    sender: broadcast::Sender<Delivery>,
-    /// The newest message id committed and handed to the ring (or found in
-    /// the store at start). Read right after subscribing, it splits history
-    /// exactly: every id up to it is in the store, every later one comes
-    /// through the new receiver.
+    /// The lobby's ring: every connection is in the lobby.
+    lobby: broadcast::Sender<Delivery>,
+    /// The other rooms with at least one subscriber (or whose last one left
+    /// since the last message there).
+    rooms: RwLock<HashMap<String, broadcast::Sender<Delivery>>>,
+    /// Per account with a live connection: its events.
+    accounts: Mutex<HashMap<UserId, broadcast::Sender<AccountEvent>>>,
+    /// The newest message id published: raised before the message enters its
+    /// ring. Read right after subscribing, it splits history exactly: every
+    /// id up to it is in the store, every later one comes through the new
+    /// receivers. It also orders rings against each other (see
+    /// [`crate::subscriptions`]).
     newest: AtomicU64,
     /// The next connection id.
     next_connection_id: AtomicU64,
 }
 
 impl Hub {
-    /// A hub whose slowest connection may fall `buffer` messages behind live.
+    /// A hub whose slowest lobby connection may fall `buffer` messages behind
+    /// live (and that of another room, up to [`ROOM_RING`]).
     pub fn new(buffer: usize) -> Self {
-        let (sender, _) = broadcast::channel(buffer);
+        let (lobby, _) = broadcast::channel(buffer);
         Hub {
-            sender,
+            lobby,
+            rooms: RwLock::new(HashMap::new()),
+            accounts: Mutex::new(HashMap::new()),
             newest: AtomicU64::new(0),
             next_connection_id: AtomicU64::new(1),
         }
@@ -83,44 +124,134 @@ impl Hub {
         self.newest.fetch_max(id, Ordering::SeqCst);
     }
 
+    /// The newest id published.
+    pub fn newest(&self) -> u64 {
+        self.newest.load(Ordering::SeqCst)
+    }
+
     /// A fresh id for a new connection.
     pub fn next_connection_id(&self) -> ConnectionId {
         self.next_connection_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Starts receiving every message committed from now on. Also returns the
-    /// newest id committed before: everything above it arrives through the
-    /// receiver, everything up to it is in the store.
+    /// Starts receiving every message committed from now on in each of
+    /// `rooms`. Also returns the newest id published before: everything above
+    /// it in those rooms arrives through the receivers, everything up to it
+    /// is in the store.
     ///
-    /// Why that holds: `broadcast` raises `newest` before it sends, and a send
-    /// and a subscribe are ordered by the ring's lock. A message sent before
-    /// this subscribe has therefore already raised `newest`; one sent after it
-    /// reaches the receiver.
-    pub fn subscribe(&self) -> (broadcast::Receiver<Delivery>, u64) {
-        let receiver = self.sender.subscribe();
-        (receiver, self.newest.load(Ordering::SeqCst))
+    /// Why that holds: [`Hub::broadcast`] raises `newest` before it sends, and
+    /// a send and a subscribe are ordered by the ring's lock (and a room's
+    /// creation by the map's). A message sent before a subscribe has
+    /// therefore already raised `newest`; one sent after it reaches the
+    /// receiver.
+    pub fn subscribe(&self, rooms: &[String]) -> (Vec<(String, RoomReceiver)>, u64) {
+        let receivers = rooms
+            .iter()
+            .map(|room| (room.clone(), self.subscribe_room(room)))
+            .collect();
+        (receivers, self.newest())
     }
 
-    /// Sends committed messages to every subscriber, in the order given.
-    /// The store calls this once per transaction, in id order.
+    /// Starts receiving every message committed from now on in `room`.
+    pub fn subscribe_room(&self, room: &str) -> RoomReceiver {
+        if room == LOBBY {
+            return self.lobby.subscribe();
+        }
+        let mut rooms = self.rooms.write().unwrap_or_else(|p| p.into_inner());
+        rooms
+            .entry(room.to_owned())
+            .or_insert_with(|| broadcast::channel(ROOM_RING).0)
+            .subscribe()
+    }
+
+    /// Sends committed messages to their rooms' subscribers, in the order
+    /// given. The store calls this once per transaction, in id order.
     pub fn broadcast(&self, committed: &[Committed]) {
-        for Committed { message, author_id } in committed {
-            let own_copy = message
-                .nonce
-                .as_ref()
-                .map(|_| Utf8Bytes::from(ServerFrame::Message(message.clone()).to_json()));
-            let public = ChatMessage {
-                nonce: None,
-                ..message.clone()
-            };
-            self.committed_up_to(message.id);
-            // Sending fails only when nobody is subscribed, and then nobody misses it.
-            let _ = self.sender.send(Delivery {
-                id: message.id,
-                author_id: *author_id,
-                frame: ServerFrame::Message(public).to_json().into(),
-                own_copy,
-            });
+        let mut emptied = Vec::new();
+        {
+            let rooms = self.rooms.read().unwrap_or_else(|p| p.into_inner());
+            for Committed { message, author_id } in committed {
+                // Raised first, whether or not anyone is in the room.
+                self.committed_up_to(message.id);
+                let ring = if message.room == LOBBY {
+                    &self.lobby
+                } else {
+                    match rooms.get(&message.room) {
+                        Some(ring) => ring,
+                        // Nobody is subscribed, so nobody misses it.
+                        None => continue,
+                    }
+                };
+                let own_copy = message
+                    .nonce
+                    .as_ref()
+                    .map(|_| Utf8Bytes::from(ServerFrame::Message(message.clone()).to_json()));
+                let public = ChatMessage {
+                    nonce: None,
+                    ..message.clone()
+                };
+                let delivery = Delivery {
+                    id: message.id,
+                    author_id: *author_id,
+                    frame: ServerFrame::Message(public).to_json().into(),
+                    own_copy,
+                };
+                // Sending fails only when nobody is subscribed any more.
+                if ring.send(delivery).is_err() && message.room != LOBBY {
+                    emptied.push(message.room.as_str());
+                }
+            }
+        }
+        for room in emptied {
+            self.release_room(room);
+        }
+    }
+
+    /// Drops `room`'s ring if nobody holds a receiver of it any more: called
+    /// after a connection lets go of one, so quiet rooms hold no memory.
+    pub fn release_room(&self, room: &str) {
+        let mut rooms = self.rooms.write().unwrap_or_else(|p| p.into_inner());
+        if rooms
+            .get(room)
+            .is_some_and(|ring| ring.receiver_count() == 0)
+        {
+            rooms.remove(room);
+        }
+    }
+
+    /// Drops `user`'s event channel if none of its connections is left.
+    pub fn release_account(&self, user: UserId) {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        if accounts
+            .get(&user)
+            .is_some_and(|events| events.receiver_count() == 0)
+        {
+            accounts.remove(&user);
+        }
+    }
+
+    /// How many rooms other than the lobby have a ring now.
+    pub fn open_rings(&self) -> usize {
+        self.rooms.read().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Starts receiving `user`'s account events.
+    pub fn account_events(&self, user: UserId) -> broadcast::Receiver<AccountEvent> {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        accounts
+            .entry(user)
+            .or_insert_with(|| broadcast::channel(ACCOUNT_RING).0)
+            .subscribe()
+    }
+
+    /// Tells every live connection of `user` about `event`.
+    pub fn notify(&self, user: UserId, event: AccountEvent) {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(events) = accounts.get(&user)
+            && events.send(event).is_err()
+        {
+            // Its last connection has gone.
+            accounts.remove(&user);
         }
     }
 }

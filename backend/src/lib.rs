@@ -9,18 +9,22 @@
 //! - [`admission`], [`guarded_stream`]: what every TCP connection goes
 //!   through first: its place under the limits, a deadline to start a
 //!   request (HTTP/1.1 only), and a deadline on every write.
-//! - [`app`]: the routes (`/ws`, `/healthz`, the web client, 404) and
-//!   [`AppState`](app::AppState), the state they share; [`http_guards`]: the
-//!   checks every request passes first (limits, path length, `Host`).
+//! - [`app`]: the routes (`/ws`, `/healthz`, `/api/`, the web client, 404);
+//!   [`state`]: [`AppState`](state::AppState), what they share;
+//!   [`http_guards`]: the checks every request passes first (limits, path
+//!   length, `Host`).
 //! - [`upgrade`]: the `/ws` handshake: its checks and its query string.
 //! - [`connection`]: one WebSocket connection's reader and its close handshake.
 //! - [`replies`]: the byte-bounded queue from a connection's reader to its writer.
 //! - [`writer`]: the task that owns everything sent to one client.
 //! - [`replay`]: history on connect, on resume, and when a reader lags.
 //! - [`commands`]: what each client frame does.
-//! - [`store`]: durable history ([`HistoryStore`](store::HistoryStore)) and
-//!   its SQLite engine with group commit; assigns message ids.
-//! - [`hub`]: fan-out of committed messages, serialized once per message.
+//! - [`store`]: durable state behind traits ([`HistoryStore`](store::HistoryStore),
+//!   [`AccountStore`](store::AccountStore), [`RoomStore`](store::RoomStore))
+//!   and its SQLite engine with group commit; assigns message ids.
+//! - [`hub`]: fan-out of committed messages to their room's connections,
+//!   serialized once per message, and account events (joined, left, read);
+//!   [`subscriptions`]: one connection's rooms, merged in id order.
 //! - [`error`]: the server-wide error type, [`ServerError`].
 //! - [`origin`], [`limits`], [`rate_limit`], [`security_headers`]: which
 //!   hosts and pages may connect, how many, how fast, and the headers static
@@ -52,7 +56,9 @@ pub mod security_headers;
 pub mod server;
 pub mod session_cookie;
 pub mod signals;
+pub mod state;
 pub mod store;
+pub mod subscriptions;
 pub mod upgrade;
 pub mod writer;
 

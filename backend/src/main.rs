@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use backend::app::AppState;
+use backend::state::AppState;
 use backend::{Config, signals};
 use clap::Parser;
 use tokio::net::TcpListener;

@@ -42,8 +42,6 @@ impl Resume {
 pub struct HistorySource {
     /// The store.
     pub store: Arc<dyn HistoryStore>,
-    /// The room the connection reads.
-    pub room: String,
     /// Who the connection is, which decides whether nonces are shown.
     pub reader: AuthorId,
 }
@@ -68,38 +66,38 @@ impl HistorySource {
     /// messages that were committed after the subscription but have already
     /// fallen off the latest page, and the live copies of those would then be
     /// dropped as already sent.
-    pub async fn start(&self, resume: &Resume, live_after: u64) -> (Step, u64) {
+    pub async fn start(&self, rooms: &[String], resume: &Resume, live_after: u64) -> (Step, u64) {
         match resume {
-            Resume::Latest => (self.latest(live_after).await, live_after),
+            Resume::Latest => (self.latest(rooms, live_after).await, live_after),
             Resume::Invalid(why) => {
-                let mut step = self.latest(live_after).await;
+                let mut step = self.latest(rooms, live_after).await;
                 step.frames.insert(
                     0,
                     ServerFrame::error(ErrorCode::InvalidCursor, why.clone()).to_json(),
                 );
                 (step, live_after)
             }
-            Resume::After(since) => match self.store.newest_id(&self.room).await {
+            Resume::After(since) => match self.store.newest_id().await {
                 Ok(newest) if *since > newest => {
                     let why = format!(
                         "since={since} is beyond the newest message id {newest}; showing the latest messages instead"
                     );
-                    let mut step = self.latest(live_after).await;
+                    let mut step = self.latest(rooms, live_after).await;
                     step.frames.insert(
                         0,
                         ServerFrame::error(ErrorCode::InvalidCursor, why).to_json(),
                     );
                     (step, live_after)
                 }
-                Ok(_) => (self.after(*since).await, *since),
+                Ok(_) => (self.after(rooms, *since).await, *since),
                 Err(error) => (unavailable(&error), *since),
             },
         }
     }
 
-    /// The next page after `last_sent`.
-    pub async fn after(&self, last_sent: u64) -> Step {
-        match self.store.after(&self.room, last_sent, REPLAY_PAGE).await {
+    /// The next page after `last_sent`, in any of `rooms`.
+    pub async fn after(&self, rooms: &[String], last_sent: u64) -> Step {
+        match self.store.after(rooms, last_sent, REPLAY_PAGE).await {
             Ok(messages) => {
                 let more = messages.len() == REPLAY_PAGE;
                 self.step(messages, more)
@@ -108,11 +106,11 @@ impl HistorySource {
         }
     }
 
-    /// The newest page of messages up to `up_to`.
-    async fn latest(&self, up_to: u64) -> Step {
+    /// The newest page of messages in any of `rooms` up to `up_to`.
+    async fn latest(&self, rooms: &[String], up_to: u64) -> Step {
         match self
             .store
-            .before(&self.room, Some(up_to + 1), DEFAULT_HISTORY_PAGE as usize)
+            .before(rooms, Some(up_to + 1), DEFAULT_HISTORY_PAGE as usize)
             .await
         {
             Ok(messages) => self.step(messages, false),

@@ -31,13 +31,20 @@ pub enum Outbound {
     Ping,
     /// Send this close frame, then stop writing.
     Close(CloseFrame),
+    /// The account joined this room: subscribe to it, then send the frame
+    /// (`joined`), so everything after it in the room arrives live.
+    Join(String, Utf8Bytes),
+    /// The account left this room: stop sending it, then send the frame (`left`).
+    Leave(String, Utf8Bytes),
 }
 
 impl Outbound {
     /// What it counts against the budget.
     pub fn bytes(&self) -> usize {
         match self {
-            Outbound::Frame(frame) => frame.len(),
+            Outbound::Frame(frame) | Outbound::Join(_, frame) | Outbound::Leave(_, frame) => {
+                frame.len()
+            }
             Outbound::Ping => 0,
             Outbound::Close(frame) => frame.reason.len(),
         }

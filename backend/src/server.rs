@@ -21,7 +21,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::admission::{Admission, Deadlines};
-use crate::app::{AppState, router};
+use crate::app::router;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::error::ServerError;
 

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::STANDARD;
 use tracing::warn;
 
 use crate::accounts::{AuthError, token};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::connection::{self, Arrival};
 use crate::replay::Resume;
 use crate::session_cookie;

@@ -9,14 +9,13 @@
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
-use tokio::sync::broadcast::Receiver;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio_util::sync::DropGuard;
 
 use crate::hub::Delivery;
 use crate::replay::{HistorySource, Resume, Step};
 use crate::replies::{Outbound, RepliesReceiver};
 use crate::store::AuthorId;
+use crate::subscriptions::{Live, Subscriptions};
 
 /// How many frames are queued into the socket before one flush. Bounds the
 /// latency a large backlog adds to the first frame of the next batch.
@@ -26,10 +25,10 @@ const MAX_BATCH: usize = 256;
 pub struct Sources {
     /// Who this connection is, to pick the own copies of its messages.
     pub reader: AuthorId,
-    /// Everything the hub broadcasts.
-    pub deliveries: Receiver<Delivery>,
-    /// The newest id committed before `deliveries` was subscribed: every
-    /// later id arrives through it.
+    /// The rooms' live messages, merged in id order.
+    pub live: Subscriptions,
+    /// The newest id published before `live` was subscribed: every later id
+    /// in its rooms arrives through it.
     pub live_after: u64,
     /// Replies and control from this connection's reader; checked first.
     pub outbox: RepliesReceiver,
@@ -84,10 +83,11 @@ impl Writer {
                 return Ok(());
             }
         }
+        let rooms = self.sources.live.rooms();
         let (step, caught_up_to) = self
             .sources
             .history
-            .start(&resume, self.sources.live_after)
+            .start(&rooms, &resume, self.sources.live_after)
             .await;
         self.last_sent = caught_up_to;
         if self.send_step(step).await? {
@@ -134,6 +134,14 @@ impl Writer {
         self.unwritten_own_bytes += outbound.bytes();
         let (message, closing) = match outbound {
             Outbound::Frame(frame) => (Message::Text(frame), false),
+            Outbound::Join(room, frame) => {
+                self.sources.live.add(&room);
+                (Message::Text(frame), false)
+            }
+            Outbound::Leave(room, frame) => {
+                self.sources.live.remove(&room);
+                (Message::Text(frame), false)
+            }
             Outbound::Ping => (Message::Ping(Default::default()), false),
             Outbound::Close(frame) => (Message::Close(Some(frame)), true),
         };
@@ -174,8 +182,9 @@ impl Writer {
 
     /// Reads the store page by page from the last id sent until caught up.
     async fn catch_up(&mut self) -> Result<(), Gone> {
+        let rooms = self.sources.live.rooms();
         loop {
-            let step = self.sources.history.after(self.last_sent).await;
+            let step = self.sources.history.after(&rooms, self.last_sent).await;
             let more = self.send_step(step).await?;
             self.flush().await?;
             if !more {
@@ -190,12 +199,7 @@ impl Writer {
         tokio::select! {
             biased;
             outbound = sources.outbox.next() => outbound.map(Next::Own),
-            delivery = sources.deliveries.recv() => match delivery {
-                Ok(delivery) => Some(Next::Live(delivery)),
-                // The ring moved past this connection: fill the gap from the store.
-                Err(RecvError::Lagged(_)) => Some(Next::Behind),
-                Err(RecvError::Closed) => None,
-            },
+            live = sources.live.next() => live.map(Next::from),
         }
     }
 
@@ -204,10 +208,16 @@ impl Writer {
         if let Some(outbound) = self.sources.outbox.try_next() {
             return Some(Next::Own(outbound));
         }
-        match self.sources.deliveries.try_recv() {
-            Ok(delivery) => Some(Next::Live(delivery)),
-            Err(TryRecvError::Lagged(_)) => Some(Next::Behind),
-            Err(TryRecvError::Empty | TryRecvError::Closed) => None,
+        self.sources.live.try_next().map(Next::from)
+    }
+}
+
+impl From<Live> for Next {
+    fn from(live: Live) -> Self {
+        match live {
+            Live::Message(delivery) => Next::Live(delivery),
+            // A ring moved past this connection: fill the gap from the store.
+            Live::Behind => Next::Behind,
         }
     }
 }

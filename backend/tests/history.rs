@@ -46,7 +46,7 @@ async fn older_pages_on_request() {
     let ServerFrame::History(page) = writer.next_frame().await else {
         panic!("expected a history page");
     };
-    assert_eq!(page.before, ids[6]);
+    assert_eq!(page.before, Some(ids[6]));
     assert_eq!(
         page.messages.iter().map(|m| m.id).collect::<Vec<_>>(),
         ids[1..6]

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use backend::hub::Hub;
 use backend::replay::{HistorySource, Resume};
 use backend::store::sqlite::SqliteStore;
-use backend::store::{AuthorId, DEFAULT_ROOM, HistoryStore, NewMessage};
-use natter_shared::ServerFrame;
+use backend::store::{AuthorId, HistoryStore, NewMessage};
+use natter_shared::{LOBBY, ServerFrame};
 
 async fn append(store: &SqliteStore, n: usize) {
     store
         .append(NewMessage {
-            room: DEFAULT_ROOM.to_owned(),
+            room: LOBBY.to_owned(),
             author: "writer".to_owned(),
             author_id: AuthorId(1),
             value: format!("message {n}"),
@@ -47,17 +47,18 @@ async fn a_new_client_misses_nothing_written_between_subscribing_and_reading_his
         append(&store, n).await;
     }
 
-    let (mut live, live_after) = hub.subscribe();
+    let rooms = [LOBBY.to_owned()];
+    let (mut live, live_after) = hub.subscribe(&rooms);
+    let (_, mut live) = live.pop().expect("the lobby's ring");
     // More than a page of history is written before the first read.
     for n in 10..80 {
         append(&store, n).await;
     }
     let history = HistorySource {
         store: store.clone(),
-        room: DEFAULT_ROOM.to_owned(),
         reader: AuthorId(2),
     };
-    let (page, caught_up_to) = history.start(&Resume::Latest, live_after).await;
+    let (page, caught_up_to) = history.start(&rooms, &Resume::Latest, live_after).await;
 
     // What the connection's writer sends: the page, then the live messages
     // above everything the page covered.

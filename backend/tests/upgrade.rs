@@ -58,9 +58,17 @@ async fn the_upgrade_is_recorded_in_the_file() {
     let version: i64 = connection
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let count: i64 = connection
-        .query_row("SELECT COUNT(*) FROM messages", [], |row| row.get(0))
+        .query_row("SELECT COUNT(*) FROM messages WHERE room = 'lobby'", [], |row| {
+            row.get(0)
+        })
         .unwrap();
     assert_eq!(count, 4);
+    let lobby: String = connection
+        .query_row("SELECT kind FROM rooms WHERE name = 'lobby'", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(lobby, "public");
 }

@@ -35,6 +35,13 @@ pub enum ErrorCode {
     /// The client sent frames faster than the server's rate limit; this one
     /// was dropped unread. `retry_after_ms` says when to send again.
     RateLimited,
+    /// No such room, or a direct conversation that is not yours: the same
+    /// answer either way, so nobody learns which conversations exist.
+    UnknownRoom,
+    /// A public room this connection's account has not joined.
+    NotAMember,
+    /// Only an account may do this (guests have no read markers).
+    AccountRequired,
 }
 
 impl ErrorCode {
@@ -52,6 +59,9 @@ impl ErrorCode {
             ErrorCode::StoreUnavailable => "store_unavailable",
             ErrorCode::InvalidNonce => "invalid_nonce",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::UnknownRoom => "unknown_room",
+            ErrorCode::NotAMember => "not_a_member",
+            ErrorCode::AccountRequired => "account_required",
         }
     }
 }

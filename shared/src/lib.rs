@@ -9,18 +9,25 @@
 //!   [`DecodeError`] that the server reports back as an `error` frame.
 //! - [`validate`]: the text, display-name and nonce rules, applied by the client before
 //!   sending and by the server on receipt.
+//! - [`rooms`]: the lobby, the room-name rule, and [`RoomInfo`].
 //! - [`error_code`]: the stable, machine-readable codes carried by `error` frames.
 
 pub mod decode;
 pub mod error_code;
 pub mod protocol;
+pub mod rooms;
 pub mod validate;
 
 pub use decode::{DecodeError, decode_client_frame};
 pub use error_code::ErrorCode;
 pub use protocol::{
     AckParams, ChatMessage, ClientFrame, DEFAULT_HISTORY_PAGE, ErrorParams, HistoryPage,
-    HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams, ServerFrame, Welcome,
+    HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams, ReadMarker, RoomRef, ServerFrame,
+    Welcome,
+};
+pub use rooms::{
+    LOBBY, MAX_ROOM_NAME_CHARS, RoomInfo, RoomKind, RoomNameError, is_lobby, lobby,
+    validate_room_name,
 };
 pub use validate::{
     DEFAULT_MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_NONCE_CHARS, MAX_PASSWORD_BYTES,

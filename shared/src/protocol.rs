@@ -12,15 +12,21 @@ use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::ErrorCode;
+use crate::rooms::{RoomInfo, is_lobby, lobby};
 
 /// A real-time frame sent from a client to the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "params", rename_all = "snake_case")]
 pub enum ClientFrame {
-    /// Publish a chat message to everyone connected.
+    /// Publish a chat message to everyone in a room.
     Message(PublishParams),
-    /// Ask for a page of messages older than the oldest one the client has.
+    /// Ask for a page of a room's messages older than the oldest one the
+    /// client has (or its newest page).
     History(HistoryRequest),
+    /// The client has shown a room's messages up to this id: the account's
+    /// read marker there moves up to it, on every tab and device. Accounts
+    /// only; guests keep theirs in the browser.
+    Read(ReadMarker),
     /// Are you still there? Answered with [`ServerFrame::Pong`]. Browsers
     /// cannot see WebSocket pings, so a page checks its connection with this.
     Ping(NoParams),
@@ -80,13 +86,20 @@ pub struct PublishParams {
     /// [`validate_nonce`](crate::validate_nonce).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// The room it goes to; absent means the lobby.
+    #[serde(default = "lobby", skip_serializing_if = "is_lobby")]
+    pub room: String,
 }
 
 /// A request for older messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRequest {
-    /// Only messages with an id below this one.
-    pub before: u64,
+    /// The room; absent means the lobby.
+    #[serde(default = "lobby", skip_serializing_if = "is_lobby")]
+    pub room: String,
+    /// Only messages with an id below this one; absent means the newest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<u64>,
     /// How many at most; the server caps it at [`MAX_HISTORY_PAGE`].
     #[serde(default = "default_history_page")]
     pub limit: u32,
@@ -100,6 +113,23 @@ pub const MAX_HISTORY_PAGE: u32 = 200;
 
 fn default_history_page() -> u32 {
     DEFAULT_HISTORY_PAGE
+}
+
+/// A read marker: in a room, everything up to this id has been read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadMarker {
+    /// The room; absent means the lobby.
+    #[serde(default = "lobby", skip_serializing_if = "is_lobby")]
+    pub room: String,
+    /// The newest message id read there. Markers only move forward.
+    pub id: u64,
+}
+
+/// Names a room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomRef {
+    /// The room.
+    pub room: String,
 }
 
 /// A real-time frame sent from the server to a client.
@@ -121,6 +151,14 @@ pub enum ServerFrame {
     /// Something the client sent was refused, or the server could not serve
     /// it; the connection stays open.
     Error(ErrorParams),
+    /// This account is now in a room (it joined or created one on some tab
+    /// or device, or someone opened a direct conversation with it): its
+    /// messages arrive from now on, and its history can be asked for.
+    Joined(RoomInfo),
+    /// This account left a room: nothing more of it arrives.
+    Left(RoomRef),
+    /// This account's read marker in a room moved (on any tab or device).
+    Read(ReadMarker),
 }
 
 /// Greets a connection and tells it who the server thinks it is.
@@ -142,22 +180,29 @@ pub struct Welcome {
     /// present their session instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The rooms this connection is in, the lobby first, with read markers
+    /// and unread counts. Messages of no other room reach it.
+    #[serde(default)]
+    pub rooms: Vec<RoomInfo>,
 }
 
 /// A message as the server accepted and broadcast it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
-    /// Assigned by the server, strictly increasing in broadcast order.
+    /// Assigned by the server, strictly increasing in broadcast order across
+    /// all rooms, so one cursor covers every room.
     pub id: u64,
+    /// The room it was posted in; absent means the lobby.
+    #[serde(default = "lobby", skip_serializing_if = "is_lobby")]
+    pub room: String,
     /// The validated, trimmed text.
     pub value: String,
     /// The sender's display name.
     pub author: String,
     /// When the server accepted it, in ms since the Unix epoch (UTC).
     pub timestamp: i64,
-    /// The sender's nonce, present only on copies sent to the sender: live on
-    /// the connection that sent it, and in history to connections with the
-    /// author's name.
+    /// The sender's nonce, present only on copies sent to the sender's own
+    /// connections (any tab or device of the account, or the same guest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
 }
@@ -174,8 +219,12 @@ pub struct AckParams {
 /// A page of older messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryPage {
+    /// The room; absent means the lobby.
+    #[serde(default = "lobby", skip_serializing_if = "is_lobby")]
+    pub room: String,
     /// The `before` of the request this answers.
-    pub before: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<u64>,
     /// Oldest first, all with ids below `before`.
     pub messages: Vec<ChatMessage>,
     /// True when nothing older exists.

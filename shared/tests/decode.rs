@@ -2,8 +2,8 @@
 
 use natter_shared::decode::CLIENT_FRAME_TYPES;
 use natter_shared::{
-    ClientFrame, DecodeError, ErrorCode, HistoryRequest, NoParams, PublishParams,
-    decode_client_frame,
+    ClientFrame, DecodeError, ErrorCode, HistoryRequest, NoParams, PublishParams, ReadMarker,
+    decode_client_frame, lobby,
 };
 
 fn code_of(text: &str) -> ErrorCode {
@@ -18,11 +18,14 @@ fn known_types_list_matches_the_enum() {
         ClientFrame::Message(PublishParams {
             value: String::new(),
             nonce: None,
+            room: lobby(),
         }),
         ClientFrame::History(HistoryRequest {
-            before: 1,
+            room: lobby(),
+            before: Some(1),
             limit: 1,
         }),
+        ClientFrame::Read(ReadMarker { room: lobby(), id: 1 }),
         ClientFrame::Ping(NoParams {}),
     ];
     let names: Vec<String> = samples
@@ -72,7 +75,7 @@ fn unknown_type_names_the_type() {
     assert_eq!(error.code(), ErrorCode::UnknownType);
     assert_eq!(
         error.to_string(),
-        "unknown frame type \"shout\"; known types: message, history, ping"
+        "unknown frame type \"shout\"; known types: message, history, read, ping"
     );
 }
 
@@ -113,7 +116,8 @@ fn unknown_fields_are_ignored_for_forward_compatibility() {
         frame,
         ClientFrame::Message(PublishParams {
             value: "hi".into(),
-            nonce: None
+            nonce: None,
+            room: lobby(),
         })
     );
 }
@@ -137,8 +141,8 @@ fn history_cursors_must_be_non_negative_integers() {
         r#"{"before":-1}"#,
         r#"{"before":"abc"}"#,
         r#"{"before":1.5}"#,
-        r#"{}"#,
         r#"{"before":1,"limit":-3}"#,
+        r#"{"room":5}"#,
     ] {
         let frame = format!(r#"{{"type":"history","params":{params}}}"#);
         assert_eq!(code_of(&frame), ErrorCode::InvalidParams, "{params}");

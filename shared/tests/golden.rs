@@ -3,7 +3,8 @@
 
 use natter_shared::{
     AckParams, ChatMessage, ClientFrame, ErrorCode, HistoryPage, HistoryRequest, NoParams,
-    PublishParams, ServerFrame, Welcome, decode_client_frame,
+    PublishParams, ReadMarker, RoomInfo, RoomKind, RoomRef, ServerFrame, Welcome,
+    decode_client_frame, lobby,
 };
 
 fn assert_server_golden(frame: ServerFrame, golden: &str) {
@@ -19,7 +20,8 @@ fn seed_message_frame_decodes() {
         frame,
         ClientFrame::Message(PublishParams {
             value: "hi".into(),
-            nonce: None
+            nonce: None,
+            room: lobby(),
         })
     );
     assert_eq!(
@@ -33,6 +35,7 @@ fn message_frame_with_nonce() {
     let frame = ClientFrame::Message(PublishParams {
         value: "hello".into(),
         nonce: Some("n-1".into()),
+        room: lobby(),
     });
     let golden = r#"{"type":"message","params":{"value":"hello","nonce":"n-1"}}"#;
     assert_eq!(frame.to_json(), golden);
@@ -48,8 +51,9 @@ fn welcome_frame() {
             server_time: 1_700_000_000_123,
             value: "Connected to Natter".into(),
             token: None,
+            rooms: vec![],
         }),
-        r#"{"type":"welcome","params":{"connection_id":7,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter"}}"#,
+        r#"{"type":"welcome","params":{"connection_id":7,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter","rooms":[]}}"#,
     );
     assert_server_golden(
         ServerFrame::Welcome(Welcome {
@@ -58,8 +62,9 @@ fn welcome_frame() {
             server_time: 1_700_000_000_123,
             value: "Connected to Natter".into(),
             token: Some("g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into()),
+            rooms: vec![lobby_info()],
         }),
-        r#"{"type":"welcome","params":{"connection_id":8,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter","token":"g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}"#,
+        r#"{"type":"welcome","params":{"connection_id":8,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter","token":"g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","rooms":[{"room":"lobby","kind":"public","members":12,"last_read":0,"unread":0,"newest_id":40,"newest_at":1700000000100}]}}"#,
     );
 }
 
@@ -68,6 +73,7 @@ fn broadcast_message_frame_without_nonce() {
     assert_server_golden(
         ServerFrame::Message(ChatMessage {
             id: 42,
+            room: lobby(),
             value: "hi".into(),
             author: "ada".into(),
             timestamp: 1_700_000_000_456,
@@ -82,6 +88,7 @@ fn broadcast_message_frame_with_nonce() {
     assert_server_golden(
         ServerFrame::Message(ChatMessage {
             id: 43,
+            room: lobby(),
             value: "mine".into(),
             author: "ada".into(),
             timestamp: 1_700_000_000_789,
@@ -105,6 +112,9 @@ fn error_frames_for_every_code() {
         (ErrorCode::StoreUnavailable, "store_unavailable"),
         (ErrorCode::RateLimited, "rate_limited"),
         (ErrorCode::InvalidNonce, "invalid_nonce"),
+        (ErrorCode::UnknownRoom, "unknown_room"),
+        (ErrorCode::NotAMember, "not_a_member"),
+        (ErrorCode::AccountRequired, "account_required"),
     ];
     for (code, name) in cases {
         assert_eq!(code.as_str(), name);
@@ -138,7 +148,8 @@ fn ack_frame() {
 #[test]
 fn history_request_frame() {
     let frame = ClientFrame::History(HistoryRequest {
-        before: 100,
+        room: lobby(),
+        before: Some(100),
         limit: 20,
     });
     let golden = r#"{"type":"history","params":{"before":100,"limit":20}}"#;
@@ -148,19 +159,31 @@ fn history_request_frame() {
     assert_eq!(
         decode_client_frame(r#"{"type":"history","params":{"before":7}}"#).unwrap(),
         ClientFrame::History(HistoryRequest {
-            before: 7,
+            room: lobby(),
+            before: Some(7),
             limit: 50
         })
     );
+    // Without `before`, the room's newest page.
+    let newest = ClientFrame::History(HistoryRequest {
+        room: "general".into(),
+        before: None,
+        limit: 50,
+    });
+    let golden = r#"{"type":"history","params":{"room":"general","limit":50}}"#;
+    assert_eq!(newest.to_json(), golden);
+    assert_eq!(decode_client_frame(golden).unwrap(), newest);
 }
 
 #[test]
 fn history_page_frame() {
     assert_server_golden(
         ServerFrame::History(HistoryPage {
-            before: 3,
+            room: lobby(),
+            before: Some(3),
             messages: vec![ChatMessage {
                 id: 2,
+                room: lobby(),
                 value: "older".into(),
                 author: "bob".into(),
                 timestamp: 1_700_000_000_002,
@@ -216,5 +239,82 @@ fn invalid_nonce_error_frame() {
     assert_server_golden(
         ServerFrame::error(ErrorCode::InvalidNonce, "bad nonce"),
         r#"{"type":"error","params":{"code":"invalid_nonce","message":"bad nonce"}}"#,
+    );
+}
+
+fn lobby_info() -> RoomInfo {
+    RoomInfo {
+        room: lobby(),
+        kind: RoomKind::Public,
+        with: None,
+        members: 12,
+        last_read: 0,
+        unread: 0,
+        newest_id: 40,
+        newest_at: Some(1_700_000_000_100),
+    }
+}
+
+#[test]
+fn a_message_in_a_room_names_it_and_one_in_the_lobby_does_not() {
+    let frame = ClientFrame::Message(PublishParams {
+        value: "hi".into(),
+        nonce: Some("n-2".into()),
+        room: "general".into(),
+    });
+    let golden = r#"{"type":"message","params":{"value":"hi","nonce":"n-2","room":"general"}}"#;
+    assert_eq!(frame.to_json(), golden);
+    assert_eq!(decode_client_frame(golden).unwrap(), frame);
+    assert_server_golden(
+        ServerFrame::Message(ChatMessage {
+            id: 45,
+            room: "dm:3:7".into(),
+            value: "psst".into(),
+            author: "ada".into(),
+            timestamp: 1_700_000_000_900,
+            nonce: None,
+        }),
+        r#"{"type":"message","params":{"id":45,"room":"dm:3:7","value":"psst","author":"ada","timestamp":1700000000900}}"#,
+    );
+}
+
+#[test]
+fn read_marker_frames() {
+    let frame = ClientFrame::Read(ReadMarker {
+        room: "general".into(),
+        id: 45,
+    });
+    let golden = r#"{"type":"read","params":{"room":"general","id":45}}"#;
+    assert_eq!(frame.to_json(), golden);
+    assert_eq!(decode_client_frame(golden).unwrap(), frame);
+    assert_server_golden(
+        ServerFrame::Read(ReadMarker {
+            room: lobby(),
+            id: 45,
+        }),
+        r#"{"type":"read","params":{"id":45}}"#,
+    );
+}
+
+#[test]
+fn joined_and_left_frames() {
+    assert_server_golden(
+        ServerFrame::Joined(RoomInfo {
+            room: "dm:3:7".into(),
+            kind: RoomKind::Direct,
+            with: Some("bob".into()),
+            members: 2,
+            last_read: 0,
+            unread: 1,
+            newest_id: 45,
+            newest_at: Some(1_700_000_000_900),
+        }),
+        r#"{"type":"joined","params":{"room":"dm:3:7","kind":"direct","with":"bob","members":2,"last_read":0,"unread":1,"newest_id":45,"newest_at":1700000000900}}"#,
+    );
+    assert_server_golden(
+        ServerFrame::Left(RoomRef {
+            room: "general".into(),
+        }),
+        r#"{"type":"left","params":{"room":"general"}}"#,
     );
 }

@@ -23,19 +23,24 @@ fn error_code() -> impl Strategy<Value = ErrorCode> {
         Just(ErrorCode::StoreUnavailable),
         Just(ErrorCode::RateLimited),
         Just(ErrorCode::InvalidNonce),
+        Just(ErrorCode::UnknownRoom),
+        Just(ErrorCode::NotAMember),
+        Just(ErrorCode::AccountRequired),
     ]
 }
 
 fn chat_message() -> impl Strategy<Value = ChatMessage> {
     (
         any::<u64>(),
+        "[a-z0-9:-]{1,12}",
         ".*",
         ".*",
         any::<i64>(),
         proptest::option::of(".*"),
     )
-        .prop_map(|(id, value, author, timestamp, nonce)| ChatMessage {
+        .prop_map(|(id, room, value, author, timestamp, nonce)| ChatMessage {
             id,
+            room,
             value,
             author,
             timestamp,
@@ -59,18 +64,21 @@ fn server_frame() -> impl Strategy<Value = ServerFrame> {
                     server_time,
                     value,
                     token,
+                    rooms: vec![],
                 })
             }),
         chat_message().prop_map(ServerFrame::Message),
         Just(ServerFrame::Pong(NoParams {})),
         (".*", any::<u64>()).prop_map(|(nonce, id)| ServerFrame::Ack(AckParams { nonce, id })),
         (
-            any::<u64>(),
+            "[a-z0-9:-]{1,12}",
+            proptest::option::of(any::<u64>()),
             proptest::collection::vec(chat_message(), 0..4),
             any::<bool>()
         )
             .prop_map(
-                |(before, messages, complete)| ServerFrame::History(HistoryPage {
+                |(room, before, messages, complete)| ServerFrame::History(HistoryPage {
+                    room,
                     before,
                     messages,
                     complete
@@ -95,14 +103,14 @@ fn server_frame() -> impl Strategy<Value = ServerFrame> {
 
 proptest! {
     #[test]
-    fn client_frames_round_trip(value in ".*", nonce in proptest::option::of(".*")) {
-        let frame = ClientFrame::Message(PublishParams { value, nonce });
+    fn client_frames_round_trip(value in ".*", nonce in proptest::option::of(".*"), room in "[a-z0-9:-]{1,12}") {
+        let frame = ClientFrame::Message(PublishParams { value, nonce, room });
         prop_assert_eq!(decode_client_frame(&frame.to_json()), Ok(frame));
     }
 
     #[test]
-    fn history_requests_round_trip(before in any::<u64>(), limit in any::<u32>()) {
-        let frame = ClientFrame::History(HistoryRequest { before, limit });
+    fn history_requests_round_trip(room in "[a-z0-9:-]{1,12}", before in proptest::option::of(any::<u64>()), limit in any::<u32>()) {
+        let frame = ClientFrame::History(HistoryRequest { room, before, limit });
         prop_assert_eq!(decode_client_frame(&frame.to_json()), Ok(frame));
     }
 

@@ -22,6 +22,9 @@ pub struct Attempts {
     logins_by_account: DefaultKeyedRateLimiter<String>,
     /// Sign-ups per client address: 10 at once, then one a minute.
     signups_by_address: DefaultKeyedRateLimiter<IpAddr>,
+    /// Rooms created and conversations opened per account: 20 at once,
+    /// then one every 10 s.
+    rooms_by_account: DefaultKeyedRateLimiter<i64>,
 }
 
 impl Default for Attempts {
@@ -30,6 +33,7 @@ impl Default for Attempts {
             logins_by_address: RateLimiter::keyed(quota(10, Duration::from_secs(6))),
             logins_by_account: RateLimiter::keyed(quota(5, Duration::from_secs(12))),
             signups_by_address: RateLimiter::keyed(quota(10, Duration::from_secs(60))),
+            rooms_by_account: RateLimiter::keyed(quota(20, Duration::from_secs(10))),
         }
     }
 }
@@ -53,6 +57,12 @@ impl Attempts {
     /// Takes a sign-up attempt from `address`, or says how long to wait.
     pub fn signup(&self, address: IpAddr) -> Result<(), Duration> {
         take(&self.signups_by_address, &address)
+    }
+
+    /// Takes a room creation (or a new direct conversation) for the account
+    /// `user`, or says how long to wait.
+    pub fn new_room(&self, user: i64) -> Result<(), Duration> {
+        take(&self.rooms_by_account, &user)
     }
 }
 

@@ -120,7 +120,7 @@ pub struct Identity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdentityKind {
     /// A signed-in account.
-    Account,
+    Account(UserId),
     /// A guest, and its token, handed back in the welcome to present again.
     Guest(String),
 }
@@ -251,6 +251,18 @@ impl Accounts {
         }
     }
 
+    /// The account with this name (or a lookalike of it), if any.
+    pub async fn find(&self, name: &str) -> Result<Option<User>, AuthError> {
+        Ok(self.store.user_by_key(&name_key(name.trim())).await?)
+    }
+
+    /// Takes one of `user`'s budget of new rooms and conversations.
+    pub fn take_new_room(&self, user: UserId) -> Result<(), AuthError> {
+        self.attempts
+            .new_room(user.0)
+            .map_err(AuthError::RateLimited)
+    }
+
     /// Changes the password of the signed-in account after checking the
     /// current one, and ends its other sessions.
     pub async fn change_password(
@@ -311,7 +323,7 @@ impl Accounts {
                 return Ok(Identity {
                     author_id: AuthorId(user.id.0),
                     name: user.name,
-                    kind: IdentityKind::Account,
+                    kind: IdentityKind::Account(user.id),
                 });
             }
             Some(Some(Presented::Guest(guest))) => guest,

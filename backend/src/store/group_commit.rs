@@ -129,6 +129,7 @@ fn commit(
             ])?;
             outcomes.push(Outcome::Stored(ChatMessage {
                 id: transaction.last_insert_rowid() as u64,
+                room: message.room.clone(),
                 value: message.value.clone(),
                 author: message.author.clone(),
                 timestamp,

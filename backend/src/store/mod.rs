@@ -8,18 +8,18 @@
 pub mod accounts;
 mod group_commit;
 mod migrations;
+pub mod rooms;
 pub mod sqlite;
 mod sqlite_accounts;
+mod sqlite_rooms;
 
 use futures_util::future::BoxFuture;
 use natter_shared::ChatMessage;
 use thiserror::Error;
 
 pub use accounts::AccountStore;
+pub use rooms::RoomStore;
 pub use sqlite::SqliteStore;
-
-/// The room every message goes to until rooms arrive.
-pub const DEFAULT_ROOM: &str = "lobby";
 
 /// Who wrote a message: an account (a positive id) or a guest (a negative
 /// id derived from its guest token). Idempotency, the nonce on the author's
@@ -100,25 +100,26 @@ pub trait HistoryStore: Send + Sync + 'static {
     /// nonce (across restarts). Resolves once the message is durable.
     fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>>;
 
-    /// Up to `limit` messages in `room` with ids above `after`, oldest first.
+    /// Up to `limit` messages in any of `rooms` with ids above `after`,
+    /// oldest first: one cursor resumes every room a reader is in.
     fn after<'a>(
         &'a self,
-        room: &'a str,
+        rooms: &'a [String],
         after: u64,
         limit: usize,
     ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>>;
 
-    /// Up to `limit` of the newest messages in `room` with ids below `before`
-    /// (or the newest overall when `None`), oldest first.
+    /// Up to `limit` of the newest messages in any of `rooms` with ids below
+    /// `before` (or the newest overall when `None`), oldest first.
     fn before<'a>(
         &'a self,
-        room: &'a str,
+        rooms: &'a [String],
         before: Option<u64>,
         limit: usize,
     ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>>;
 
-    /// The newest id in `room`, or 0 when it is empty.
-    fn newest_id<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<u64, StoreError>>;
+    /// The newest id in any room, or 0 when there is none.
+    fn newest_id(&self) -> BoxFuture<'_, Result<u64, StoreError>>;
 
     /// Stops taking appends and waits until every accepted one is committed.
     fn close(&self) -> BoxFuture<'_, ()>;

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use deadpool_sqlite::rusqlite::{Connection, Row, params};
+use deadpool_sqlite::rusqlite::{Connection, Row, ToSql, params_from_iter};
 use deadpool_sqlite::{Config, Pool, Runtime};
 use futures_util::future::BoxFuture;
 use natter_shared::ChatMessage;
@@ -131,8 +131,33 @@ fn cursor(id: u64) -> i64 {
     i64::try_from(id).unwrap_or(i64::MAX)
 }
 
+/// `?3, ?4, ...`: one parameter per room, after the two bounds (`?1`, `?2`).
+/// An empty list matches nothing.
+fn room_placeholders(rooms: usize) -> String {
+    if rooms == 0 {
+        return "NULL".to_owned();
+    }
+    (3..rooms + 3)
+        .map(|n| format!("?{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The two bounds, then the rooms, as positional parameters.
+fn bound<'a>(
+    bounds: &'a [i64; 2],
+    rooms: &'a [String],
+) -> impl deadpool_sqlite::rusqlite::Params + 'a {
+    params_from_iter(
+        bounds
+            .iter()
+            .map(|bound| bound as &dyn ToSql)
+            .chain(rooms.iter().map(|room| room as &dyn ToSql)),
+    )
+}
+
 /// The columns [`message`] reads, in its order.
-const MESSAGE_COLUMNS: &str = "id, value, author, timestamp, nonce, author_id";
+const MESSAGE_COLUMNS: &str = "id, value, author, timestamp, nonce, author_id, room";
 
 fn message(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<StoredMessage> {
     Ok(StoredMessage {
@@ -142,6 +167,7 @@ fn message(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<StoredMessage> {
             author: row.get(2)?,
             timestamp: row.get(3)?,
             nonce: row.get(4)?,
+            room: row.get(6)?,
         },
         author_id: row.get::<_, Option<i64>>(5)?.map(AuthorId),
     })
@@ -168,49 +194,52 @@ impl HistoryStore for SqliteStore {
 
     fn after<'a>(
         &'a self,
-        room: &'a str,
+        rooms: &'a [String],
         after: u64,
         limit: usize,
     ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
-        let room = room.to_owned();
+        let rooms = rooms.to_vec();
         Box::pin(self.on_pool(move |connection| {
             let mut query = connection.prepare_cached(&format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages
-                 WHERE room = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+                 WHERE room IN ({}) AND id > ?1 ORDER BY id LIMIT ?2",
+                room_placeholders(rooms.len())
             ))?;
+            let bounds = [cursor(after), limit as i64];
             query
-                .query_map(params![room, cursor(after), limit as i64], message)?
+                .query_map(bound(&bounds, &rooms), message)?
                 .collect()
         }))
     }
 
     fn before<'a>(
         &'a self,
-        room: &'a str,
+        rooms: &'a [String],
         before: Option<u64>,
         limit: usize,
     ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
-        let room = room.to_owned();
+        let rooms = rooms.to_vec();
         let before = before.map_or(i64::MAX, cursor);
         Box::pin(self.on_pool(move |connection| {
             let mut query = connection.prepare_cached(&format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages
-                 WHERE room = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
+                 WHERE room IN ({}) AND id < ?1 ORDER BY id DESC LIMIT ?2",
+                room_placeholders(rooms.len())
             ))?;
+            let bounds = [before, limit as i64];
             let mut newest_first: Vec<StoredMessage> = query
-                .query_map(params![room, before, limit as i64], message)?
+                .query_map(bound(&bounds, &rooms), message)?
                 .collect::<Result<_, _>>()?;
             newest_first.reverse();
             Ok(newest_first)
         }))
     }
 
-    fn newest_id<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<u64, StoreError>> {
-        let room = room.to_owned();
+    fn newest_id(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
         Box::pin(self.on_pool(move |connection| {
             connection
-                .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM messages WHERE room = ?1")?
-                .query_row(params![room], |row| row.get::<_, i64>(0))
+                .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM messages")?
+                .query_row([], |row| row.get::<_, i64>(0))
                 .map(|id| id as u64)
         }))
     }

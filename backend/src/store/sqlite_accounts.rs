@@ -5,7 +5,10 @@
 use deadpool_sqlite::rusqlite::{ErrorCode, OptionalExtension, Row, params};
 use futures_util::future::BoxFuture;
 
+use natter_shared::LOBBY;
+
 use super::accounts::{AccountStore, CreateError, TokenHash, User, UserId, UserSummary};
+use super::sqlite_rooms::add_member;
 use super::{SqliteStore, StoreError};
 use crate::clock::now_ms;
 
@@ -36,24 +39,29 @@ impl AccountStore for SqliteStore {
         Box::pin(async move {
             let inserted = self
                 .on_pool(move |connection| {
-                    let result = connection.execute(
+                    let transaction = connection.transaction()?;
+                    let result = transaction.execute(
                         "INSERT INTO users (name, name_key, password_hash, created_at)
                          VALUES (?1, ?2, ?3, ?4)",
                         params![name, name_key, password_hash, now_ms()],
                     );
                     match result {
-                        Ok(_) => Ok(Some(connection.last_insert_rowid())),
+                        Ok(_) => {}
                         Err(error)
                             if error.sqlite_error_code()
                                 == Some(ErrorCode::ConstraintViolation) =>
                         {
-                            Ok(None)
+                            return Ok(None);
                         }
-                        Err(error) => Err(error),
+                        Err(error) => return Err(error),
                     }
+                    let user = UserId(transaction.last_insert_rowid());
+                    add_member(&transaction, LOBBY, user)?;
+                    transaction.commit()?;
+                    Ok(Some(user))
                 })
                 .await?;
-            inserted.map(UserId).ok_or(CreateError::NameTaken)
+            inserted.ok_or(CreateError::NameTaken)
         })
     }
 
@@ -90,10 +98,14 @@ impl AccountStore for SqliteStore {
         let name_key = name_key.to_owned();
         Box::pin(self.on_pool(move |connection| {
             let transaction = connection.transaction()?;
-            transaction.execute(
-                "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE name_key = ?1)",
-                params![name_key],
-            )?;
+            for owned in ["sessions", "memberships"] {
+                transaction.execute(
+                    &format!(
+                        "DELETE FROM {owned} WHERE user_id IN (SELECT id FROM users WHERE name_key = ?1)"
+                    ),
+                    params![name_key],
+                )?;
+            }
             let removed =
                 transaction.execute("DELETE FROM users WHERE name_key = ?1", params![name_key])?;
             transaction.commit()?;

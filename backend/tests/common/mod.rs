@@ -197,6 +197,7 @@ impl Client {
                 server_time: 0,
                 value: String::new(),
                 token: None,
+                rooms: Vec::new(),
             },
             acks: Vec::new(),
             buffered: std::collections::VecDeque::new(),

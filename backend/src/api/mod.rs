@@ -7,6 +7,11 @@
 //! | `POST /api/logout` | none | 204; the session ends and the cookie is removed |
 //! | `GET /api/me` | none | 200 `{name}`, or 401 `not_signed_in` |
 //! | `POST /api/password` | `{current, new}` | 204; the account's other sessions end |
+//! | `GET /api/rooms` | none | 200 `{rooms: [{room, members, newest_at, joined}]}` |
+//! | `POST /api/rooms` | `{name}` | 201, the room as its creator sees it |
+//! | `POST /api/rooms/{room}/join` | none | 200, the room as the joiner sees it |
+//! | `POST /api/rooms/{room}/leave` | none | 204 |
+//! | `POST /api/dms` | `{name}` | 200, the conversation with that account |
 //!
 //! Every refusal is `{code, message}` with a stable code. State-changing
 //! calls from a page of another origin are refused (403 `cross_origin`), by
@@ -29,8 +34,10 @@ use serde::{Deserialize, Serialize};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::accounts::AuthError;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::session_cookie;
+
+mod rooms;
 
 /// Largest request body: a name and two passwords fit many times over.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -46,6 +53,10 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/logout", post(log_out))
         .route("/me", get(me))
         .route("/password", post(change_password))
+        .route("/rooms", get(rooms::directory).post(rooms::create))
+        .route("/rooms/{room}/join", post(rooms::join))
+        .route("/rooms/{room}/leave", post(rooms::leave))
+        .route("/dms", post(rooms::open_direct))
         .layer(middleware::from_fn_with_state(state, same_origin_writes))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))

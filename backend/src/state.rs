@@ -1,0 +1,103 @@
+//! What every request handler and connection task shares: [`AppState`],
+//! built from the configuration, and the per-connection [`ConnectionRules`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::accounts::Accounts;
+use crate::config::Config;
+use crate::hub::Hub;
+use crate::limits::ConnectionLimits;
+use crate::origin::SitePolicy;
+use crate::rate_limit::RateLimit;
+use crate::store::{AccountStore, HistoryStore, RoomStore, SqliteStore, StoreError};
+
+/// Per-connection limits and timers, copied into each connection.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionRules {
+    /// The message length limit, in characters.
+    pub max_message_chars: usize,
+    /// The WebSocket frame and message size limit, in bytes.
+    pub max_frame_bytes: usize,
+    /// Frames per second and burst.
+    pub rate_limit: RateLimit,
+    /// How often to ping.
+    pub ping_interval: Duration,
+    /// How long a silent connection lives.
+    pub idle_timeout: Duration,
+}
+
+/// What every request handler and connection task shares.
+pub struct AppState {
+    /// Accounts, sessions and guests: who a request or connection is.
+    pub accounts: Accounts,
+    /// Whether natter serves TLS itself, so cookies are marked `Secure`.
+    pub serves_tls: bool,
+    /// Fan-out of committed messages.
+    pub hub: Arc<Hub>,
+    /// Durable history; assigns message ids.
+    pub store: Arc<dyn HistoryStore>,
+    /// Rooms, memberships and read markers.
+    pub rooms: Arc<dyn RoomStore>,
+    /// Limits and timers for each connection.
+    pub rules: ConnectionRules,
+    /// Which host names natter answers to, and which pages may connect.
+    pub site: SitePolicy,
+    /// How many may connect; also the live connection count. Shared with
+    /// [`crate::admission`], which takes a place for every TCP connection.
+    pub limits: Arc<ConnectionLimits>,
+    /// Cancelled when the server begins shutting down; every connection watches it.
+    pub shutdown: CancellationToken,
+    /// Every live connection task, so shutdown can wait for them to close.
+    pub connections: TaskTracker,
+}
+
+impl AppState {
+    /// State for a server with this configuration: opens the database, whose
+    /// writer hands every committed batch to the hub.
+    pub fn open(config: &Config) -> Result<Self, StoreError> {
+        let hub = Arc::new(Hub::new(config.broadcast_buffer));
+        let fan_out = Arc::clone(&hub);
+        let store = SqliteStore::open(&config.db, Box::new(move |batch| fan_out.broadcast(batch)))?;
+        // What the file already holds counts as committed before any connection
+        // subscribes, so a new client's first page includes it.
+        hub.committed_up_to(store.newest_at_open());
+        let store = Arc::new(store);
+        Ok(AppState {
+            accounts: Accounts::new(
+                Arc::clone(&store) as Arc<dyn AccountStore>,
+                config.signup,
+                config.guests,
+                config.session_lifetime,
+            ),
+            serves_tls: config.tls_cert.is_some(),
+            hub,
+            rooms: Arc::clone(&store) as Arc<dyn RoomStore>,
+            store,
+            rules: ConnectionRules {
+                max_message_chars: config.max_message_chars,
+                max_frame_bytes: config.max_frame_bytes,
+                rate_limit: RateLimit {
+                    per_second: config.rate_limit_per_second,
+                    burst: config.rate_limit_burst,
+                },
+                ping_interval: config.ping_interval,
+                idle_timeout: config.idle_timeout,
+            },
+            site: SitePolicy::new(
+                config.tls_cert.is_some(),
+                &config.public_urls,
+                &config.allowed_origins,
+            ),
+            limits: Arc::new(ConnectionLimits::new(
+                config.max_connections,
+                config.max_connections_per_ip,
+            )),
+            shutdown: CancellationToken::new(),
+            connections: TaskTracker::new(),
+        })
+    }
+}

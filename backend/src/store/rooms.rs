@@ -1,0 +1,102 @@
+//! Rooms, memberships and read markers: the durable half of who is where,
+//! behind a trait so another engine can hold them.
+//!
+//! A room is named by its key: a public room's name (see
+//! [`validate_room_name`](natter_shared::validate_room_name)) or, for a direct
+//! conversation, `dm:` and the two account ids, lowest first. Names cannot
+//! hold `:`, so the two never collide. The lobby is a public room every
+//! account is a member of from sign-up and never leaves.
+
+use futures_util::future::BoxFuture;
+use natter_shared::RoomInfo;
+use thiserror::Error;
+
+use super::StoreError;
+use super::accounts::UserId;
+
+/// The key of the direct conversation between two accounts, the same
+/// whichever of them asks.
+pub fn direct_key(a: UserId, b: UserId) -> String {
+    let (low, high) = if a.0 <= b.0 { (a.0, b.0) } else { (b.0, a.0) };
+    format!("dm:{low}:{high}")
+}
+
+/// A public room in the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicRoom {
+    /// Its name.
+    pub room: String,
+    /// How many accounts are members.
+    pub members: u64,
+    /// When its newest message was sent, in ms since the Unix epoch.
+    pub newest_at: Option<i64>,
+    /// Whether the asking account is a member.
+    pub joined: bool,
+}
+
+/// Why a room operation failed.
+#[derive(Debug, Error)]
+pub enum RoomError {
+    /// A public room with that name exists.
+    #[error("a room with that name exists")]
+    Taken,
+    /// No such room, or a direct conversation of others: the same to the
+    /// caller, so nobody learns which conversations exist.
+    #[error("no such room")]
+    Unknown,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Where rooms, memberships and read markers live.
+pub trait RoomStore: Send + Sync + 'static {
+    /// Creates a public room with `creator` as its first member.
+    fn create_room<'a>(
+        &'a self,
+        room: &'a str,
+        creator: UserId,
+    ) -> BoxFuture<'a, Result<(), RoomError>>;
+
+    /// Every public room, by name, with whether `reader` is in it.
+    fn public_rooms(&self, reader: UserId) -> BoxFuture<'_, Result<Vec<PublicRoom>, StoreError>>;
+
+    /// Makes `user` a member of the public room `room`; a direct
+    /// conversation is [`RoomError::Unknown`]. Joining twice is joining once.
+    /// A new member's marker starts at the room's newest message: what was
+    /// said before is history, not unread.
+    fn join<'a>(&'a self, room: &'a str, user: UserId) -> BoxFuture<'a, Result<(), RoomError>>;
+
+    /// Ends `user`'s membership of `room`. Returns whether it was a member.
+    fn leave<'a>(&'a self, room: &'a str, user: UserId) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// The direct conversation between `a` and `b`, created (with both as
+    /// members) if it is new. Returns its key.
+    fn open_direct(&self, a: UserId, b: UserId) -> BoxFuture<'_, Result<String, StoreError>>;
+
+    /// The rooms `user` is in, the lobby first, then public rooms and
+    /// direct conversations by name, each as `user` sees it.
+    fn rooms_of(&self, user: UserId) -> BoxFuture<'_, Result<Vec<RoomInfo>, StoreError>>;
+
+    /// One room as its member `user` sees it; `None` if `user` is not in it.
+    fn room_of<'a>(
+        &'a self,
+        room: &'a str,
+        user: UserId,
+    ) -> BoxFuture<'a, Result<Option<RoomInfo>, StoreError>>;
+
+    /// The lobby as a guest sees it: no read marker, nothing unread.
+    fn lobby(&self) -> BoxFuture<'_, Result<RoomInfo, StoreError>>;
+
+    /// Whether `room` is a public room (which anyone signed in may see exists).
+    fn is_public<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// Moves `user`'s read marker in `room` up to `id` (never down). Returns
+    /// the marker after, or `None` if `user` is not in the room.
+    fn mark_read<'a>(
+        &'a self,
+        room: &'a str,
+        user: UserId,
+        id: u64,
+    ) -> BoxFuture<'a, Result<Option<u64>, StoreError>>;
+}

@@ -1,0 +1,186 @@
+//! A connection's live messages: one ring per room it is in, merged into one
+//! stream in id order.
+//!
+//! Each ring is in id order, but two rings are not ordered against each
+//! other: a receiver may see id 9 of one room after id 10 of another. The
+//! merge relies on the hub raising `newest` before each send, from one
+//! thread, in id order. Having read `newest` as `h`, every message with an
+//! id below `h` is already in its ring, so after draining every ring the
+//! held messages up to `h` are complete and can go out sorted; anything
+//! above `h` waits for the next round (which always releases it: it was
+//! published before it was received, so the next `h` covers it). A
+//! connection with one ring (every guest: just the lobby) skips all this.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use futures_util::future::select_all;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+
+use crate::hub::{Delivery, Hub, RoomReceiver};
+
+/// What comes next from the rooms.
+pub enum Live {
+    /// This message, the next in id order.
+    Message(Delivery),
+    /// A ring moved past this connection: catch up from the store.
+    Behind,
+}
+
+struct Ring {
+    room: String,
+    receiver: RoomReceiver,
+}
+
+/// The rings of the rooms a connection is in.
+pub struct Subscriptions {
+    hub: Arc<Hub>,
+    rings: Vec<Ring>,
+    /// Received but maybe not next yet, with their room.
+    held: Vec<(usize, Delivery)>,
+    /// Known to be next, in id order, with their room.
+    ready: VecDeque<(usize, Delivery)>,
+    /// Ring numbers, so held messages keep their room when rings come and go.
+    ring_numbers: Vec<usize>,
+    next_number: usize,
+}
+
+impl Subscriptions {
+    /// Rings already subscribed (see [`Hub::subscribe`]).
+    pub fn new(hub: Arc<Hub>, receivers: Vec<(String, RoomReceiver)>) -> Self {
+        let count = receivers.len();
+        Subscriptions {
+            hub,
+            rings: receivers
+                .into_iter()
+                .map(|(room, receiver)| Ring { room, receiver })
+                .collect(),
+            held: Vec::new(),
+            ready: VecDeque::new(),
+            ring_numbers: (0..count).collect(),
+            next_number: count,
+        }
+    }
+
+    /// The rooms subscribed to.
+    pub fn rooms(&self) -> Vec<String> {
+        self.rings.iter().map(|ring| ring.room.clone()).collect()
+    }
+
+    /// Starts receiving `room` (if not already).
+    pub fn add(&mut self, room: &str) {
+        if self.rings.iter().any(|ring| ring.room == room) {
+            return;
+        }
+        let receiver = self.hub.subscribe_room(room);
+        self.rings.push(Ring {
+            room: room.to_owned(),
+            receiver,
+        });
+        self.ring_numbers.push(self.next_number);
+        self.next_number += 1;
+    }
+
+    /// Stops receiving `room`, dropping what of it is waiting here.
+    pub fn remove(&mut self, room: &str) {
+        let Some(index) = self.rings.iter().position(|ring| ring.room == room) else {
+            return;
+        };
+        let number = self.ring_numbers.remove(index);
+        drop(self.rings.remove(index));
+        self.held.retain(|(ring, _)| *ring != number);
+        self.ready.retain(|(ring, _)| *ring != number);
+        self.hub.release_room(room);
+    }
+
+    /// The next message if one is known now, without waiting.
+    pub fn try_next(&mut self) -> Option<Live> {
+        if let Some((_, delivery)) = self.ready.pop_front() {
+            return Some(Live::Message(delivery));
+        }
+        if let [only] = self.rings.as_mut_slice()
+            && self.held.is_empty()
+        {
+            return match only.receiver.try_recv() {
+                Ok(delivery) => Some(Live::Message(delivery)),
+                Err(TryRecvError::Lagged(_)) => Some(Live::Behind),
+                Err(TryRecvError::Empty | TryRecvError::Closed) => None,
+            };
+        }
+        // A second round releases whatever the first held back.
+        for _ in 0..2 {
+            if self.gather() {
+                return Some(Live::Behind);
+            }
+            if let Some((_, delivery)) = self.ready.pop_front() {
+                return Some(Live::Message(delivery));
+            }
+            if self.held.is_empty() {
+                break;
+            }
+        }
+        None
+    }
+
+    /// Waits for the next message. `None` only when the hub is gone.
+    /// Cancel-safe: nothing received is lost if the future is dropped.
+    pub async fn next(&mut self) -> Option<Live> {
+        loop {
+            if let Some(live) = self.try_next() {
+                return Some(live);
+            }
+            let received = match self.rings.as_mut_slice() {
+                [] => std::future::pending().await,
+                [only] => (0, only.receiver.recv().await),
+                rings => {
+                    let (received, index, _) =
+                        select_all(rings.iter_mut().map(|ring| Box::pin(ring.receiver.recv())))
+                            .await;
+                    (index, received)
+                }
+            };
+            match received {
+                (index, Ok(delivery)) => {
+                    if self.rings.len() == 1 && self.held.is_empty() {
+                        return Some(Live::Message(delivery));
+                    }
+                    self.held.push((self.ring_numbers[index], delivery));
+                }
+                (_, Err(RecvError::Lagged(_))) => return Some(Live::Behind),
+                (_, Err(RecvError::Closed)) => return None,
+            }
+        }
+    }
+
+    /// Drains every ring, then moves the held messages that are complete
+    /// into `ready`, in id order. Returns whether a ring had moved on.
+    fn gather(&mut self) -> bool {
+        let published = self.hub.newest();
+        let mut lagged = false;
+        for (ring, &number) in self.rings.iter_mut().zip(&self.ring_numbers) {
+            loop {
+                match ring.receiver.try_recv() {
+                    Ok(delivery) => self.held.push((number, delivery)),
+                    Err(TryRecvError::Lagged(_)) => lagged = true,
+                    Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+                }
+            }
+        }
+        self.held.sort_unstable_by_key(|(_, delivery)| delivery.id);
+        let complete = self
+            .held
+            .partition_point(|(_, delivery)| delivery.id <= published);
+        self.ready.extend(self.held.drain(..complete));
+        lagged
+    }
+}
+
+impl Drop for Subscriptions {
+    fn drop(&mut self) {
+        let rooms = self.rooms();
+        self.rings.clear();
+        for room in rooms {
+            self.hub.release_room(&room);
+        }
+    }
+}

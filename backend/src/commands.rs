@@ -274,13 +274,19 @@ mod tests {
             r#"{{"type":"message","params":{{"value":"{}"}}}}"#,
             "x".repeat(11)
         );
-        assert_eq!(refusal(interpret(10, &ada, &long)), ErrorCode::MessageTooLong);
+        assert_eq!(
+            refusal(interpret(10, &ada, &long)),
+            ErrorCode::MessageTooLong
+        );
         let bad_nonce = r#"{"type":"message","params":{"value":"hi","nonce":"a b"}}"#;
         assert_eq!(
             refusal(interpret(2000, &ada, bad_nonce)),
             ErrorCode::InvalidNonce
         );
-        assert_eq!(refusal(interpret(2000, &ada, "nope")), ErrorCode::InvalidJson);
+        assert_eq!(
+            refusal(interpret(2000, &ada, "nope")),
+            ErrorCode::InvalidJson
+        );
     }
 
     #[test]

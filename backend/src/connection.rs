@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
+use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesOrdered, SplitStream};
-use futures_util::StreamExt;
 use natter_shared::{
     AckParams, ErrorCode, ErrorParams, LOBBY, ReadMarker, RoomInfo, RoomRef, ServerFrame, Welcome,
 };
@@ -262,9 +262,9 @@ async fn on_account_event(
                 .into();
             Outbound::Leave(room, frame)
         }),
-        AccountEvent::Read(room, id) => rooms.contains(&room).then(|| {
-            Outbound::Frame(ServerFrame::Read(ReadMarker { room, id }).to_json().into())
-        }),
+        AccountEvent::Read(room, id) => rooms
+            .contains(&room)
+            .then(|| Outbound::Frame(ServerFrame::Read(ReadMarker { room, id }).to_json().into())),
     })
 }
 
@@ -279,14 +279,10 @@ async fn mark_read(state: &AppState, user: Option<UserId>, marker: ReadMarker) -
     }
     match state.rooms.mark_read(&marker.room, user, marker.id).await {
         Ok(Some(id)) => {
-            state
-                .hub
-                .notify(user, AccountEvent::Read(marker.room, id));
+            state.hub.notify(user, AccountEvent::Read(marker.room, id));
             None
         }
-        Ok(None) => {
-            Some(ServerFrame::error(ErrorCode::UnknownRoom, "no such room").to_json())
-        }
+        Ok(None) => Some(ServerFrame::error(ErrorCode::UnknownRoom, "no such room").to_json()),
         Err(error) => Some(
             ServerFrame::error(
                 ErrorCode::StoreUnavailable,

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use tracing::warn;
 
 use crate::admission::Admitted;
-use crate::state::AppState;
 use crate::limits::Refusal;
+use crate::state::AppState;
 
 /// Longest request path served; longer gets 414. Far above any real path.
 const MAX_PATH_BYTES: usize = 2048;

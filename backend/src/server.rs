@@ -22,9 +22,9 @@ use tokio::task::JoinHandle;
 
 use crate::admission::{Admission, Deadlines};
 use crate::app::router;
-use crate::state::AppState;
 use crate::config::Config;
 use crate::error::ServerError;
+use crate::state::AppState;
 
 /// How long plain HTTP requests in progress get to finish at shutdown.
 const HTTP_DRAIN: Duration = Duration::from_secs(5);

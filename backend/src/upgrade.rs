@@ -14,10 +14,10 @@ use base64::engine::general_purpose::STANDARD;
 use tracing::warn;
 
 use crate::accounts::{AuthError, token};
-use crate::state::AppState;
 use crate::connection::{self, Arrival};
 use crate::replay::Resume;
 use crate::session_cookie;
+use crate::state::AppState;
 
 /// Axum's default read buffer is 128 KiB per connection; chat frames are small,
 /// and an idle connection should cost little. Larger frames still arrive, in

@@ -60,9 +60,11 @@ async fn the_upgrade_is_recorded_in_the_file() {
         .unwrap();
     assert_eq!(version, 3);
     let count: i64 = connection
-        .query_row("SELECT COUNT(*) FROM messages WHERE room = 'lobby'", [], |row| {
-            row.get(0)
-        })
+        .query_row(
+            "SELECT COUNT(*) FROM messages WHERE room = 'lobby'",
+            [],
+            |row| row.get(0),
+        )
         .unwrap();
     assert_eq!(count, 4);
     let lobby: String = connection

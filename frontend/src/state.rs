@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use natter_shared::{
-    AckParams, ChatMessage, ErrorCode, ErrorParams, HistoryPage, ServerFrame, Welcome,
+    AckParams, ChatMessage, ErrorCode, ErrorParams, HistoryPage, LOBBY, ServerFrame, Welcome,
 };
 
 use crate::nonce::fresh_nonce;
@@ -155,9 +155,14 @@ impl ChatState {
                 }
                 self.identity.set(Some(welcome));
             }
-            ServerFrame::Message(message) => self.receive(message),
+            // Only the lobby is shown so far; other rooms' frames wait for
+            // the room list.
+            ServerFrame::Message(message) if message.room == LOBBY => self.receive(message),
+            ServerFrame::Message(_) => {}
             ServerFrame::Ack(ack) => self.acknowledge(ack),
-            ServerFrame::History(page) => self.append_older(page),
+            ServerFrame::History(page) if page.room == LOBBY => self.append_older(page),
+            ServerFrame::History(_) => {}
+            ServerFrame::Joined(_) | ServerFrame::Left(_) | ServerFrame::Read(_) => {}
             ServerFrame::Error(error) => self.refuse(error),
             // The socket notes every frame for its heartbeat; nothing to show.
             ServerFrame::Pong(_) => {}

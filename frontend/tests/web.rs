@@ -48,6 +48,7 @@ fn mount_with<V: IntoView + 'static>(
 fn message(id: u64, author: &str, value: &str, nonce: Option<&str>) -> ServerFrame {
     ServerFrame::Message(ChatMessage {
         id,
+        room: natter_shared::lobby(),
         value: value.into(),
         author: author.into(),
         timestamp: 1_700_000_000_000 + id as i64,
@@ -164,6 +165,7 @@ fn a_page_welcomed_into_an_empty_room_resumes_from_the_start() {
         server_time: 0,
         value: "Connected to Natter".to_owned(),
         token: None,
+        rooms: Vec::new(),
     }));
     // Welcomed, nothing shown: a reconnect must ask for everything, or what
     // was written while the page was away would be cut to the latest page.
@@ -183,6 +185,7 @@ fn a_guest_keeps_the_token_it_was_given_across_reloads() {
         server_time: 0,
         value: "Connected to Natter".to_owned(),
         token: Some("g_token".to_owned()),
+        rooms: Vec::new(),
     }));
     assert_eq!(chat.guest_token.get_untracked().as_deref(), Some("g_token"));
     // A reload (a new state from storage) presents the same token.
@@ -201,10 +204,12 @@ async fn older_pages_are_appended_at_the_end() {
     chat.apply(message(10, "ada", "m10", None));
     chat.apply(message(11, "ada", "m11", None));
     chat.apply(ServerFrame::History(HistoryPage {
-        before: 10,
+        room: natter_shared::lobby(),
+        before: Some(10),
         messages: vec![
             ChatMessage {
                 id: 8,
+                room: natter_shared::lobby(),
                 value: "m8".into(),
                 author: "bob".into(),
                 timestamp: 1,
@@ -212,6 +217,7 @@ async fn older_pages_are_appended_at_the_end() {
             },
             ChatMessage {
                 id: 9,
+                room: natter_shared::lobby(),
                 value: "m9".into(),
                 author: "bob".into(),
                 timestamp: 2,

@@ -25,7 +25,10 @@ fn known_types_list_matches_the_enum() {
             before: Some(1),
             limit: 1,
         }),
-        ClientFrame::Read(ReadMarker { room: lobby(), id: 1 }),
+        ClientFrame::Read(ReadMarker {
+            room: lobby(),
+            id: 1,
+        }),
         ClientFrame::Ping(NoParams {}),
     ];
     let names: Vec<String> = samples

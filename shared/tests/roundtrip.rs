@@ -76,14 +76,14 @@ fn server_frame() -> impl Strategy<Value = ServerFrame> {
             proptest::collection::vec(chat_message(), 0..4),
             any::<bool>()
         )
-            .prop_map(
-                |(room, before, messages, complete)| ServerFrame::History(HistoryPage {
+            .prop_map(|(room, before, messages, complete)| ServerFrame::History(
+                HistoryPage {
                     room,
                     before,
                     messages,
                     complete
-                })
-            ),
+                }
+            )),
         (
             error_code(),
             ".*",

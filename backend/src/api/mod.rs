@@ -34,8 +34,8 @@ use serde::{Deserialize, Serialize};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::accounts::AuthError;
-use crate::state::AppState;
 use crate::session_cookie;
+use crate::state::AppState;
 
 mod rooms;
 

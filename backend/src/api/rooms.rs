@@ -112,11 +112,17 @@ pub(super) async fn create(
     let Json(Named { name }) = body?;
     let user = signed_in(&state, &headers).await?;
     let room = validate_room_name(&name).map_err(|error| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_room_name", error.to_string())
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_room_name",
+            error.to_string(),
+        )
     })?;
     state.accounts.take_new_room(user.id)?;
     state.rooms.create_room(&room, user.id).await?;
-    state.hub.notify(user.id, AccountEvent::Joined(room.clone()));
+    state
+        .hub
+        .notify(user.id, AccountEvent::Joined(room.clone()));
     Ok((StatusCode::CREATED, seen_by(&state, &room, &user).await?))
 }
 
@@ -128,7 +134,9 @@ pub(super) async fn join(
 ) -> Result<Json<RoomInfo>, ApiError> {
     let user = signed_in(&state, &headers).await?;
     state.rooms.join(&room, user.id).await?;
-    state.hub.notify(user.id, AccountEvent::Joined(room.clone()));
+    state
+        .hub
+        .notify(user.id, AccountEvent::Joined(room.clone()));
     seen_by(&state, &room, &user).await
 }
 

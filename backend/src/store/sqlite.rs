@@ -206,9 +206,7 @@ impl HistoryStore for SqliteStore {
                 room_placeholders(rooms.len())
             ))?;
             let bounds = [cursor(after), limit as i64];
-            query
-                .query_map(bound(&bounds, &rooms), message)?
-                .collect()
+            query.query_map(bound(&bounds, &rooms), message)?.collect()
         }))
     }
 

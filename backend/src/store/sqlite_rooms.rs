@@ -182,12 +182,18 @@ impl RoomStore for SqliteStore {
                 .query_map(params![user.0], room_info)?
                 .collect::<Result<_, _>>()?;
             rooms.sort_by(|a, b| {
-                (a.room != LOBBY, a.kind == RoomKind::Direct, &a.with, &a.room).cmp(&(
-                    b.room != LOBBY,
-                    b.kind == RoomKind::Direct,
-                    &b.with,
-                    &b.room,
-                ))
+                (
+                    a.room != LOBBY,
+                    a.kind == RoomKind::Direct,
+                    &a.with,
+                    &a.room,
+                )
+                    .cmp(&(
+                        b.room != LOBBY,
+                        b.kind == RoomKind::Direct,
+                        &b.with,
+                        &b.room,
+                    ))
             });
             Ok(rooms)
         }))

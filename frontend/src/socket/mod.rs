@@ -137,13 +137,15 @@ impl Socket {
         let _ = self.send(&ClientFrame::Message(PublishParams {
             value: entry.value.clone(),
             nonce: Some(entry.nonce.clone()),
+            room: natter_shared::lobby(),
         }));
     }
 
     /// Asks for the page of messages before `before`.
     pub fn request_older(&self, before: u64) -> Result<(), SendError> {
         self.send(&ClientFrame::History(HistoryRequest {
-            before,
+            room: natter_shared::lobby(),
+            before: Some(before),
             limit: DEFAULT_HISTORY_PAGE,
         }))
     }

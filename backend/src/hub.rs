@@ -92,6 +92,8 @@ pub struct Hub {
     /// The other rooms with at least one subscriber (or whose last one left
     /// since the last message there).
     rooms: RwLock<HashMap<String, broadcast::Sender<Delivery>>>,
+    /// The ring size of rooms other than the lobby.
+    room_ring: usize,
     /// Per account with a live connection: its events.
     accounts: Mutex<HashMap<UserId, broadcast::Sender<AccountEvent>>>,
     /// The newest message id published: raised before the message enters its
@@ -108,9 +110,16 @@ impl Hub {
     /// A hub whose slowest lobby connection may fall `buffer` messages behind
     /// live (and that of another room, up to [`ROOM_RING`]).
     pub fn new(buffer: usize) -> Self {
-        let (lobby, _) = broadcast::channel(buffer);
+        Self::with_rings(buffer, ROOM_RING)
+    }
+
+    /// A hub with rings of `lobby` messages for the lobby and `rooms` for
+    /// every other room.
+    pub fn with_rings(lobby: usize, rooms: usize) -> Self {
+        let (lobby, _) = broadcast::channel(lobby);
         Hub {
             lobby,
+            room_ring: rooms,
             rooms: RwLock::new(HashMap::new()),
             accounts: Mutex::new(HashMap::new()),
             newest: AtomicU64::new(0),
@@ -160,7 +169,7 @@ impl Hub {
         let mut rooms = self.rooms.write().unwrap_or_else(|p| p.into_inner());
         rooms
             .entry(room.to_owned())
-            .or_insert_with(|| broadcast::channel(ROOM_RING).0)
+            .or_insert_with(|| broadcast::channel(self.room_ring).0)
             .subscribe()
     }
 

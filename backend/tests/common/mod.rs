@@ -6,6 +6,7 @@ pub mod api;
 pub mod durable_client;
 pub mod process;
 pub mod raw;
+pub mod rooms;
 
 use std::time::Duration;
 

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
-use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesOrdered, SplitStream};
+use futures_util::{SinkExt, StreamExt};
 use natter_shared::{
     AckParams, ErrorCode, ErrorParams, LOBBY, ReadMarker, RoomInfo, RoomRef, ServerFrame, Welcome,
 };
@@ -93,17 +93,20 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     // The account's events first, then its rooms: a room joined in between
     // arrives as an event, never falls in a gap.
     let mut events = user.map(|user| state.hub.account_events(user));
-    let rooms = match rooms_of(&state, user).await {
+    // Split first: a whole `WebSocket` held across an await would be stored
+    // in this task for its whole life, which is every idle client's cost.
+    let (mut sink, mut stream) = socket.split();
+    // Boxed, like the other rare steps below: the connection's task lives as
+    // long as the connection, and its size is every idle client's cost.
+    let rooms = match Box::pin(rooms_of(&state, user)).await {
         Ok(rooms) => rooms,
         Err(error) => {
             warn!(connection, %peer, %error, "cannot load the connection's rooms");
-            let mut socket = socket;
-            let _ = socket
-                .send(Message::Close(Some(CloseFrame {
-                    code: TRY_AGAIN_LATER,
-                    reason: "the server cannot load your rooms right now; try again".into(),
-                })))
-                .await;
+            let close = Message::Close(Some(CloseFrame {
+                code: TRY_AGAIN_LATER,
+                reason: "the server cannot load your rooms right now; try again".into(),
+            }));
+            let _ = Box::pin(sink.send(close)).await;
             return;
         }
     };
@@ -111,7 +114,6 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
     // Subscribe before reading any history, so nothing committed from here on
     // can fall between the replay and the live stream.
     let (receivers, live_after) = state.hub.subscribe(&names);
-    let (sink, mut stream) = socket.split();
     let (outbox, outbox_receiver) = replies::channel();
     let welcome = ServerFrame::Welcome(Welcome {
         connection_id: connection,
@@ -206,7 +208,7 @@ async fn rooms_of(state: &AppState, user: Option<UserId>) -> Result<Vec<RoomInfo
         None => Vec::new(),
     };
     if !rooms.iter().any(|room| room.room == LOBBY) {
-        rooms.insert(0, state.rooms.lobby().await?);
+        rooms.insert(0, state.lobby_card.get(state.rooms.as_ref()).await?);
     }
     Ok(rooms)
 }
@@ -344,7 +346,7 @@ async fn read_frames<'a>(
                     }
                     Err(RecvError::Closed) => continue,
                 };
-                match on_account_event(state, user, rooms, event).await {
+                match Box::pin(on_account_event(state, user, rooms, event)).await {
                     Ok(Some(outbound)) => {
                         if outbox.push(outbound).is_err() {
                             return Ending::Lost("the writer stopped".to_owned());
@@ -397,9 +399,9 @@ async fn read_frames<'a>(
                         Command::History(request) => Some(
                             history_page(state.store.as_ref(), author_id, state.hub.newest(), request).await,
                         ),
-                        Command::Read(marker) => mark_read(state, user, marker).await.map(Into::into),
+                        Command::Read(marker) => Box::pin(mark_read(state, user, marker)).await.map(Into::into),
                         Command::Outside { room, nonce } => {
-                            Some(refuse_outside(state.rooms.as_ref(), &room, nonce).await)
+                            Some(Box::pin(refuse_outside(state.rooms.as_ref(), &room, nonce)).await)
                         }
                         Command::Reply(frame) => Some(frame),
                     };

@@ -18,6 +18,8 @@
 //! - [`replies`]: the byte-bounded queue from a connection's reader to its writer.
 //! - [`writer`]: the task that owns everything sent to one client.
 //! - [`replay`]: history on connect, on resume, and when a reader lags.
+//! - [`lobby_card`]: the lobby as guests' welcomes show it, read at most
+//!   once a second.
 //! - [`commands`]: what each client frame does.
 //! - [`store`]: durable state behind traits ([`HistoryStore`](store::HistoryStore),
 //!   [`AccountStore`](store::AccountStore), [`RoomStore`](store::RoomStore))
@@ -48,6 +50,7 @@ pub mod guarded_stream;
 pub mod http_guards;
 pub mod hub;
 pub mod limits;
+pub mod lobby_card;
 pub mod origin;
 pub mod rate_limit;
 pub mod replay;

@@ -11,6 +11,7 @@ use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::hub::Hub;
 use crate::limits::ConnectionLimits;
+use crate::lobby_card::LobbyCard;
 use crate::origin::SitePolicy;
 use crate::rate_limit::RateLimit;
 use crate::store::{AccountStore, HistoryStore, RoomStore, SqliteStore, StoreError};
@@ -42,6 +43,8 @@ pub struct AppState {
     pub store: Arc<dyn HistoryStore>,
     /// Rooms, memberships and read markers.
     pub rooms: Arc<dyn RoomStore>,
+    /// The lobby as guests' welcomes show it.
+    pub lobby_card: LobbyCard,
     /// Limits and timers for each connection.
     pub rules: ConnectionRules,
     /// Which host names natter answers to, and which pages may connect.
@@ -76,6 +79,7 @@ impl AppState {
             serves_tls: config.tls_cert.is_some(),
             hub,
             rooms: Arc::clone(&store) as Arc<dyn RoomStore>,
+            lobby_card: LobbyCard::default(),
             store,
             rules: ConnectionRules {
                 max_message_chars: config.max_message_chars,

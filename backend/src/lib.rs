@@ -32,12 +32,14 @@
 //!   hosts and pages may connect, how many, how fast, and the headers static
 //!   pages carry.
 //! - [`clock`], [`signals`]: wall-clock time, and the
-//!   signals that stop the server.
+//!   signals that stop the server; [`allocator`]: large freed blocks go back
+//!   to the system.
 //!
 //! The wire format lives in the `natter-shared` crate.
 
 pub mod accounts;
 pub mod admission;
+pub mod allocator;
 pub mod api;
 pub mod app;
 pub mod cli;

@@ -13,6 +13,7 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    backend::allocator::give_back_large_blocks();
     let config = Config::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

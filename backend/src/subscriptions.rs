@@ -126,12 +126,25 @@ impl Subscriptions {
     /// Cancel-safe: nothing received is lost if the future is dropped.
     pub async fn next(&mut self) -> Option<Live> {
         loop {
+            // One ring and nothing waiting here (every guest, nearly always):
+            // straight to the ring, which checks for a message itself.
+            if let [only] = self.rings.as_mut_slice()
+                && self.held.is_empty()
+                && self.ready.is_empty()
+            {
+                return match only.receiver.recv().await {
+                    Ok(delivery) => Some(Live::Message(delivery)),
+                    Err(RecvError::Lagged(_)) => Some(Live::Behind),
+                    Err(RecvError::Closed) => None,
+                };
+            }
             if let Some(live) = self.try_next() {
                 return Some(live);
             }
             let received = match self.rings.as_mut_slice() {
                 [] => std::future::pending().await,
-                [only] => (0, only.receiver.recv().await),
+                // Held back by the last round; released by the next one.
+                [_] => continue,
                 rings => {
                     let (received, index, _) =
                         select_all(rings.iter_mut().map(|ring| Box::pin(ring.receiver.recv())))
@@ -140,12 +153,7 @@ impl Subscriptions {
                 }
             };
             match received {
-                (index, Ok(delivery)) => {
-                    if self.rings.len() == 1 && self.held.is_empty() {
-                        return Some(Live::Message(delivery));
-                    }
-                    self.held.push((self.ring_numbers[index], delivery));
-                }
+                (index, Ok(delivery)) => self.held.push((self.ring_numbers[index], delivery)),
                 (_, Err(RecvError::Lagged(_))) => return Some(Live::Behind),
                 (_, Err(RecvError::Closed)) => return None,
             }

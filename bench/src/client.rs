@@ -18,6 +18,7 @@ use hdrhistogram::Histogram;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{WebSocketStream, client_async_with_config};
 
@@ -38,8 +39,14 @@ pub fn now_ns() -> u64 {
 
 /// The frame a sender sends.
 pub fn payload(sender: u32, seq: u64) -> Message {
+    payload_in(sender, seq, None)
+}
+
+/// The frame a sender sends, to `room` (the lobby when `None`).
+pub fn payload_in(sender: u32, seq: u64, room: Option<&str>) -> Message {
+    let room = room.map_or(String::new(), |room| format!(r#","room":"{room}""#));
     Message::text(format!(
-        r#"{{"type":"message","params":{{"value":"nb {sender} {seq} {}"}}}}"#,
+        r#"{{"type":"message","params":{{"value":"nb {sender} {seq} {}"{room}}}}}"#,
         now_ns()
     ))
 }
@@ -57,9 +64,20 @@ pub fn parse(text: &str) -> Option<(u32, u64, u64)> {
     ))
 }
 
-/// Opens client number `index` from one of the loopback source addresses.
-pub async fn connect(url: &str, addr: SocketAddr, index: usize) -> Result<Ws> {
-    let source = Ipv4Addr::new(127, 0, 0, 1 + (index % SOURCE_ADDRESSES) as u8);
+/// The loopback source address client (or account) number `index` uses.
+pub fn source_address(index: usize) -> Ipv4Addr {
+    Ipv4Addr::new(127, 0, 0, 1 + (index % SOURCE_ADDRESSES) as u8)
+}
+
+/// Opens client number `index` from one of the loopback source addresses,
+/// as the account with session `bearer` if given (else as a guest).
+pub async fn connect(
+    url: &str,
+    addr: SocketAddr,
+    index: usize,
+    bearer: Option<&str>,
+) -> Result<Ws> {
+    let source = source_address(index);
     let socket = TcpSocket::new_v4()?;
     socket.bind(SocketAddr::from((source, 0)))?;
     let stream = socket.connect(addr).await?;
@@ -68,7 +86,13 @@ pub async fn connect(url: &str, addr: SocketAddr, index: usize) -> Result<Ws> {
     let config = WebSocketConfig::default()
         .read_buffer_size(4096)
         .write_buffer_size(0);
-    let (ws, _) = client_async_with_config(url, stream, Some(config)).await?;
+    let mut request = url.into_client_request()?;
+    if let Some(token) = bearer {
+        request
+            .headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse()?);
+    }
+    let (ws, _) = client_async_with_config(request, stream, Some(config)).await?;
     Ok(ws)
 }
 
@@ -76,7 +100,7 @@ pub async fn connect(url: &str, addr: SocketAddr, index: usize) -> Result<Ws> {
 pub struct Tally {
     /// Frames with a payload.
     pub received: u64,
-    /// Payloads seen twice.
+    /// Payloads seen twice, or from a sender it should not hear.
     pub duplicated: u64,
     /// Payloads skipped over (later sequence numbers arrived first).
     pub skipped: u64,
@@ -85,6 +109,9 @@ pub struct Tally {
     /// Send-to-receive latency, in microseconds; made on the first payload,
     /// so idle clients cost nothing.
     pub latency: Option<Histogram<u64>>,
+    /// The one sender it should hear (the sender of its room), or every
+    /// sender when `None`.
+    pub hears: Option<u32>,
 }
 
 /// Shared across all receivers of one run.
@@ -122,6 +149,8 @@ pub struct Receiver {
     /// Whether to wait for a first frame (Natter's welcome) before counting
     /// itself ready.
     pub wait_for_welcome: bool,
+    /// The one sender it should hear, or every sender when `None`.
+    pub hears: Option<u32>,
 }
 
 /// A latency histogram: microseconds up to a minute, 2 significant figures
@@ -139,6 +168,7 @@ pub async fn receive(mut stream: SplitStream<Ws>, who: Receiver, shared: Arc<Sha
         skipped: 0,
         next_seq: vec![0; who.senders],
         latency: None,
+        hears: who.hears,
     };
     // One stop future for the whole loop: a fresh one per frame was a
     // measurable share of the harness's CPU (82% -> 60% of a core at 100,000
@@ -171,6 +201,12 @@ pub async fn receive(mut stream: SplitStream<Ws>, who: Receiver, shared: Arc<Sha
         let Some((sender, seq, sent_ns)) = parse(&text) else {
             continue;
         };
+        // A message it should never have had (another room's) counts as
+        // a duplicate: a delivery that should not have happened.
+        if tally.hears.is_some_and(|heard| heard != sender) {
+            tally.duplicated += 1;
+            continue;
+        }
         let Some(expected) = tally.next_seq.get_mut(sender as usize) else {
             continue;
         };

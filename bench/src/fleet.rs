@@ -31,6 +31,15 @@ pub struct Fleet {
     senders: usize,
 }
 
+/// Who one client is.
+#[derive(Debug, Clone, Default)]
+pub struct Member {
+    /// The account's session token; a guest when `None`.
+    pub bearer: Option<String>,
+    /// The one sender it should hear, or every sender when `None`.
+    pub hears: Option<u32>,
+}
+
 /// What a whole fleet saw.
 pub struct Outcome {
     /// Payloads received, all receivers together.
@@ -59,8 +68,19 @@ impl Fleet {
         }
     }
 
-    /// Connects `count` more clients and waits until the server has them all.
+    /// Connects `count` more guests and waits until the server has them all.
     pub async fn grow(&mut self, server: &Server, count: usize) -> Result<()> {
+        self.grow_as(server, count, |_| Member::default()).await
+    }
+
+    /// Connects `count` more clients, client `index` as `member(index)`
+    /// says, and waits until the server has them all.
+    pub async fn grow_as(
+        &mut self,
+        server: &Server,
+        count: usize,
+        member: impl Fn(usize) -> Member,
+    ) -> Result<()> {
         let url = server.ws_url();
         let first = self.sinks.len();
         let target = first + count;
@@ -69,15 +89,19 @@ impl Fleet {
             let mut connecting: FuturesUnordered<_> = (batch_start..batch_end)
                 .map(|index| {
                     let url = url.clone();
-                    async move { (index, connect(&url, server.addr, index).await) }
+                    let Member { bearer, hears } = member(index);
+                    async move {
+                        let ws = connect(&url, server.addr, index, bearer.as_deref()).await;
+                        (index, ws, hears)
+                    }
                 })
                 .collect();
             let mut opened = Vec::with_capacity(batch_end - batch_start);
-            while let Some((index, ws)) = connecting.next().await {
-                opened.push((index, ws?));
+            while let Some((index, ws, hears)) = connecting.next().await {
+                opened.push((index, ws?, hears));
             }
-            opened.sort_by_key(|(index, _)| *index);
-            for (index, ws) in opened {
+            opened.sort_by_key(|(index, _, _)| *index);
+            for (index, ws, hears) in opened {
                 let (sink, stream) = ws.split();
                 let own = (index < self.senders)
                     .then(|| (index as u32, Arc::clone(&self.windows[index])));
@@ -86,6 +110,7 @@ impl Fleet {
                     own,
                     round_trips: (index == 0).then(|| Arc::clone(&self.round_trips)),
                     wait_for_welcome: Programs::is_natter(server.kind),
+                    hears,
                 };
                 self.readers
                     .push(tokio::spawn(receive(stream, who, Arc::clone(&self.shared))));
@@ -145,6 +170,9 @@ impl Fleet {
             outcome.duplicated += tally.duplicated;
             outcome.lost += tally.skipped;
             for (sender, next) in tally.next_seq.iter().enumerate() {
+                if tally.hears.is_some_and(|heard| heard as usize != sender) {
+                    continue;
+                }
                 outcome.lost += sent.get(sender).copied().unwrap_or(0).saturating_sub(*next);
             }
             if let Some(latency) = &tally.latency {

@@ -23,6 +23,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use report::Results;
 use scenarios::load::LoadSpec;
+use scenarios::rooms::RoomsSpec;
 use scenarios::shootout::ShootoutSpec;
 use servers::{Kind, Programs};
 
@@ -55,7 +56,7 @@ struct Args {
     /// Idle connections to hold.
     #[arg(long, default_value_t = DEFAULT_IDLE)]
     idle: usize,
-    /// Run only these scenarios (fan-out, saturation, shootout, idle); all by default.
+    /// Run only these scenarios (fan-out, saturation, rooms, shootout, idle); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Run only against these servers (natter, node-ws, natter-baseline); all by default.
@@ -101,6 +102,7 @@ async fn run(args: Args) -> Result<bool> {
         node_peer: servers::prepare_node_peer(&args.peer, &work)?,
     };
     let (fan_out, saturation, shootout, idle) = specs(&args);
+    let rooms = rooms_spec(&args);
     let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|only| only == name);
     let kinds: Vec<Kind> = [Kind::Baseline, Kind::Natter, Kind::Node]
         .into_iter()
@@ -124,6 +126,12 @@ async fn run(args: Args) -> Result<bool> {
         })
         .await?;
         results.saturation = Some((saturation, rows));
+    }
+    if wanted("rooms") && kinds.contains(&Kind::Natter) {
+        let bar = progress("rooms, natter".to_owned());
+        let row = scenarios::rooms::run(&programs, rooms).await?;
+        bar.finish_and_clear();
+        results.rooms = Some((rooms, vec![row]));
     }
     if wanted("shootout") {
         let rows = each_server("shootout", &kinds, async |kind| {
@@ -162,6 +170,7 @@ async fn run(args: Args) -> Result<bool> {
         .into_iter()
         .flatten()
         .flat_map(|(_, rows)| rows)
+        .chain(results.rooms.iter().flat_map(|(_, rows)| rows))
         .all(|row| row.lost == 0 && row.duplicated == 0)
         && results
             .shootout
@@ -243,6 +252,24 @@ fn specs(args: &Args) -> (LoadSpec, LoadSpec, ShootoutSpec, usize) {
         },
         args.idle,
     )
+}
+
+/// The rooms scenario's size: 100 rooms of 10, or small for the smoke run.
+fn rooms_spec(args: &Args) -> RoomsSpec {
+    if args.smoke {
+        return RoomsSpec {
+            rooms: 10,
+            clients_per_room: 3,
+            seconds: 2.0,
+            window: 8,
+        };
+    }
+    RoomsSpec {
+        rooms: 100,
+        clients_per_room: 10,
+        seconds: 10.0,
+        window: 8,
+    }
 }
 
 fn progress(message: String) -> ProgressBar {

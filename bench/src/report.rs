@@ -8,6 +8,7 @@ use plotters::prelude::*;
 
 use crate::scenarios::idle::IdleResult;
 use crate::scenarios::load::{LoadResult, LoadSpec};
+use crate::scenarios::rooms::RoomsSpec;
 use crate::scenarios::shootout::{ShootoutResult, ShootoutSpec};
 
 /// Everything one run measured.
@@ -23,6 +24,8 @@ pub struct Results {
     pub idle: Vec<IdleResult>,
     /// The release web client's size, raw and gzipped, in bytes.
     pub wasm_bytes: Option<(u64, u64)>,
+    /// Many rooms at once (natter only).
+    pub rooms: Option<(RoomsSpec, Vec<LoadResult>)>,
 }
 
 /// The results as Markdown; `charts` is the folder name the SVGs are in,
@@ -76,6 +79,41 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
             );
         }
         let _ = writeln!(out, "\n![{title}]({charts}/{chart}.svg)\n");
+    }
+    if let Some((spec, rows)) = &results.rooms {
+        let _ = writeln!(
+            out,
+            "## Rooms: {} rooms of {} clients (accounts), one sender per room, as fast as accepted, {} in flight per sender, {} s\n",
+            spec.rooms, spec.clients_per_room, spec.window, spec.seconds
+        );
+        let _ = writeln!(
+            out,
+            "Natter only: the peers have no rooms. Each message reaches the {} clients of its room and no other; \"lost\" counts what a room's clients missed of their room's sender, and a message from another room would count as duplicated.\n",
+            spec.clients_per_room
+        );
+        let _ = writeln!(
+            out,
+            "| server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | duplicated | server CPU s | peak RSS MiB | disk fsync p99 / max ms |"
+        );
+        let _ = writeln!(
+            out,
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for row in rows {
+            let [p50, p99, p999, max] = row.latency_ms;
+            let [fsync_p99, fsync_max] = row.fsync_ms;
+            let _ = writeln!(
+                out,
+                "| {} | {:.0} | {p50:.2} | {p99:.2} | {p999:.2} | {max:.2} | {} | {} | {:.2} | {:.1} | {fsync_p99:.1} / {fsync_max:.1} |",
+                row.server.label(),
+                row.deliveries_per_second,
+                row.lost,
+                row.duplicated,
+                row.cpu_seconds,
+                row.peak_rss_mib
+            );
+        }
+        let _ = writeln!(out);
     }
     if let Some((spec, rows)) = &results.shootout {
         let _ = writeln!(

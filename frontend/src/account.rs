@@ -15,7 +15,7 @@ pub struct AccountError {
 }
 
 impl AccountError {
-    fn unreachable(why: impl std::fmt::Display) -> Self {
+    pub(crate) fn unreachable(why: impl std::fmt::Display) -> Self {
         AccountError {
             code: "unreachable".to_owned(),
             message: format!("The server could not be reached ({why}). Try again."),
@@ -65,7 +65,7 @@ pub async fn current() -> Result<Option<String>, AccountError> {
     signed_in(response).await.map(Some)
 }
 
-async fn post(path: &str, body: &impl Serialize) -> Result<Response, AccountError> {
+pub(crate) async fn post(path: &str, body: &impl Serialize) -> Result<Response, AccountError> {
     Request::post(path)
         .json(body)
         .map_err(AccountError::unreachable)?
@@ -86,7 +86,7 @@ async fn signed_in(response: Response) -> Result<String, AccountError> {
 }
 
 /// The refusal in a response, if it is one.
-async fn refused(response: &Response) -> Option<AccountError> {
+pub(crate) async fn refused(response: &Response) -> Option<AccountError> {
     if response.ok() {
         return None;
     }

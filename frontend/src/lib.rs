@@ -1,6 +1,8 @@
 //! Natter's browser client: Leptos, client-side rendered, built by trunk.
 //!
-//! - [`account`]: the `/api/` calls for signing up, in and out.
+//! - [`account`]: the `/api/` calls for signing up, in and out;
+//!   [`rooms_api`]: the room calls (directory, create, join, leave, DMs).
+//! - [`route`]: which room the page shows, kept in the URL fragment.
 //! - [`state`]: [`ChatState`](state::ChatState), the reactive state every
 //!   component reads, and how server frames change it.
 //! - [`socket`]: the connection state machine: connect, reconnect with backoff,
@@ -14,6 +16,9 @@ pub mod account;
 pub mod components;
 pub mod nonce;
 pub mod outbox;
+pub mod page;
+pub mod rooms_api;
+pub mod route;
 pub mod socket;
 pub mod state;
 pub mod storage;

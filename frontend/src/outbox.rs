@@ -35,6 +35,9 @@ pub struct OutboxEntry {
     pub value: String,
     /// When it was written, in ms since the Unix epoch (this browser's clock).
     pub written_at: i64,
+    /// The room it goes to (entries saved before rooms are the lobby's).
+    #[serde(default = "natter_shared::lobby")]
+    pub room: String,
     /// Where it stands.
     #[serde(flatten)]
     pub delivery: Delivery,

@@ -1,12 +1,16 @@
 //! The client's reactive state and how server frames change it.
 
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 use natter_shared::{
-    AckParams, ChatMessage, ErrorCode, ErrorParams, HistoryPage, LOBBY, ServerFrame, Welcome,
+    AckParams, ChatMessage, ErrorCode, ErrorParams, HistoryPage, ReadMarker, RoomInfo, ServerFrame,
+    Welcome,
 };
 
 use crate::nonce::fresh_nonce;
 use crate::outbox::{Delivery, OutboxEntry};
+use crate::route::Route;
 use crate::socket::ConnectionStatus;
 use crate::storage;
 
@@ -32,14 +36,22 @@ pub struct Notice {
 /// Everything the components render, shared through context.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatState {
-    /// Delivered messages, newest first, each id once.
+    /// Delivered messages of every room, newest first, each id once.
     pub messages: RwSignal<Vec<ShownMessage>>,
     /// Our messages the server has not confirmed yet, oldest first.
     pub outbox: RwSignal<Vec<OutboxEntry>>,
-    /// Whether the server said nothing older exists.
-    pub history_complete: RwSignal<bool>,
-    /// Whether a request for older messages is on its way.
-    pub loading_older: RwSignal<bool>,
+    /// The rooms whose beginning is shown (the server said nothing older exists).
+    pub complete: RwSignal<HashSet<String>>,
+    /// The room whose older messages are on their way, if any.
+    pub loading_older: RwSignal<Option<String>>,
+    /// The rooms we are in, the lobby first, with read markers and unread
+    /// counts (kept up to date as messages and markers arrive).
+    pub rooms: RwSignal<Vec<RoomInfo>>,
+    /// Where the page is: which room it shows.
+    pub route: RwSignal<Route>,
+    /// Whether the page is visible (not a background tab): only then are
+    /// messages in the shown room read.
+    pub visible: RwSignal<bool>,
     /// Where the connection stands.
     pub status: RwSignal<ConnectionStatus>,
     /// The last problem to show near the form, if any.
@@ -62,8 +74,11 @@ impl ChatState {
         ChatState {
             messages: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(storage::saved_outbox()),
-            history_complete: RwSignal::new(false),
-            loading_older: RwSignal::new(false),
+            complete: RwSignal::new(HashSet::new()),
+            loading_older: RwSignal::new(None),
+            rooms: RwSignal::new(Vec::new()),
+            route: RwSignal::new(Route::default()),
+            visible: RwSignal::new(true),
             status: RwSignal::new(ConnectionStatus::Connecting { attempt: 1 }),
             notice: RwSignal::new(None),
             identity: RwSignal::new(None),
@@ -73,10 +88,44 @@ impl ChatState {
         }
     }
 
-    /// The newest id shown.
+    /// The newest id shown, in any room.
     pub fn newest_id(&self) -> Option<u64> {
         self.messages
             .with_untracked(|list| list.first().map(|shown| shown.message.id))
+    }
+
+    /// The key of the room the page shows (tracked); `None` while a direct
+    /// conversation the route names is not open yet.
+    pub fn current_room(&self) -> Option<String> {
+        let route = self.route.get();
+        self.rooms.with(|rooms| route.room_key(rooms))
+    }
+
+    /// Whether the server said nothing older exists in `room` (tracked).
+    pub fn is_complete(&self, room: &str) -> bool {
+        self.complete.with(|complete| complete.contains(room))
+    }
+
+    /// The messages of `room` shown, newest first (tracked).
+    pub fn messages_in(&self, room: &str) -> Vec<ShownMessage> {
+        self.messages.with(|list| {
+            list.iter()
+                .filter(|shown| shown.message.room == room)
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// All unread messages, for the page title (tracked).
+    pub fn total_unread(&self) -> u64 {
+        self.rooms
+            .with(|rooms| rooms.iter().map(|room| room.unread).sum())
+    }
+
+    /// All unread messages, without tracking.
+    pub fn total_unread_untracked(&self) -> u64 {
+        self.rooms
+            .with_untracked(|rooms| rooms.iter().map(|room| room.unread).sum())
     }
 
     /// Where a reconnect resumes: after the newest id shown. A page the
@@ -89,19 +138,33 @@ impl ChatState {
             .or_else(|| self.identity.with_untracked(Option::is_some).then_some(0))
     }
 
-    /// The oldest id shown: where "load older" continues.
-    pub fn oldest_id(&self) -> Option<u64> {
-        self.messages
-            .with_untracked(|list| list.last().map(|shown| shown.message.id))
+    /// The oldest id shown in `room`: where "load older" continues.
+    pub fn oldest_id(&self, room: &str) -> Option<u64> {
+        self.messages.with_untracked(|list| {
+            list.iter()
+                .rev()
+                .find(|shown| shown.message.room == room)
+                .map(|shown| shown.message.id)
+        })
     }
 
-    /// Puts a validated message in the outbox (and in localStorage) and
-    /// returns the entry to send.
-    pub fn queue(&self, value: String) -> OutboxEntry {
+    /// The newest id shown in `room`.
+    pub fn newest_in(&self, room: &str) -> Option<u64> {
+        self.messages.with_untracked(|list| {
+            list.iter()
+                .find(|shown| shown.message.room == room)
+                .map(|shown| shown.message.id)
+        })
+    }
+
+    /// Puts a validated message for `room` in the outbox (and in
+    /// localStorage) and returns the entry to send.
+    pub fn queue(&self, room: &str, value: String) -> OutboxEntry {
         let entry = OutboxEntry {
             nonce: fresh_nonce(),
             value,
             written_at: js_sys::Date::now() as i64,
+            room: room.to_owned(),
             delivery: Delivery::Pending,
         };
         self.change_outbox(|entries| entries.push(entry.clone()));
@@ -153,16 +216,24 @@ impl ChatState {
                     storage::save_guest_token(token);
                     self.guest_token.set(Some(token.clone()));
                 }
+                self.rooms.set(welcome.rooms.clone());
                 self.identity.set(Some(welcome));
             }
-            // Only the lobby is shown so far; other rooms' frames wait for
-            // the room list.
-            ServerFrame::Message(message) if message.room == LOBBY => self.receive(message),
-            ServerFrame::Message(_) => {}
+            ServerFrame::Message(message) => self.receive(message),
             ServerFrame::Ack(ack) => self.acknowledge(ack),
-            ServerFrame::History(page) if page.room == LOBBY => self.append_older(page),
-            ServerFrame::History(_) => {}
-            ServerFrame::Joined(_) | ServerFrame::Left(_) | ServerFrame::Read(_) => {}
+            ServerFrame::History(page) => self.append_older(page),
+            ServerFrame::Joined(room) => self.rooms.update(|rooms| {
+                rooms.retain(|known| known.room != room.room);
+                rooms.push(room);
+            }),
+            ServerFrame::Left(left) => {
+                self.rooms
+                    .update(|rooms| rooms.retain(|room| room.room != left.room));
+                if self.current_room_untracked().as_deref() == Some(left.room.as_str()) {
+                    self.go(Route::default());
+                }
+            }
+            ServerFrame::Read(marker) => self.marked_read(marker),
             ServerFrame::Error(error) => self.refuse(error),
             // The socket notes every frame for its heartbeat; nothing to show.
             ServerFrame::Pong(_) => {}
@@ -177,18 +248,101 @@ impl ChatState {
         }));
     }
 
-    fn receive(&self, message: ChatMessage) {
-        // History and live are stitched together by id: anything not newer
-        // than what is shown is a repeat.
-        if self.newest_id().is_some_and(|newest| message.id <= newest) {
-            return;
+    /// The room the page shows, without tracking.
+    pub fn current_room_untracked(&self) -> Option<String> {
+        let route = self.route.get_untracked();
+        self.rooms.with_untracked(|rooms| route.room_key(rooms))
+    }
+
+    /// Shows another place (through the URL, so back and reload work).
+    pub fn go(&self, route: Route) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_hash(&route.href());
         }
+        self.route.set(route);
+    }
+
+    /// Whether a message in `room` is being read right now.
+    fn reading(&self, room: &str) -> bool {
+        self.visible.get_untracked() && self.current_room_untracked().as_deref() == Some(room)
+    }
+
+    fn receive(&self, message: ChatMessage) {
+        // History and live are stitched together by id: an id already shown
+        // is a repeat. Ids are global, so one sorted list serves every room.
+        let position = self.messages.with_untracked(|list| {
+            list.binary_search_by(|shown| message.id.cmp(&shown.message.id))
+        });
+        let Err(position) = position else {
+            return;
+        };
         if let Some(nonce) = &message.nonce {
             self.discard(nonce);
         }
         let own = message.nonce.is_some();
+        self.count_unread(&message, own);
         self.messages
-            .update(|list| list.insert(0, ShownMessage { message, own }));
+            .update(|list| list.insert(position, ShownMessage { message, own }));
+    }
+
+    /// Keeps the room list's unread count: a message by someone else, newer
+    /// than what the count covered and than the marker, in a room not being
+    /// read.
+    fn count_unread(&self, message: &ChatMessage, own: bool) {
+        let reading = self.reading(&message.room);
+        self.rooms.update(|rooms| {
+            let Some(room) = rooms.iter_mut().find(|room| room.room == message.room) else {
+                return;
+            };
+            if message.id <= room.newest_id {
+                return;
+            }
+            room.newest_id = message.id;
+            room.newest_at = Some(message.timestamp);
+            if !own && !reading && message.id > room.last_read {
+                room.unread += 1;
+            }
+        });
+    }
+
+    /// The account read `room` up to `id` (on this tab or another).
+    fn marked_read(&self, ReadMarker { room, id }: ReadMarker) {
+        let unread_shown = self.messages.with_untracked(|list| {
+            list.iter()
+                .filter(|shown| shown.message.room == room && shown.message.id > id && !shown.own)
+                .count() as u64
+        });
+        self.rooms.update(|rooms| {
+            if let Some(known) = rooms.iter_mut().find(|known| known.room == room) {
+                known.last_read = known.last_read.max(id);
+                known.unread = if id >= known.newest_id {
+                    0
+                } else {
+                    known.unread.min(unread_shown)
+                };
+            }
+        });
+    }
+
+    /// The page showed `room` up to its newest message: its unread count is
+    /// gone. Returns the marker to tell the server (accounts keep theirs
+    /// there), if it moved.
+    pub fn read_up_to_newest(&self, room: &str) -> Option<ReadMarker> {
+        let newest = self.newest_in(room)?;
+        let mut moved = false;
+        self.rooms.update(|rooms| {
+            if let Some(known) = rooms.iter_mut().find(|known| known.room == room)
+                && (known.last_read < newest || known.unread > 0)
+            {
+                known.last_read = known.last_read.max(newest);
+                known.unread = 0;
+                moved = true;
+            }
+        });
+        moved.then(|| ReadMarker {
+            room: room.to_owned(),
+            id: newest,
+        })
     }
 
     fn acknowledge(&self, AckParams { nonce, id }: AckParams) {
@@ -205,17 +359,22 @@ impl ChatState {
     }
 
     fn append_older(&self, page: HistoryPage) {
-        let oldest = self.oldest_id();
         self.messages.update(|list| {
-            for message in page.messages.into_iter().rev() {
-                if oldest.is_none_or(|oldest| message.id < oldest) {
+            for message in page.messages {
+                if let Err(position) =
+                    list.binary_search_by(|shown| message.id.cmp(&shown.message.id))
+                {
                     let own = message.nonce.is_some();
-                    list.push(ShownMessage { message, own });
+                    list.insert(position, ShownMessage { message, own });
                 }
             }
         });
-        self.history_complete.set(page.complete);
-        self.loading_older.set(false);
+        if page.complete {
+            self.complete.update(|complete| {
+                complete.insert(page.room.clone());
+            });
+        }
+        self.loading_older.set(None);
     }
 
     fn refuse(&self, error: ErrorParams) {
@@ -237,9 +396,9 @@ impl ChatState {
             // The server does not know where we were (its history was reset):
             // start over from what it sends next.
             self.messages.set(Vec::new());
-            self.history_complete.set(false);
+            self.complete.set(HashSet::new());
         }
-        self.loading_older.set(false);
+        self.loading_older.set(None);
         self.notice.set(Some(Notice {
             code: error.code.as_str().to_owned(),
             message: error.message,

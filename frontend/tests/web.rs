@@ -12,7 +12,9 @@ use frontend::socket::{ConnectionStatus, Query, Socket, ws_url};
 use frontend::state::ChatState;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use natter_shared::{AckParams, ChatMessage, ErrorCode, HistoryPage, ServerFrame, Welcome};
+use natter_shared::{
+    AckParams, ChatMessage, ErrorCode, HistoryPage, LOBBY, RoomInfo, RoomKind, ServerFrame, Welcome,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -228,14 +230,14 @@ async fn older_pages_are_appended_at_the_end() {
     }));
     tick().await;
     assert_eq!(all_texts(&root, "li .text"), ["m11", "m10", "m9", "m8"]);
-    assert!(chat.history_complete.get_untracked());
+    assert!(untrack(|| chat.is_complete(LOBBY)));
 }
 
 #[wasm_bindgen_test]
 async fn the_outbox_survives_a_remount_from_local_storage() {
     LocalStorage::clear();
     let chat = ChatState::new(String::new());
-    let entry = chat.queue("written offline".into());
+    let entry = chat.queue(LOBBY, "written offline".into());
 
     // A new page load: fresh state, read back from localStorage.
     let restored = ChatState::new(String::new());
@@ -254,7 +256,7 @@ async fn an_outbox_entry_goes_pending_then_sent_then_delivered() {
     LocalStorage::clear();
     let chat = ChatState::new(String::new());
     let root = mount_with(chat, || view! { <MessageList/> });
-    let entry = chat.queue("hello".into());
+    let entry = chat.queue(LOBBY, "hello".into());
     tick().await;
     let item = find(&root, &format!("li[data-nonce='{}']", entry.nonce));
     assert_eq!(item.get_attribute("data-state").unwrap(), "pending");
@@ -291,7 +293,7 @@ async fn a_refused_message_shows_the_reason_and_can_be_retried() {
     LocalStorage::clear();
     let chat = ChatState::new(String::new());
     let root = mount_with(chat, || view! { <MessageList/> });
-    let entry = chat.queue("doomed".into());
+    let entry = chat.queue(LOBBY, "doomed".into());
     chat.apply(ServerFrame::error_about(
         ErrorCode::StoreUnavailable,
         "disk full",
@@ -483,4 +485,101 @@ async fn sign_up_checks_the_rules_before_asking_the_server() {
     tick().await;
     assert_eq!(all_texts(&root, ".signed-in strong"), ["Ada"]);
     assert!(root.query_selector("form.sign-in").unwrap().is_none());
+}
+
+fn room(key: &str, kind: RoomKind, with: Option<&str>, unread: u64, newest_id: u64) -> RoomInfo {
+    RoomInfo {
+        room: key.to_owned(),
+        kind,
+        with: with.map(str::to_owned),
+        members: 2,
+        last_read: 0,
+        unread,
+        newest_id,
+        newest_at: None,
+    }
+}
+
+fn message_in(room: &str, id: u64, author: &str, value: &str) -> ServerFrame {
+    ServerFrame::Message(ChatMessage {
+        id,
+        room: room.to_owned(),
+        value: value.into(),
+        author: author.into(),
+        timestamp: 1_700_000_000_000 + id as i64,
+        nonce: None,
+    })
+}
+
+fn welcome_with(rooms: Vec<RoomInfo>) -> ServerFrame {
+    ServerFrame::Welcome(Welcome {
+        connection_id: 1,
+        name: "ada".to_owned(),
+        server_time: 0,
+        value: "Connected to Natter".to_owned(),
+        token: None,
+        rooms,
+    })
+}
+
+#[wasm_bindgen_test]
+async fn each_room_shows_its_own_messages_and_counts_the_others_unread() {
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    chat.account.set(Some("ada".to_owned()));
+    let root = mount_with(chat, || {
+        view! {
+            <frontend::components::room_list::RoomList open=RwSignal::new(false)/>
+            <MessageList/>
+        }
+    });
+    chat.apply(welcome_with(vec![
+        room(LOBBY, RoomKind::Public, None, 0, 0),
+        room("general", RoomKind::Public, None, 2, 5),
+        room("dm:1:2", RoomKind::Direct, Some("bob"), 0, 0),
+    ]));
+    chat.apply(message(6, "bob", "in the lobby", None));
+    chat.apply(message_in("general", 7, "bob", "in general"));
+    chat.apply(message_in("dm:1:2", 8, "bob", "just for you"));
+    tick().await;
+    // The lobby is shown: only its message, and the others count as unread.
+    assert_eq!(all_texts(&root, ".message .text"), ["in the lobby"]);
+    let badges = |root: &Element| {
+        (
+            all_texts(root, "a[data-room='general'] .badge"),
+            all_texts(root, "a[data-room='dm:1:2'] .badge"),
+        )
+    };
+    assert_eq!(badges(&root), (vec!["3".to_owned()], vec!["1".to_owned()]));
+    assert_eq!(chat.total_unread_untracked(), 4);
+    // The conversation is listed by the other person's name.
+    assert_eq!(
+        all_texts(&root, "a[data-room='dm:1:2'] .room-name"),
+        ["@bob"]
+    );
+
+    chat.route
+        .set(frontend::route::Route::Direct("Bob".to_owned()));
+    tick().await;
+    assert_eq!(all_texts(&root, ".message .text"), ["just for you"]);
+    assert!(chat.read_up_to_newest("dm:1:2").is_some());
+    tick().await;
+    assert_eq!(badges(&root), (vec!["3".to_owned()], vec![]));
+}
+
+#[wasm_bindgen_test]
+fn routes_live_in_the_url_fragment() {
+    use frontend::route::Route;
+    assert_eq!(Route::parse(""), Route::Room(LOBBY.to_owned()));
+    assert_eq!(
+        Route::parse("#/r/general"),
+        Route::Room("general".to_owned())
+    );
+    assert_eq!(Route::parse("#/dm/ada"), Route::Direct("ada".to_owned()));
+    assert_eq!(Route::parse("#/nonsense"), Route::Room(LOBBY.to_owned()));
+    assert_eq!(Route::Direct("zoë".to_owned()).href(), "#/dm/zo%C3%AB");
+    assert_eq!(
+        Route::parse("#/dm/zo%C3%AB"),
+        Route::Direct("zoë".to_owned())
+    );
 }

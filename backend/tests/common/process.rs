@@ -70,6 +70,16 @@ impl NatterProcess {
         }
     }
 
+    /// Its resident memory now, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches(" kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
     /// What it has written to standard error so far.
     pub fn stderr(&self) -> String {
         self.stderr

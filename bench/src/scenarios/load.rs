@@ -7,7 +7,7 @@ use anyhow::Result;
 use futures_util::SinkExt;
 use tokio::task::JoinSet;
 
-use crate::client::{Sink, payload};
+use crate::client::{Sink, payload_in};
 use crate::disk_probe::FsyncProbe;
 use crate::fleet::Fleet;
 use crate::procstat;
@@ -49,11 +49,26 @@ pub struct LoadResult {
     pub fsync_ms: [f64; 2],
 }
 
-/// Runs `spec` against a fresh `kind` server.
+/// Runs `spec` against a fresh `kind` server: every client in the lobby.
 pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<LoadResult> {
     let server = Server::start(kind, programs)?;
     let mut fleet = Fleet::new(spec.senders, spec.window);
     fleet.grow(&server, spec.clients).await?;
+    let rooms = vec![None; spec.senders];
+    drive(&server, fleet, spec, &rooms, spec.clients).await
+}
+
+/// Sends as `spec` says from the fleet's first `spec.senders` clients,
+/// sender `s` to `rooms[s]` (the lobby when `None`), each message reaching
+/// `receivers` clients, and measures what arrives.
+pub async fn drive(
+    server: &Server,
+    mut fleet: Fleet,
+    spec: LoadSpec,
+    rooms: &[Option<String>],
+    receivers: usize,
+) -> Result<LoadResult> {
+    let kind = server.kind;
     let probe = FsyncProbe::start(server.dir())?;
     let before = procstat::usage(server.pid())?;
     let started = Instant::now();
@@ -69,14 +84,15 @@ pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<Load
             period: Duration::from_secs_f64(spec.senders as f64 / rate),
             first: tokio::time::Instant::now() + Duration::from_secs_f64(id as f64 / rate),
         });
-        senders.spawn(send(sink, id as u32, pace, sending_until, window));
+        let room = rooms.get(id).cloned().flatten();
+        senders.spawn(send(sink, id as u32, room, pace, sending_until, window));
     }
     let mut sent = vec![0; spec.senders];
     while let Some(done) = senders.join_next().await {
         let (id, count) = done??;
         sent[id as usize] = count;
     }
-    let expected = sent.iter().sum::<u64>() * spec.clients as u64;
+    let expected = sent.iter().sum::<u64>() * receivers as u64;
     fleet.drain(expected, Duration::from_secs(20)).await;
     let elapsed = started.elapsed().as_secs_f64();
     let after = procstat::usage(server.pid())?;
@@ -112,6 +128,7 @@ struct Pace {
 async fn send(
     mut sink: Sink,
     id: u32,
+    room: Option<String>,
     pace: Option<Pace>,
     until: Instant,
     window: std::sync::Arc<tokio::sync::Semaphore>,
@@ -123,7 +140,7 @@ async fn send(
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
             while Instant::now() < until {
                 ticks.tick().await;
-                sink.send(payload(id, seq)).await?;
+                sink.send(payload_in(id, seq, room.as_deref())).await?;
                 seq += 1;
             }
         }
@@ -131,11 +148,11 @@ async fn send(
             while Instant::now() < until {
                 // Wait for room, then fill the window and flush once.
                 window.acquire().await?.forget();
-                sink.feed(payload(id, seq)).await?;
+                sink.feed(payload_in(id, seq, room.as_deref())).await?;
                 seq += 1;
                 while let Ok(permit) = window.try_acquire() {
                     permit.forget();
-                    sink.feed(payload(id, seq)).await?;
+                    sink.feed(payload_in(id, seq, room.as_deref())).await?;
                     seq += 1;
                 }
                 sink.flush().await?;

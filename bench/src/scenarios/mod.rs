@@ -3,4 +3,5 @@
 
 pub mod idle;
 pub mod load;
+pub mod rooms;
 pub mod shootout;

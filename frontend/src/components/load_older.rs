@@ -11,13 +11,23 @@ use crate::state::ChatState;
 pub fn LoadOlder() -> impl IntoView {
     let chat = expect_context::<ChatState>();
     let socket = expect_context::<Socket>();
-    let visible = move || !chat.history_complete.get() && !chat.messages.with(Vec::is_empty);
+    let room = Memo::new(move |_| chat.current_room().unwrap_or_default());
+    let visible = move || {
+        let room = room.get();
+        !chat.is_complete(&room) && !chat.messages_in(&room).is_empty()
+    };
+    let loading = move || {
+        chat.loading_older
+            .get()
+            .is_some_and(|loading| loading == room.get())
+    };
     let load = move |_| {
-        let Some(oldest) = chat.oldest_id() else {
+        let room = room.get_untracked();
+        let Some(oldest) = chat.oldest_id(&room) else {
             return;
         };
-        match socket.request_older(oldest) {
-            Ok(()) => chat.loading_older.set(true),
+        match socket.request_older(&room, Some(oldest)) {
+            Ok(()) => chat.loading_older.set(Some(room)),
             Err(error) => chat.show_notice(
                 "not_connected",
                 format!("Cannot load older messages: {error}."),
@@ -26,8 +36,8 @@ pub fn LoadOlder() -> impl IntoView {
     };
     view! {
         <Show when=visible>
-            <button type="button" class="load-older" on:click=load disabled=move || chat.loading_older.get()>
-                {move || if chat.loading_older.get() { "Loading…" } else { "Load older messages" }}
+            <button type="button" class="load-older" on:click=load disabled=loading>
+                {move || if loading() { "Loading…" } else { "Load older messages" }}
             </button>
         </Show>
     }

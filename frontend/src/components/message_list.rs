@@ -1,4 +1,4 @@
-//! The messages, newest first.
+//! The shown room's messages, newest first.
 
 use leptos::prelude::*;
 
@@ -7,29 +7,41 @@ use crate::components::message_item::MessageItem;
 use crate::components::outbox_item::OutboxItem;
 use crate::state::ChatState;
 
-/// Our unconfirmed messages on top (newest first), then every delivered
-/// message, newest first, and at the end a control to load older ones.
+/// Our unconfirmed messages to the shown room on top (newest first), then
+/// its delivered messages, newest first, and at the end a control to load
+/// older ones.
 #[component]
 pub fn MessageList() -> impl IntoView {
     let chat = expect_context::<ChatState>();
-    let empty = move || chat.messages.with(Vec::is_empty) && chat.outbox.with(Vec::is_empty);
+    let room = Memo::new(move |_| chat.current_room().unwrap_or_default());
+    let shown = move || chat.messages_in(&room.get());
+    let pending = move || {
+        let room = room.get();
+        chat.outbox.with(|entries| {
+            entries
+                .iter()
+                .filter(|entry| entry.room == room)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let empty = move || shown().is_empty() && pending().is_empty();
     view! {
         <Show when=empty>
             <p class="empty">"No messages yet. Say hello!"</p>
         </Show>
-        <ol class="messages">
+        <ol class="messages" aria-labelledby="room-title" aria-live="polite">
             // The outbox is small and its entries change state, so it is
             // simply rendered again whenever it changes.
             {move || {
-                chat.outbox
-                    .get()
+                pending()
                     .into_iter()
                     .rev()
                     .map(|entry| view! { <OutboxItem entry/> })
                     .collect_view()
             }}
             <For
-                each=move || chat.messages.get()
+                each=shown
                 key=|shown| shown.message.id
                 children=|shown| view! { <MessageItem shown/> }
             />

@@ -9,4 +9,7 @@ pub mod message_list;
 pub mod name_field;
 pub mod notice;
 pub mod outbox_item;
+pub mod room_actions;
+pub mod room_header;
+pub mod room_list;
 pub mod status_indicator;

@@ -30,7 +30,8 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use natter_shared::{
-    ClientFrame, DEFAULT_HISTORY_PAGE, HistoryRequest, NoParams, PublishParams, ServerFrame,
+    ClientFrame, DEFAULT_HISTORY_PAGE, HistoryRequest, NoParams, PublishParams, ReadMarker,
+    ServerFrame,
 };
 
 pub use backoff::Backoff;
@@ -137,17 +138,23 @@ impl Socket {
         let _ = self.send(&ClientFrame::Message(PublishParams {
             value: entry.value.clone(),
             nonce: Some(entry.nonce.clone()),
-            room: natter_shared::lobby(),
+            room: entry.room.clone(),
         }));
     }
 
-    /// Asks for the page of messages before `before`.
-    pub fn request_older(&self, before: u64) -> Result<(), SendError> {
+    /// Asks for the page of `room`'s messages before `before` (its newest
+    /// page when `None`).
+    pub fn request_older(&self, room: &str, before: Option<u64>) -> Result<(), SendError> {
         self.send(&ClientFrame::History(HistoryRequest {
-            room: natter_shared::lobby(),
-            before: Some(before),
+            room: room.to_owned(),
+            before,
             limit: DEFAULT_HISTORY_PAGE,
         }))
+    }
+
+    /// Tells the server the account has read this far (on every tab).
+    pub fn mark_read(&self, marker: ReadMarker) -> Result<(), SendError> {
+        self.send(&ClientFrame::Read(marker))
     }
 
     /// Closes the current connection and opens a new one straight away.

@@ -1,0 +1,74 @@
+//! The shown room's name, its member count, and Leave (or Join).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use natter_shared::{LOBBY, RoomKind};
+
+use crate::rooms_api;
+use crate::route::Route;
+use crate::state::ChatState;
+
+/// The heading of the shown room: `#general · 3 members` with a Leave
+/// button, or, for a public room we are not in, a Join button.
+#[component]
+pub fn RoomHeader() -> impl IntoView {
+    let chat = expect_context::<ChatState>();
+    let info = move || {
+        let room = chat.current_room()?;
+        chat.rooms
+            .with(|rooms| rooms.iter().find(|known| known.room == room).cloned())
+    };
+    let title = move || chat.route.get().title();
+    let leave = move |_| {
+        let Some(room) = chat.current_room_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            // The `left` frame takes the page back to the lobby.
+            if let Err(error) = rooms_api::leave(&room).await {
+                chat.show_notice(&error.code, error.message);
+            }
+        });
+    };
+    let join = move |_| {
+        let Route::Room(name) = chat.route.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Err(error) = rooms_api::join(&name).await {
+                chat.show_notice(&error.code, error.message);
+            }
+        });
+    };
+    view! {
+        <div class="room-header">
+            <h2 id="room-title">{title}</h2>
+            {move || match info() {
+                Some(room) => {
+                    let members = match room.members {
+                        1 => "1 member".to_owned(),
+                        n => format!("{n} members"),
+                    };
+                    let leavable = room.kind == RoomKind::Public && room.room != LOBBY;
+                    view! {
+                        <span class="members">{members}</span>
+                        {leavable.then(|| view! {
+                            <button type="button" class="leave" on:click=leave>"Leave"</button>
+                        })}
+                    }
+                    .into_any()
+                }
+                None if chat.account.with(Option::is_some)
+                    && matches!(chat.route.get(), Route::Room(_)) =>
+                {
+                    view! {
+                        <span class="members">"You are not in this room."</span>
+                        <button type="button" class="join" on:click=join>"Join"</button>
+                    }
+                    .into_any()
+                }
+                None => ().into_any(),
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,85 @@
+//! The room calls under `/api/`: the directory, creating, joining and
+//! leaving rooms, and opening a direct conversation. Each change also
+//! reaches every open tab of the account as a `joined` or `left` frame,
+//! which is what updates the room list; these calls only report refusals.
+
+use gloo_net::http::Request;
+use natter_shared::RoomInfo;
+use serde::{Deserialize, Serialize};
+
+use crate::account::{AccountError, post, refused};
+
+/// A public room in the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DirectoryEntry {
+    /// Its name.
+    pub room: String,
+    /// How many accounts are in it.
+    pub members: u64,
+    /// Whether we are.
+    pub joined: bool,
+}
+
+#[derive(Deserialize)]
+struct Directory {
+    rooms: Vec<DirectoryEntry>,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+}
+
+/// Every public room.
+pub async fn directory() -> Result<Vec<DirectoryEntry>, AccountError> {
+    let response = Request::get("/api/rooms")
+        .send()
+        .await
+        .map_err(AccountError::unreachable)?;
+    if let Some(error) = refused(&response).await {
+        return Err(error);
+    }
+    response
+        .json::<Directory>()
+        .await
+        .map(|directory| directory.rooms)
+        .map_err(AccountError::unreachable)
+}
+
+/// Creates a public room (and joins it).
+pub async fn create(name: &str) -> Result<RoomInfo, AccountError> {
+    room(post("/api/rooms", &Named { name }).await?).await
+}
+
+/// Joins a public room.
+pub async fn join(room_name: &str) -> Result<RoomInfo, AccountError> {
+    room(post_empty(&format!("/api/rooms/{room_name}/join")).await?).await
+}
+
+/// Leaves a public room.
+pub async fn leave(room_name: &str) -> Result<(), AccountError> {
+    let response = post_empty(&format!("/api/rooms/{room_name}/leave")).await?;
+    refused(&response).await.map_or(Ok(()), Err)
+}
+
+/// The direct conversation with `name`, opened if new.
+pub async fn open_direct(name: &str) -> Result<RoomInfo, AccountError> {
+    room(post("/api/dms", &Named { name }).await?).await
+}
+
+async fn post_empty(path: &str) -> Result<gloo_net::http::Response, AccountError> {
+    Request::post(path)
+        .send()
+        .await
+        .map_err(AccountError::unreachable)
+}
+
+async fn room(response: gloo_net::http::Response) -> Result<RoomInfo, AccountError> {
+    if let Some(error) = refused(&response).await {
+        return Err(error);
+    }
+    response
+        .json::<RoomInfo>()
+        .await
+        .map_err(AccountError::unreachable)
+}

@@ -164,6 +164,45 @@ impl Browser {
             .expect("press Enter");
     }
 
+    /// Types `text` into the input at `selector` and presses Enter.
+    pub async fn type_into(&self, selector: &str, text: &str) {
+        let input = self
+            .client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|error| panic!("no {selector}: {error}"));
+        input.send_keys(text).await.expect("type");
+        input
+            .send_keys(&Key::Enter.to_string())
+            .await
+            .expect("press Enter");
+    }
+
+    /// Clicks the element at `selector`, once it is there.
+    pub async fn click(&self, selector: &str) {
+        eventually(&format!("{selector} to be there"), || async {
+            self.count(selector).await > 0
+        })
+        .await;
+        self.client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|error| panic!("no {selector}: {error}"))
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// The page's URL fragment (`#/r/general`).
+    pub async fn hash(&self) -> String {
+        self.script_string("return location.hash").await
+    }
+
+    /// The page's title.
+    pub async fn title(&self) -> String {
+        self.script_string("return document.title").await
+    }
+
     /// What is in the message box now.
     pub async fn draft(&self) -> String {
         self.script_string("return document.querySelector('#message-input').value")

@@ -329,17 +329,22 @@ impl ChatState {
     /// there), if it moved.
     pub fn read_up_to_newest(&self, room: &str) -> Option<ReadMarker> {
         let newest = self.newest_in(room)?;
-        let mut moved = false;
+        let stale = |known: &RoomInfo| known.last_read < newest || known.unread > 0;
+        // Checked first: the effect that calls this tracks the room list, so
+        // touching the list when nothing moved would wake it again forever.
+        let moved = self
+            .rooms
+            .with_untracked(|rooms| rooms.iter().any(|known| known.room == room && stale(known)));
+        if !moved {
+            return None;
+        }
         self.rooms.update(|rooms| {
-            if let Some(known) = rooms.iter_mut().find(|known| known.room == room)
-                && (known.last_read < newest || known.unread > 0)
-            {
+            if let Some(known) = rooms.iter_mut().find(|known| known.room == room) {
                 known.last_read = known.last_read.max(newest);
                 known.unread = 0;
-                moved = true;
             }
         });
-        moved.then(|| ReadMarker {
+        Some(ReadMarker {
             room: room.to_owned(),
             id: newest,
         })

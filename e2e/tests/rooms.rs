@@ -1,0 +1,131 @@
+//! Two accounts in two browsers (each its own profile, so its own session
+//! cookie): a room created by one and joined by the other, a direct
+//! conversation, unread badges moving as the other writes, everything still
+//! there after a reload; and a guest, who sees the lobby and no DMs.
+
+use e2e::{Browser, ChromeDriver, built_web_client, eventually};
+
+#[tokio::test]
+async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lobby() {
+    let driver = ChromeDriver::start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("natter.db");
+    let dist = built_web_client();
+    let config = <backend::Config as clap::Parser>::try_parse_from([
+        "natter",
+        "--bind",
+        "127.0.0.1:0",
+        "--static-dir",
+        dist.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ])
+    .unwrap();
+    let server = backend::ServerHandle::start(config)
+        .await
+        .expect("server starts");
+    let page = format!("http://{}/", server.addr());
+    let ada = Browser::open(&driver.url(), &page).await;
+    let bob = Browser::open(&driver.url(), &page).await;
+    for (window, name) in [(&ada, "Ada"), (&bob, "Bob")] {
+        window.wait_for_status("open").await;
+        window.sign_in(name, "correct horse", true).await;
+        window.wait_for_text(".signed-in strong", name).await;
+    }
+
+    // Ada creates a room and is taken there.
+    ada.type_into("#new-room-input", "General").await;
+    eventually("ada in #general", || async {
+        ada.hash().await == "#/r/general"
+    })
+    .await;
+    ada.wait_for_text("#room-title", "#general").await;
+
+    // Bob finds it in the directory and joins.
+    bob.click("button.browse").await;
+    bob.click(".directory li[data-room='general'] button.join")
+        .await;
+    eventually("bob in #general", || async {
+        bob.hash().await == "#/r/general"
+    })
+    .await;
+    bob.wait_for_text(".room-header .members", "2 members")
+        .await;
+    ada.say("hello general").await;
+    assert_eq!(
+        bob.wait_for_top_message("hello general").await.author,
+        "Ada"
+    );
+
+    // Bob looks at the lobby; what Ada says in #general waits as unread.
+    bob.click("a.room-link[data-room='lobby']").await;
+    bob.wait_for_text("#room-title", "#lobby").await;
+    ada.say("are you there?").await;
+    bob.wait_for_text("a.room-link[data-room='general'] .badge", "1")
+        .await;
+    eventually("the title counts it", || async {
+        bob.title().await == "(1) Natter"
+    })
+    .await;
+    assert!(
+        bob.messages()
+            .await
+            .iter()
+            .all(|m| m.text != "are you there?"),
+        "a room's messages stay in the room"
+    );
+
+    // Ada messages Bob privately, from the form.
+    ada.type_into("#new-direct-input", "bob").await;
+    eventually("ada in the DM", || async { ada.hash().await == "#/dm/Bob" }).await;
+    ada.say("psst").await;
+    ada.wait_for_top_message("psst").await;
+    let dm_link = "a.room-link[data-room^='dm:']";
+    bob.wait_for_text(&format!("{dm_link} .room-name"), "@Ada")
+        .await;
+    bob.wait_for_text(&format!("{dm_link} .badge"), "1").await;
+    bob.click(dm_link).await;
+    assert_eq!(bob.wait_for_top_message("psst").await.author, "Ada");
+    eventually("the DM is read", || async {
+        bob.count(&format!("{dm_link} .badge")).await == 0
+    })
+    .await;
+
+    // A reload keeps the place, the session and the rooms; #general's
+    // unread message is still unread (on the server, for every device).
+    bob.reload().await;
+    bob.wait_for_status("open").await;
+    eventually("bob back in the DM", || async {
+        bob.hash().await == "#/dm/Ada"
+    })
+    .await;
+    assert_eq!(bob.wait_for_top_message("psst").await.author, "Ada");
+    bob.wait_for_text("a.room-link[data-room='general'] .badge", "1")
+        .await;
+    bob.click("a.room-link[data-room='general']").await;
+    bob.wait_for_top_message("are you there?").await;
+    eventually("#general is read", || async {
+        bob.count("a.room-link[data-room='general'] .badge").await == 0
+    })
+    .await;
+
+    // A guest: the lobby, and nothing else.
+    let guest = Browser::open(&driver.url(), &page).await;
+    guest.wait_for_status("open").await;
+    assert_eq!(guest.count("a.room-link").await, 1);
+    assert_eq!(guest.count("a.room-link[data-room='lobby']").await, 1);
+    assert_eq!(guest.count(dm_link).await, 0);
+    assert_eq!(guest.count("#new-room-input").await, 0);
+    assert!(
+        guest
+            .messages()
+            .await
+            .iter()
+            .all(|m| m.text != "psst" && m.text != "hello general")
+    );
+
+    for window in [ada, bob, guest] {
+        window.close().await;
+    }
+    server.stop().await.expect("clean shutdown");
+}

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use futures_util::future::BoxFuture;
-use futures_util::stream::{FuturesOrdered, SplitStream};
+use futures_util::stream::{FuturesOrdered, SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use natter_shared::{
     AckParams, ErrorCode, ErrorParams, LOBBY, ReadMarker, RoomInfo, RoomRef, ServerFrame, Welcome,
@@ -32,6 +32,7 @@ use crate::rate_limit::{FrameLimiter, Verdict};
 use crate::replay::{HistorySource, Resume};
 use crate::replies::{self, Outbound, Replies};
 use crate::state::AppState;
+use crate::store::AuthorId;
 use crate::store::accounts::UserId;
 use crate::store::{Appended, StoreError};
 use crate::subscriptions::Subscriptions;
@@ -78,24 +79,71 @@ pub struct Arrival {
 }
 
 /// Serves one upgraded connection until it closes.
-pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
+///
+/// Not an `async fn`: the task of one would hold the whole `WebSocket` and
+/// `Arrival` it was called with for the connection's whole life (an async
+/// fn keeps its arguments), and every idle client would pay for them.
+pub fn serve(
+    socket: WebSocket,
+    state: Arc<AppState>,
+    arrival: Arrival,
+) -> impl Future<Output = ()> + Send {
+    let (sink, stream) = socket.split();
     let Arrival {
         identity,
         peer,
         resume,
     } = arrival;
-    let name = identity.name.clone();
-    let connection = state.hub.next_connection_id();
-    let (user, guest_token) = match identity.kind {
+    let Identity {
+        author_id,
+        name,
+        kind,
+    } = identity;
+    let (user, guest_token) = match kind {
         IdentityKind::Account(user) => (Some(user), None),
         IdentityKind::Guest(token) => (None, Some(token)),
     };
+    serve_split(
+        sink,
+        stream,
+        state,
+        Who {
+            author_id,
+            user,
+            name,
+            guest_token,
+        },
+        peer,
+        resume,
+    )
+}
+
+/// Who a connection is, taken apart.
+struct Who {
+    author_id: AuthorId,
+    user: Option<UserId>,
+    name: String,
+    guest_token: Option<String>,
+}
+
+async fn serve_split(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut stream: SplitStream<WebSocket>,
+    state: Arc<AppState>,
+    who: Who,
+    peer: SocketAddr,
+    resume: Resume,
+) {
+    let Who {
+        author_id,
+        user,
+        name,
+        guest_token,
+    } = who;
+    let connection = state.hub.next_connection_id();
     // The account's events first, then its rooms: a room joined in between
     // arrives as an event, never falls in a gap.
     let mut events = user.map(|user| state.hub.account_events(user));
-    // Split first: a whole `WebSocket` held across an await would be stored
-    // in this task for its whole life, which is every idle client's cost.
-    let (mut sink, mut stream) = socket.split();
     // Boxed, like the other rare steps below: the connection's task lives as
     // long as the connection, and its size is every idle client's cost.
     let rooms = match Box::pin(rooms_of(&state, user)).await {
@@ -110,48 +158,51 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>, arrival: Arrival) {
             return;
         }
     };
-    let names: Vec<String> = rooms.iter().map(|room| room.room.clone()).collect();
-    // Subscribe before reading any history, so nothing committed from here on
-    // can fall between the replay and the live stream.
-    let (receivers, live_after) = state.hub.subscribe(&names);
     let (outbox, outbox_receiver) = replies::channel();
-    let welcome = ServerFrame::Welcome(Welcome {
-        connection_id: connection,
-        name: name.clone(),
-        server_time: now_ms(),
-        value: "Connected to Natter".to_owned(),
-        token: guest_token,
-        rooms,
-    });
-    // The writer has not started, so it cannot have gone.
-    let _ = outbox.push(Outbound::Frame(welcome.to_json().into()));
-
     let writer_stopped = CancellationToken::new();
-    let sources = Sources {
-        reader: identity.author_id,
-        live: Subscriptions::new(Arc::clone(&state.hub), receivers),
-        live_after,
-        outbox: outbox_receiver,
-        history: HistorySource {
-            store: Arc::clone(&state.store),
-            reader: identity.author_id,
-        },
+    // In a block of its own, so nothing in it outlives the start in this
+    // task, which lives as long as the connection.
+    let (mut writer, mut member_of) = {
+        let names: Vec<String> = rooms.iter().map(|room| room.room.clone()).collect();
+        // Subscribe before reading any history, so nothing committed from here on
+        // can fall between the replay and the live stream.
+        let (receivers, live_after) = state.hub.subscribe(&names);
+        let welcome = ServerFrame::Welcome(Welcome {
+            connection_id: connection,
+            name: name.clone(),
+            server_time: now_ms(),
+            value: "Connected to Natter".to_owned(),
+            token: guest_token,
+            rooms,
+        });
+        // The writer has not started, so it cannot have gone.
+        let _ = outbox.push(Outbound::Frame(welcome.to_json().into()));
+        let sources = Sources {
+            reader: author_id,
+            live: Subscriptions::new(Arc::clone(&state.hub), receivers),
+            live_after,
+            outbox: outbox_receiver,
+            history: HistorySource {
+                store: Arc::clone(&state.store),
+                reader: author_id,
+            },
+        };
+        let writer = tokio::spawn(writer::run(
+            sink,
+            sources,
+            resume,
+            writer_stopped.clone().drop_guard(),
+        ));
+        (writer, names.into_iter().collect::<HashSet<String>>())
     };
-    let mut writer = tokio::spawn(writer::run(
-        sink,
-        sources,
-        resume,
-        writer_stopped.clone().drop_guard(),
-    ));
     info!(connection, %peer, name, "connection opened");
 
-    let mut member_of: HashSet<String> = names.into_iter().collect();
     let mut in_flight = FuturesOrdered::new();
     let ending = read_frames(
         &mut stream,
         &state,
         Reader {
-            author_id: identity.author_id,
+            author_id,
             user,
             name: &name,
             rooms: &mut member_of,

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use futures_util::FutureExt;
 use tracing::warn;
 
 use crate::accounts::{AuthError, token};
@@ -97,9 +98,11 @@ pub async fn upgrade(
         .max_frame_size(state.rules.max_frame_bytes)
         .read_buffer_size(READ_BUFFER_BYTES)
         .on_failed_upgrade(move |error| warn!(%peer, %error, "WebSocket upgrade failed"))
-        .on_upgrade(move |socket| async move {
-            connection::serve(socket, state, arrival).await;
-            drop(tracked);
+        // `map`, not an async block: one would keep what it captured (the
+        // socket and the arrival, or the future made of them) beside the
+        // future it awaits, for the connection's whole life.
+        .on_upgrade(move |socket| {
+            connection::serve(socket, state, arrival).map(move |()| drop(tracked))
         })
 }
 

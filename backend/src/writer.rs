@@ -50,19 +50,23 @@ struct Gone;
 /// fails (a client that accepts nothing for the write timeout fails it: see
 /// [`crate::guarded_stream`]). `_stopped` tells the reader when this task
 /// ends, whatever the reason.
-pub async fn run(
+///
+/// Not an `async fn`: one would keep its arguments in the task beside the
+/// `Writer` made of them, for the connection's whole life, and every idle
+/// client would pay for both.
+pub fn run(
     sink: SplitSink<WebSocket, Message>,
     sources: Sources,
     resume: Resume,
-    _stopped: DropGuard,
-) {
-    let mut writer = Writer {
+    stopped: DropGuard,
+) -> impl Future<Output = ()> + Send {
+    let writer = Writer {
         sink,
         sources,
         last_sent: 0,
         unwritten_own_bytes: 0,
     };
-    let _ = writer.serve(resume).await;
+    writer.serve_to_end(resume, stopped)
 }
 
 struct Writer {
@@ -76,6 +80,10 @@ struct Writer {
 }
 
 impl Writer {
+    async fn serve_to_end(mut self, resume: Resume, _stopped: DropGuard) {
+        let _ = self.serve(resume).await;
+    }
+
     async fn serve(&mut self, resume: Resume) -> Result<(), Gone> {
         // The welcome (queued before this task started) goes first.
         while let Some(outbound) = self.sources.outbox.try_next() {

@@ -13,6 +13,7 @@ use crate::rooms_api;
 use crate::route::Route;
 use crate::socket::Socket;
 use crate::state::ChatState;
+use crate::storage;
 
 /// Starts every page behaviour; call once, inside the app.
 pub fn start(chat: ChatState, socket: Socket) {
@@ -99,11 +100,13 @@ fn read_what_is_shown(chat: ChatState, socket: Socket) {
         if !visible {
             return;
         }
-        let marker = untrack(|| chat.read_up_to_newest(&room));
-        if let Some(marker) = marker
-            && chat.account.get_untracked().is_some()
-        {
+        let Some(marker) = untrack(|| chat.read_up_to_newest(&room)) else {
+            return;
+        };
+        if chat.account.get_untracked().is_some() {
             let _ = socket.mark_read(marker);
+        } else {
+            storage::save_guest_read(marker.id);
         }
     });
 }

@@ -16,6 +16,9 @@ pub struct DirectoryEntry {
     pub room: String,
     /// How many accounts are in it.
     pub members: u64,
+    /// When its newest message was sent, in ms since the Unix epoch.
+    #[serde(default)]
+    pub newest_at: Option<i64>,
     /// Whether we are.
     pub joined: bool,
 }

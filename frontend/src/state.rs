@@ -68,6 +68,21 @@ pub struct ChatState {
     pub account: RwSignal<Option<String>>,
 }
 
+/// A guest keeps its read marker in this browser: the lobby counts as read
+/// up to it, so what arrives above it (the replay included) is unread until
+/// shown. Without one (a first visit), everything already there is read.
+fn guest_marker(rooms: &mut [RoomInfo], saved: Option<u64>) {
+    if let Some(lobby) = rooms
+        .iter_mut()
+        .find(|room| room.room == natter_shared::LOBBY)
+    {
+        let marker = saved.unwrap_or(lobby.newest_id).min(lobby.newest_id);
+        lobby.last_read = marker;
+        lobby.newest_id = marker;
+        lobby.unread = 0;
+    }
+}
+
 impl ChatState {
     /// State asking for `requested_name`, with the outbox the last visit left.
     pub fn new(requested_name: String) -> Self {
@@ -216,7 +231,11 @@ impl ChatState {
                     storage::save_guest_token(token);
                     self.guest_token.set(Some(token.clone()));
                 }
-                self.rooms.set(welcome.rooms.clone());
+                let mut rooms = welcome.rooms.clone();
+                if welcome.token.is_some() {
+                    guest_marker(&mut rooms, storage::saved_guest_read());
+                }
+                self.rooms.set(rooms);
                 self.identity.set(Some(welcome));
             }
             ServerFrame::Message(message) => self.receive(message),

@@ -10,6 +10,7 @@ use crate::outbox::OutboxEntry;
 const NAME_KEY: &str = "natter.name";
 const OUTBOX_KEY: &str = "natter.outbox";
 const GUEST_TOKEN_KEY: &str = "natter.guest_token";
+const GUEST_READ_KEY: &str = "natter.guest_read";
 
 /// The display name saved on an earlier visit, or empty.
 pub fn saved_name() -> String {
@@ -29,6 +30,16 @@ pub fn saved_guest_token() -> Option<String> {
 /// Remembers the guest token for later visits and other tabs.
 pub fn save_guest_token(token: &str) {
     let _ = LocalStorage::set(GUEST_TOKEN_KEY, token);
+}
+
+/// How far a guest has read the lobby (accounts keep theirs on the server).
+pub fn saved_guest_read() -> Option<u64> {
+    LocalStorage::get(GUEST_READ_KEY).ok()
+}
+
+/// Remembers how far a guest has read the lobby.
+pub fn save_guest_read(id: u64) {
+    let _ = LocalStorage::set(GUEST_READ_KEY, id);
 }
 
 /// The outbox as the last visit left it.

@@ -583,3 +583,32 @@ fn routes_live_in_the_url_fragment() {
         Route::Direct("zoë".to_owned())
     );
 }
+
+#[wasm_bindgen_test]
+fn a_guest_keeps_its_read_marker_in_the_browser() {
+    LocalStorage::clear();
+    let _ = LocalStorage::set("natter.guest_read", 8u64);
+    let chat = ChatState::new(String::new());
+    // A background tab: nothing is being read.
+    chat.visible.set(false);
+    chat.apply(ServerFrame::Welcome(Welcome {
+        connection_id: 1,
+        name: "guest-1a2b".to_owned(),
+        server_time: 0,
+        value: "Connected to Natter".to_owned(),
+        token: Some("g_token".to_owned()),
+        rooms: vec![room(LOBBY, RoomKind::Public, None, 0, 10)],
+    }));
+    // The replay: 7 and 8 were read on the last visit, 9 and 10 were not.
+    for id in 7..=10 {
+        chat.apply(message(id, "ada", &format!("m{id}"), None));
+    }
+    assert_eq!(chat.total_unread_untracked(), 2);
+    // Shown, they are read, and the browser remembers it.
+    chat.visible.set(true);
+    assert_eq!(
+        chat.read_up_to_newest(LOBBY).map(|marker| marker.id),
+        Some(10)
+    );
+    LocalStorage::clear();
+}

@@ -8,6 +8,7 @@ use natter_shared::validate_room_name;
 use crate::rooms_api::{self, DirectoryEntry};
 use crate::route::Route;
 use crate::state::ChatState;
+use crate::time::{iso, local_time};
 
 /// Three small forms under the room list. Each success arrives on every tab
 /// as a `joined` frame too; this one also goes to the room.
@@ -123,6 +124,9 @@ fn DirectoryItem(
         <li data-room=entry.room.clone()>
             <span class="room-name">{format!("#{}", entry.room)}</span>
             <span class="members">{members}</span>
+            {entry.newest_at.map(|at| view! {
+                <span class="members">"last message "<time datetime=iso(at)>{local_time(at)}</time></span>
+            })}
             {(!entry.joined).then(|| view! {
                 <button type="button" class="join" on:click=join.clone()>"Join"</button>
             })}

@@ -198,6 +198,25 @@ impl Browser {
         self.script_string("return location.hash").await
     }
 
+    /// Resizes the window, as a phone's screen or a desktop's.
+    pub async fn set_window_size(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("resize the window");
+    }
+
+    /// Presses a key with Alt held, as the page's keyboard shortcuts read it.
+    pub async fn press_alt(&self, key: &str) {
+        self.client
+            .execute(
+                "window.dispatchEvent(new KeyboardEvent('keydown', { key: arguments[0], altKey: true, bubbles: true }))",
+                vec![json!(key)],
+            )
+            .await
+            .expect("press the key");
+    }
+
     /// The page's title.
     pub async fn title(&self) -> String {
         self.script_string("return document.title").await

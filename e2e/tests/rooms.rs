@@ -109,6 +109,48 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
     })
     .await;
 
+    // Alt+↓ and Alt+↑ walk the room list: #lobby, #general, @Ada.
+    bob.press_alt("ArrowDown").await;
+    eventually("Alt+Down to the DM", || async {
+        bob.hash().await == "#/dm/Ada"
+    })
+    .await;
+    bob.press_alt("ArrowUp").await;
+    eventually("Alt+Up back", || async {
+        bob.hash().await == "#/r/general"
+    })
+    .await;
+
+    // On a phone's screen the list is a drawer behind the Rooms button.
+    bob.set_window_size(390, 844).await;
+    let toggle_shown = "return String(getComputedStyle(document.querySelector('.rooms-toggle')).display !== 'none')";
+    eventually("the Rooms button", || async {
+        bob.script_string(toggle_shown).await == "true"
+    })
+    .await;
+    let drawer_open =
+        "return String(document.querySelector('#room-list').classList.contains('open'))";
+    assert_eq!(bob.script_string(drawer_open).await, "false");
+    bob.click(".rooms-toggle").await;
+    eventually("the drawer opens", || async {
+        bob.script_string(drawer_open).await == "true"
+    })
+    .await;
+    assert_eq!(
+        bob.script_string(
+            "return document.querySelector('.rooms-toggle').getAttribute('aria-expanded')"
+        )
+        .await,
+        "true"
+    );
+    bob.click("a.room-link[data-room='lobby']").await;
+    eventually("following a link closes it", || async {
+        bob.script_string(drawer_open).await == "false"
+    })
+    .await;
+    eventually("in the lobby", || async { bob.hash().await == "#/r/lobby" }).await;
+    bob.set_window_size(1280, 900).await;
+
     // A guest: the lobby, and nothing else.
     let guest = Browser::open(&driver.url(), &page).await;
     guest.wait_for_status("open").await;

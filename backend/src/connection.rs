@@ -309,6 +309,9 @@ async fn on_account_event(
                 None => None,
             }
         }
+        // A leave and a join from two tabs can arrive in either order; the
+        // store says which came last.
+        AccountEvent::Left(room) if state.rooms.room_of(&room, user).await?.is_some() => None,
         AccountEvent::Left(room) => rooms.remove(&room).then(|| {
             let frame = ServerFrame::Left(RoomRef { room: room.clone() })
                 .to_json()

@@ -135,6 +135,13 @@ async fn room_names_follow_one_rule_and_are_unique() {
             "{taken}"
         );
     }
+    // A room has one spelling, whatever the link said.
+    let bob = Person::sign_up(&server, "bob").await;
+    let joined = bob.join(&server, "RUST-2026").await;
+    assert_eq!(
+        (joined.status.as_u16(), joined.body["room"].as_str()),
+        (200, Some("rust-2026"))
+    );
     let nowhere = ada.join(&server, "nowhere").await;
     assert_eq!(
         (nowhere.status.as_u16(), nowhere.code()),

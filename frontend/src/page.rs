@@ -161,9 +161,16 @@ fn open_named_conversations(chat: ChatState) {
             tried.insert(name.clone());
         });
         spawn_local(async move {
-            // Success arrives as a `joined` frame, which resolves the route.
-            if let Err(error) = rooms_api::open_direct(&name).await {
-                chat.show_notice(&error.code, error.message);
+            // The `joined` frame adds it to the list; the route takes the
+            // name as the server spells it, which the list matches (a link
+            // may name "bilI" for "bill", or "ÉVA" for "Éva").
+            match rooms_api::open_direct(&name).await {
+                Ok(room) => {
+                    if let Some(with) = room.with {
+                        chat.go(Route::Direct(with));
+                    }
+                }
+                Err(error) => chat.show_notice(&error.code, error.message),
             }
         });
     });

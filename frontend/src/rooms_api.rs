@@ -56,18 +56,24 @@ pub async fn create(name: &str) -> Result<RoomInfo, AccountError> {
 
 /// Joins a public room.
 pub async fn join(room_name: &str) -> Result<RoomInfo, AccountError> {
-    room(post_empty(&format!("/api/rooms/{room_name}/join")).await?).await
+    room(post_empty(&format!("/api/rooms/{}/join", segment(room_name))).await?).await
 }
 
 /// Leaves a public room.
 pub async fn leave(room_name: &str) -> Result<(), AccountError> {
-    let response = post_empty(&format!("/api/rooms/{room_name}/leave")).await?;
+    let response = post_empty(&format!("/api/rooms/{}/leave", segment(room_name))).await?;
     refused(&response).await.map_or(Ok(()), Err)
 }
 
 /// The direct conversation with `name`, opened if new.
 pub async fn open_direct(name: &str) -> Result<RoomInfo, AccountError> {
     room(post("/api/dms", &Named { name }).await?).await
+}
+
+/// A room name as one path segment: whatever it holds (`../logout?` from a
+/// crafted link) cannot reach another endpoint.
+fn segment(room_name: &str) -> String {
+    String::from(js_sys::encode_uri_component(room_name))
 }
 
 async fn post_empty(path: &str) -> Result<gloo_net::http::Response, AccountError> {

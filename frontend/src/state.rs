@@ -231,6 +231,18 @@ impl ChatState {
                     storage::save_guest_token(token);
                     self.guest_token.set(Some(token.clone()));
                 }
+                // Someone else now (logged out, or in as another account):
+                // nothing of the last one's rooms may stay on the page.
+                let someone_else = self.identity.with_untracked(|last| {
+                    last.as_ref().is_some_and(|last| {
+                        last.name != welcome.name || last.token.is_some() != welcome.token.is_some()
+                    })
+                });
+                if someone_else {
+                    self.messages.set(Vec::new());
+                    self.complete.set(HashSet::new());
+                    self.loading_older.set(None);
+                }
                 let mut rooms = welcome.rooms.clone();
                 if welcome.token.is_some() {
                     guest_marker(&mut rooms, storage::saved_guest_read());

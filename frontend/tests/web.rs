@@ -612,3 +612,27 @@ fn a_guest_keeps_its_read_marker_in_the_browser() {
     );
     LocalStorage::clear();
 }
+
+#[wasm_bindgen_test]
+fn nothing_of_an_account_stays_on_the_page_after_it_logs_out() {
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    chat.apply(welcome_with(vec![
+        room(LOBBY, RoomKind::Public, None, 0, 0),
+        room("dm:1:2", RoomKind::Direct, Some("bob"), 0, 0),
+    ]));
+    chat.apply(message_in("dm:1:2", 8, "bob", "just for ada"));
+    assert_eq!(untrack(|| chat.messages_in("dm:1:2").len()), 1);
+    // Logged out: the next welcome is a guest's.
+    chat.apply(ServerFrame::Welcome(Welcome {
+        connection_id: 2,
+        name: "guest-1a2b".to_owned(),
+        server_time: 0,
+        value: "Connected to Natter".to_owned(),
+        token: Some("g_token".to_owned()),
+        rooms: vec![room(LOBBY, RoomKind::Public, None, 0, 8)],
+    }));
+    assert!(untrack(|| chat.messages_in("dm:1:2").is_empty()));
+    assert_eq!(chat.rooms.get_untracked().len(), 1);
+    LocalStorage::clear();
+}

@@ -133,6 +133,9 @@ pub(super) async fn join(
     headers: HeaderMap,
 ) -> Result<Json<RoomInfo>, ApiError> {
     let user = signed_in(&state, &headers).await?;
+    // One spelling ("General" is "general"); anything that is not a room
+    // name (a direct conversation's key included) is no room to join.
+    let room = validate_room_name(&room).map_err(|_| unknown_room())?;
     state.rooms.join(&room, user.id).await?;
     state
         .hub

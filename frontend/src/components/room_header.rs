@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use natter_shared::{LOBBY, RoomKind};
+use natter_shared::{LOBBY, RoomKind, validate_room_name};
 
 use crate::rooms_api;
 use crate::route::Route;
@@ -31,12 +31,22 @@ pub fn RoomHeader() -> impl IntoView {
         });
     };
     let join = move |_| {
-        let Route::Room(name) = chat.route.get_untracked() else {
+        let Route::Room(typed) = chat.route.get_untracked() else {
             return;
         };
+        // The name as the URL has it, which anyone can craft: checked and
+        // spelled as the server spells it before it goes anywhere.
+        let name = match validate_room_name(&typed) {
+            Ok(name) => name,
+            Err(error) => {
+                chat.show_notice("invalid_room_name", format!("No such room: {error}."));
+                return;
+            }
+        };
         spawn_local(async move {
-            if let Err(error) = rooms_api::join(&name).await {
-                chat.show_notice(&error.code, error.message);
+            match rooms_api::join(&name).await {
+                Ok(_) => chat.go(Route::Room(name)),
+                Err(error) => chat.show_notice(&error.code, error.message),
             }
         });
     };

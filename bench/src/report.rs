@@ -56,28 +56,7 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
             "## {title}: {} clients, {} senders, {rate}{window}, {} s\n",
             spec.clients, spec.senders, spec.seconds
         );
-        let _ = writeln!(
-            out,
-            "| server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | duplicated | server CPU s | peak RSS MiB | disk fsync p99 / max ms |"
-        );
-        let _ = writeln!(
-            out,
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-        );
-        for row in rows {
-            let [p50, p99, p999, max] = row.latency_ms;
-            let [fsync_p99, fsync_max] = row.fsync_ms;
-            let _ = writeln!(
-                out,
-                "| {} | {:.0} | {p50:.2} | {p99:.2} | {p999:.2} | {max:.2} | {} | {} | {:.2} | {:.1} | {fsync_p99:.1} / {fsync_max:.1} |",
-                row.server.label(),
-                row.deliveries_per_second,
-                row.lost,
-                row.duplicated,
-                row.cpu_seconds,
-                row.peak_rss_mib
-            );
-        }
+        load_table(&mut out, rows);
         let _ = writeln!(out, "\n![{title}]({charts}/{chart}.svg)\n");
     }
     if let Some((spec, rows)) = &results.rooms {
@@ -91,28 +70,7 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
             "Natter only: the peers have no rooms. Each message reaches the {} clients of its room and no other; \"lost\" counts what a room's clients missed of their room's sender, and a message from another room would count as duplicated.\n",
             spec.clients_per_room
         );
-        let _ = writeln!(
-            out,
-            "| server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | duplicated | server CPU s | peak RSS MiB | disk fsync p99 / max ms |"
-        );
-        let _ = writeln!(
-            out,
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-        );
-        for row in rows {
-            let [p50, p99, p999, max] = row.latency_ms;
-            let [fsync_p99, fsync_max] = row.fsync_ms;
-            let _ = writeln!(
-                out,
-                "| {} | {:.0} | {p50:.2} | {p99:.2} | {p999:.2} | {max:.2} | {} | {} | {:.2} | {:.1} | {fsync_p99:.1} / {fsync_max:.1} |",
-                row.server.label(),
-                row.deliveries_per_second,
-                row.lost,
-                row.duplicated,
-                row.cpu_seconds,
-                row.peak_rss_mib
-            );
-        }
+        load_table(&mut out, rows);
         let _ = writeln!(out);
     }
     if let Some((spec, rows)) = &results.shootout {
@@ -167,6 +125,32 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
         );
     }
     out
+}
+
+/// The table of a load scenario (fan-out, saturation, rooms): one row per server.
+fn load_table(out: &mut String, rows: &[LoadResult]) {
+    let _ = writeln!(
+        out,
+        "| server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | duplicated | server CPU s | peak RSS MiB | disk fsync p99 / max ms |"
+    );
+    let _ = writeln!(
+        out,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for row in rows {
+        let [p50, p99, p999, max] = row.latency_ms;
+        let [fsync_p99, fsync_max] = row.fsync_ms;
+        let _ = writeln!(
+            out,
+            "| {} | {:.0} | {p50:.2} | {p99:.2} | {p999:.2} | {max:.2} | {} | {} | {:.2} | {:.1} | {fsync_p99:.1} / {fsync_max:.1} |",
+            row.server.label(),
+            row.deliveries_per_second,
+            row.lost,
+            row.duplicated,
+            row.cpu_seconds,
+            row.peak_rss_mib
+        );
+    }
 }
 
 /// Draws the bar charts into `folder`.

@@ -295,29 +295,29 @@ async fn on_account_event(
     event: AccountEvent,
 ) -> Result<Option<Outbound>, StoreError> {
     Ok(match event {
-        AccountEvent::Joined(room) => {
-            if rooms.contains(&room) {
-                return Ok(None);
-            }
-            match state.rooms.room_of(&room, user).await? {
-                Some(info) => {
+        // Joins and leaves from several tabs may be told in another order
+        // than they were stored, so the event only says which room to look
+        // at: the store says whether the account is in it now.
+        AccountEvent::Membership(room) => {
+            match (
+                state.rooms.room_of(&room, user).await?,
+                rooms.contains(&room),
+            ) {
+                (Some(info), false) => {
                     rooms.insert(room.clone());
                     let frame = ServerFrame::Joined(info).to_json().into();
                     Some(Outbound::Join(room, frame))
                 }
-                // Left again already.
-                None => None,
+                (None, true) => {
+                    rooms.remove(&room);
+                    let frame = ServerFrame::Left(RoomRef { room: room.clone() })
+                        .to_json()
+                        .into();
+                    Some(Outbound::Leave(room, frame))
+                }
+                _ => None,
             }
         }
-        // A leave and a join from two tabs can arrive in either order; the
-        // store says which came last.
-        AccountEvent::Left(room) if state.rooms.room_of(&room, user).await?.is_some() => None,
-        AccountEvent::Left(room) => rooms.remove(&room).then(|| {
-            let frame = ServerFrame::Left(RoomRef { room: room.clone() })
-                .to_json()
-                .into();
-            Outbound::Leave(room, frame)
-        }),
         AccountEvent::Read(room, id) => rooms
             .contains(&room)
             .then(|| Outbound::Frame(ServerFrame::Read(ReadMarker { room, id }).to_json().into())),

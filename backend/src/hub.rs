@@ -74,10 +74,8 @@ pub fn as_seen_by(stored: StoredMessage, reader: AuthorId) -> ChatMessage {
 /// connections must act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccountEvent {
-    /// It is now in this room.
-    Joined(String),
-    /// It is no longer in this room.
-    Left(String),
+    /// It joined or left this room (which, the store says).
+    Membership(String),
     /// Its read marker in this room is now this id.
     Read(String, u64),
 }

@@ -25,7 +25,7 @@
 //!   [`AccountStore`](store::AccountStore), [`RoomStore`](store::RoomStore))
 //!   and its SQLite engine with group commit; assigns message ids.
 //! - [`hub`]: fan-out of committed messages to their room's connections,
-//!   serialized once per message, and account events (joined, left, read);
+//!   serialized once per message, and account events (membership, read);
 //!   [`subscriptions`]: one connection's rooms, merged in id order.
 //! - [`error`]: the server-wide error type, [`ServerError`].
 //! - [`origin`], [`limits`], [`rate_limit`], [`security_headers`]: which

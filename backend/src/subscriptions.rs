@@ -28,6 +28,9 @@ pub enum Live {
 }
 
 struct Ring {
+    /// Stays with the ring while others come and go, so held messages
+    /// keep their room.
+    number: usize,
     room: String,
     receiver: RoomReceiver,
 }
@@ -40,8 +43,6 @@ pub struct Subscriptions {
     held: Vec<(usize, Delivery)>,
     /// Known to be next, in id order, with their room.
     ready: VecDeque<(usize, Delivery)>,
-    /// Ring numbers, so held messages keep their room when rings come and go.
-    ring_numbers: Vec<usize>,
     next_number: usize,
 }
 
@@ -53,11 +54,15 @@ impl Subscriptions {
             hub,
             rings: receivers
                 .into_iter()
-                .map(|(room, receiver)| Ring { room, receiver })
+                .enumerate()
+                .map(|(number, (room, receiver))| Ring {
+                    number,
+                    room,
+                    receiver,
+                })
                 .collect(),
             held: Vec::new(),
             ready: VecDeque::new(),
-            ring_numbers: (0..count).collect(),
             next_number: count,
         }
     }
@@ -74,10 +79,10 @@ impl Subscriptions {
         }
         let receiver = self.hub.subscribe_room(room);
         self.rings.push(Ring {
+            number: self.next_number,
             room: room.to_owned(),
             receiver,
         });
-        self.ring_numbers.push(self.next_number);
         self.next_number += 1;
     }
 
@@ -86,8 +91,7 @@ impl Subscriptions {
         let Some(index) = self.rings.iter().position(|ring| ring.room == room) else {
             return;
         };
-        let number = self.ring_numbers.remove(index);
-        drop(self.rings.remove(index));
+        let number = self.rings.remove(index).number;
         self.held.retain(|(ring, _)| *ring != number);
         self.ready.retain(|(ring, _)| *ring != number);
         self.hub.release_room(room);
@@ -153,7 +157,7 @@ impl Subscriptions {
                 }
             };
             match received {
-                (index, Ok(delivery)) => self.held.push((self.ring_numbers[index], delivery)),
+                (index, Ok(delivery)) => self.held.push((self.rings[index].number, delivery)),
                 (_, Err(RecvError::Lagged(_))) => return Some(Live::Behind),
                 (_, Err(RecvError::Closed)) => return None,
             }
@@ -165,10 +169,10 @@ impl Subscriptions {
     fn gather(&mut self) -> bool {
         let published = self.hub.newest();
         let mut lagged = false;
-        for (ring, &number) in self.rings.iter_mut().zip(&self.ring_numbers) {
+        for ring in &mut self.rings {
             loop {
                 match ring.receiver.try_recv() {
-                    Ok(delivery) => self.held.push((number, delivery)),
+                    Ok(delivery) => self.held.push((ring.number, delivery)),
                     Err(TryRecvError::Lagged(_)) => lagged = true,
                     Err(TryRecvError::Empty | TryRecvError::Closed) => break,
                 }

@@ -511,15 +511,29 @@ fn message_in(room: &str, id: u64, author: &str, value: &str) -> ServerFrame {
     })
 }
 
-fn welcome_with(rooms: Vec<RoomInfo>) -> ServerFrame {
+/// A guest's welcome, with the lobby's newest message at `newest`.
+fn guest_welcome(newest: u64) -> ServerFrame {
     ServerFrame::Welcome(Welcome {
+        name: "guest-1a2b".to_owned(),
+        token: Some("g_token".to_owned()),
+        rooms: vec![room(LOBBY, RoomKind::Public, None, 0, newest)],
+        ..welcome_of(Vec::new())
+    })
+}
+
+fn welcome_with(rooms: Vec<RoomInfo>) -> ServerFrame {
+    ServerFrame::Welcome(welcome_of(rooms))
+}
+
+fn welcome_of(rooms: Vec<RoomInfo>) -> Welcome {
+    Welcome {
         connection_id: 1,
         name: "ada".to_owned(),
         server_time: 0,
         value: "Connected to Natter".to_owned(),
         token: None,
         rooms,
-    })
+    }
 }
 
 #[wasm_bindgen_test]
@@ -591,14 +605,7 @@ fn a_guest_keeps_its_read_marker_in_the_browser() {
     let chat = ChatState::new(String::new());
     // A background tab: nothing is being read.
     chat.visible.set(false);
-    chat.apply(ServerFrame::Welcome(Welcome {
-        connection_id: 1,
-        name: "guest-1a2b".to_owned(),
-        server_time: 0,
-        value: "Connected to Natter".to_owned(),
-        token: Some("g_token".to_owned()),
-        rooms: vec![room(LOBBY, RoomKind::Public, None, 0, 10)],
-    }));
+    chat.apply(guest_welcome(10));
     // The replay: 7 and 8 were read on the last visit, 9 and 10 were not.
     for id in 7..=10 {
         chat.apply(message(id, "ada", &format!("m{id}"), None));
@@ -624,14 +631,7 @@ fn nothing_of_an_account_stays_on_the_page_after_it_logs_out() {
     chat.apply(message_in("dm:1:2", 8, "bob", "just for ada"));
     assert_eq!(untrack(|| chat.messages_in("dm:1:2").len()), 1);
     // Logged out: the next welcome is a guest's.
-    chat.apply(ServerFrame::Welcome(Welcome {
-        connection_id: 2,
-        name: "guest-1a2b".to_owned(),
-        server_time: 0,
-        value: "Connected to Natter".to_owned(),
-        token: Some("g_token".to_owned()),
-        rooms: vec![room(LOBBY, RoomKind::Public, None, 0, 8)],
-    }));
+    chat.apply(guest_welcome(8));
     assert!(untrack(|| chat.messages_in("dm:1:2").is_empty()));
     assert_eq!(chat.rooms.get_untracked().len(), 1);
     LocalStorage::clear();

@@ -122,7 +122,7 @@ pub(super) async fn create(
     state.rooms.create_room(&room, user.id).await?;
     state
         .hub
-        .notify(user.id, AccountEvent::Joined(room.clone()));
+        .notify(user.id, AccountEvent::Membership(room.clone()));
     Ok((StatusCode::CREATED, seen_by(&state, &room, &user).await?))
 }
 
@@ -139,7 +139,7 @@ pub(super) async fn join(
     state.rooms.join(&room, user.id).await?;
     state
         .hub
-        .notify(user.id, AccountEvent::Joined(room.clone()));
+        .notify(user.id, AccountEvent::Membership(room.clone()));
     seen_by(&state, &room, &user).await
 }
 
@@ -181,7 +181,7 @@ pub(super) async fn leave(
         .await
         .map_err(AuthError::Store)?
     {
-        state.hub.notify(user.id, AccountEvent::Left(room));
+        state.hub.notify(user.id, AccountEvent::Membership(room));
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -216,7 +216,9 @@ pub(super) async fn open_direct(
         .await
         .map_err(AuthError::Store)?;
     for member in [user.id, other.id] {
-        state.hub.notify(member, AccountEvent::Joined(room.clone()));
+        state
+            .hub
+            .notify(member, AccountEvent::Membership(room.clone()));
     }
     seen_by(&state, &room, &user).await
 }

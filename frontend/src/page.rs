@@ -3,14 +3,11 @@
 //! keyboard, tell the server what has been read, fill in a room's history
 //! when it is shown, and open a direct conversation a link names.
 
-use std::collections::{HashMap, HashSet};
-
-use gloo_timers::callback::Timeout;
+use std::collections::HashSet;
 
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use natter_shared::ReadMarker;
 
 use crate::rooms_api;
 use crate::route::Route;
@@ -89,17 +86,9 @@ fn switch_rooms_from_the_keyboard(chat: ChatState) {
     on_cleanup(move || handle.remove());
 }
 
-/// How long read markers gather before they are told: watching a busy room
-/// moves the marker with every message, and each telling is a write on the
-/// server and a frame to every tab of the account.
-const TELL_READ_EVERY_MS: u32 = 2_000;
-
-/// The shown room, in a visible tab, is read up to its newest message at
-/// once on this page; an account tells the server (so its other tabs and
-/// devices agree) at most every [`TELL_READ_EVERY_MS`], the newest marker
-/// of each room.
+/// The shown room, in a visible tab, is read up to its newest message; an
+/// account tells the server, so its other tabs and devices agree.
 fn read_what_is_shown(chat: ChatState, socket: Socket) {
-    let untold = StoredValue::new(HashMap::<String, u64>::new());
     Effect::new(move |_| {
         let Some(room) = chat.current_room() else {
             return;
@@ -114,22 +103,10 @@ fn read_what_is_shown(chat: ChatState, socket: Socket) {
         let Some(marker) = untrack(|| chat.read_up_to_newest(&room)) else {
             return;
         };
-        if chat.account.get_untracked().is_none() {
+        if chat.account.get_untracked().is_some() {
+            let _ = socket.mark_read(marker);
+        } else {
             storage::save_guest_read(marker.id);
-            return;
-        }
-        let first = untold.with_value(HashMap::is_empty);
-        untold.update_value(|untold| {
-            untold.insert(marker.room, marker.id);
-        });
-        if first {
-            Timeout::new(TELL_READ_EVERY_MS, move || {
-                let markers = untold.try_update_value(std::mem::take).unwrap_or_default();
-                for (room, id) in markers {
-                    let _ = socket.mark_read(ReadMarker { room, id });
-                }
-            })
-            .forget();
         }
     });
 }

@@ -9,9 +9,15 @@ ensure_browser
 ensure_node
 cd "$ROOT"
 
+# Every temporary file of this run (databases, Chromium's profiles) goes in one
+# folder removed at the end, so no run leaves anything behind in /tmp, even when
+# a browser test fails and Chromium is killed rather than closed.
+RUN_TMP="$(mktemp -d -t natter-test.XXXXXX)"
+trap 'rm -rf "$RUN_TMP"' EXIT
+export TMPDIR="$RUN_TMP"
+
 # Every cargo test run's output, for the total at the end.
-TEST_LOG="$(mktemp)"
-trap 'rm -f "$TEST_LOG"' EXIT
+TEST_LOG="$RUN_TMP/cargo-test.log"
 run_tests() {
   cargo test --locked "$@" 2>&1 | tee -a "$TEST_LOG"
 }

@@ -3,45 +3,28 @@
 //! code never sees a token.
 
 use gloo_net::http::{Request, Response};
-use serde::{Deserialize, Serialize};
+use natter_shared::api::{ApiError, Credentials, SignedIn};
+use serde::Serialize;
 
 /// A refusal, with the server's stable code and its words for people.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct AccountError {
-    /// Stable: `invalid_credentials`, `name_taken`, `weak_password`, ...
-    pub code: String,
-    /// For people.
-    pub message: String,
-}
+pub type AccountError = ApiError;
 
-impl AccountError {
-    pub(crate) fn unreachable(why: impl std::fmt::Display) -> Self {
-        AccountError {
-            code: "unreachable".to_owned(),
-            message: format!("The server could not be reached ({why}). Try again."),
-        }
+/// The refusal the page shows when the server could not be asked.
+pub(crate) fn unreachable(why: impl std::fmt::Display) -> AccountError {
+    ApiError {
+        code: "unreachable".to_owned(),
+        message: format!("The server could not be reached ({why}). Try again."),
     }
-}
-
-#[derive(Serialize)]
-struct Credentials<'a> {
-    name: &'a str,
-    password: &'a str,
-}
-
-#[derive(Deserialize)]
-struct SignedIn {
-    name: String,
 }
 
 /// Creates an account and signs in; returns the account's name.
 pub async fn sign_up(name: &str, password: &str) -> Result<String, AccountError> {
-    signed_in(post("/api/signup", &Credentials { name, password }).await?).await
+    signed_in(post("/api/signup", &credentials(name, password)).await?).await
 }
 
 /// Signs in; returns the account's name.
 pub async fn log_in(name: &str, password: &str) -> Result<String, AccountError> {
-    signed_in(post("/api/login", &Credentials { name, password }).await?).await
+    signed_in(post("/api/login", &credentials(name, password)).await?).await
 }
 
 /// Ends the session (and removes its cookie, even a stale one).
@@ -49,29 +32,33 @@ pub async fn log_out() -> Result<(), AccountError> {
     let response = Request::post("/api/logout")
         .send()
         .await
-        .map_err(AccountError::unreachable)?;
+        .map_err(unreachable)?;
     refused(&response).await.map_or(Ok(()), Err)
 }
 
 /// The signed-in account's name, or `None` for a guest.
 pub async fn current() -> Result<Option<String>, AccountError> {
-    let response = Request::get("/api/me")
-        .send()
-        .await
-        .map_err(AccountError::unreachable)?;
+    let response = Request::get("/api/me").send().await.map_err(unreachable)?;
     if response.status() == 401 {
         return Ok(None);
     }
     signed_in(response).await.map(Some)
 }
 
+fn credentials(name: &str, password: &str) -> Credentials {
+    Credentials {
+        name: name.to_owned(),
+        password: password.to_owned(),
+    }
+}
+
 pub(crate) async fn post(path: &str, body: &impl Serialize) -> Result<Response, AccountError> {
     Request::post(path)
         .json(body)
-        .map_err(AccountError::unreachable)?
+        .map_err(unreachable)?
         .send()
         .await
-        .map_err(AccountError::unreachable)
+        .map_err(unreachable)
 }
 
 async fn signed_in(response: Response) -> Result<String, AccountError> {
@@ -82,7 +69,7 @@ async fn signed_in(response: Response) -> Result<String, AccountError> {
         .json::<SignedIn>()
         .await
         .map(|signed_in| signed_in.name)
-        .map_err(AccountError::unreachable)
+        .map_err(unreachable)
 }
 
 /// The refusal in a response, if it is one.
@@ -94,6 +81,6 @@ pub(crate) async fn refused(response: &Response) -> Option<AccountError> {
         response
             .json::<AccountError>()
             .await
-            .unwrap_or_else(|_| AccountError::unreachable(response.status())),
+            .unwrap_or_else(|_| unreachable(response.status())),
     )
 }

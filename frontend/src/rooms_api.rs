@@ -5,40 +5,17 @@
 
 use gloo_net::http::Request;
 use natter_shared::RoomInfo;
-use serde::{Deserialize, Serialize};
+pub use natter_shared::api::DirectoryEntry;
+use natter_shared::api::{Directory, Named};
 
-use crate::account::{AccountError, post, refused};
-
-/// A public room in the directory.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct DirectoryEntry {
-    /// Its name.
-    pub room: String,
-    /// How many accounts are in it.
-    pub members: u64,
-    /// When its newest message was sent, in ms since the Unix epoch.
-    #[serde(default)]
-    pub newest_at: Option<i64>,
-    /// Whether we are.
-    pub joined: bool,
-}
-
-#[derive(Deserialize)]
-struct Directory {
-    rooms: Vec<DirectoryEntry>,
-}
-
-#[derive(Serialize)]
-struct Named<'a> {
-    name: &'a str,
-}
+use crate::account::{AccountError, post, refused, unreachable};
 
 /// Every public room.
 pub async fn directory() -> Result<Vec<DirectoryEntry>, AccountError> {
     let response = Request::get("/api/rooms")
         .send()
         .await
-        .map_err(AccountError::unreachable)?;
+        .map_err(unreachable)?;
     if let Some(error) = refused(&response).await {
         return Err(error);
     }
@@ -46,12 +23,21 @@ pub async fn directory() -> Result<Vec<DirectoryEntry>, AccountError> {
         .json::<Directory>()
         .await
         .map(|directory| directory.rooms)
-        .map_err(AccountError::unreachable)
+        .map_err(unreachable)
 }
 
 /// Creates a public room (and joins it).
 pub async fn create(name: &str) -> Result<RoomInfo, AccountError> {
-    room(post("/api/rooms", &Named { name }).await?).await
+    room(
+        post(
+            "/api/rooms",
+            &Named {
+                name: name.to_owned(),
+            },
+        )
+        .await?,
+    )
+    .await
 }
 
 /// Joins a public room.
@@ -67,7 +53,16 @@ pub async fn leave(room_name: &str) -> Result<(), AccountError> {
 
 /// The direct conversation with `name`, opened if new.
 pub async fn open_direct(name: &str) -> Result<RoomInfo, AccountError> {
-    room(post("/api/dms", &Named { name }).await?).await
+    room(
+        post(
+            "/api/dms",
+            &Named {
+                name: name.to_owned(),
+            },
+        )
+        .await?,
+    )
+    .await
 }
 
 /// A room name as one path segment: whatever it holds (`../logout?` from a
@@ -77,18 +72,12 @@ fn segment(room_name: &str) -> String {
 }
 
 async fn post_empty(path: &str) -> Result<gloo_net::http::Response, AccountError> {
-    Request::post(path)
-        .send()
-        .await
-        .map_err(AccountError::unreachable)
+    Request::post(path).send().await.map_err(unreachable)
 }
 
 async fn room(response: gloo_net::http::Response) -> Result<RoomInfo, AccountError> {
     if let Some(error) = refused(&response).await {
         return Err(error);
     }
-    response
-        .json::<RoomInfo>()
-        .await
-        .map_err(AccountError::unreachable)
+    response.json::<RoomInfo>().await.map_err(unreachable)
 }

@@ -10,8 +10,10 @@
 //! - [`validate`]: the text, display-name and nonce rules, applied by the client before
 //!   sending and by the server on receipt.
 //! - [`rooms`]: the lobby, the room-name rule, and [`RoomInfo`].
+//! - [`api`]: the JSON bodies of the HTTP calls under `/api/`.
 //! - [`error_code`]: the stable, machine-readable codes carried by `error` frames.
 
+pub mod api;
 pub mod decode;
 pub mod error_code;
 pub mod protocol;

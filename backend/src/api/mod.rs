@@ -1,17 +1,7 @@
 //! `/api/`: accounts and sessions over HTTP, with JSON bodies.
 //!
-//! | call | body | answer |
-//! |---|---|---|
-//! | `POST /api/signup` | `{name, password}` | 201 `{name, token}` and the session cookie |
-//! | `POST /api/login` | `{name, password}` | 200 `{name, token}` and the session cookie |
-//! | `POST /api/logout` | none | 204; the session ends and the cookie is removed |
-//! | `GET /api/me` | none | 200 `{name}`, or 401 `not_signed_in` |
-//! | `POST /api/password` | `{current, new}` | 204; the account's other sessions end |
-//! | `GET /api/rooms` | none | 200 `{rooms: [{room, members, newest_at, joined}]}` |
-//! | `POST /api/rooms` | `{name}` | 201, the room as its creator sees it |
-//! | `POST /api/rooms/{room}/join` | none | 200, the room as the joiner sees it |
-//! | `POST /api/rooms/{room}/leave` | none | 204 |
-//! | `POST /api/dms` | `{name}` | 200, the conversation with that account |
+//! The calls and their bodies are listed in [`natter_shared::api`], which
+//! holds the JSON types both sides use.
 //!
 //! Every refusal is `{code, message}` with a stable code. State-changing
 //! calls from a page of another origin are refused (403 `cross_origin`), by
@@ -30,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::CookieJar;
-use serde::{Deserialize, Serialize};
+use natter_shared::api::{self, Credentials, PasswordChange, SignedIn};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::accounts::AuthError;
@@ -62,45 +52,22 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
 }
 
-/// A name and a password.
-#[derive(Debug, Deserialize)]
-struct Credentials {
-    name: String,
-    password: String,
-}
-
-/// The current password and the new one.
-#[derive(Debug, Deserialize)]
-struct PasswordChange {
-    current: String,
-    new: String,
-}
-
-/// A signed-in account, and (after sign-up or login) its session token for
-/// programs that do not keep cookies.
-#[derive(Debug, Serialize)]
-struct SignedIn {
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    token: Option<String>,
-}
-
-/// An `/api` refusal.
-#[derive(Debug, Serialize)]
+/// An `/api` refusal: the body every client reads, with the status and
+/// the wait that go in the response's head.
+#[derive(Debug)]
 struct ApiError {
-    code: &'static str,
-    message: String,
-    #[serde(skip)]
+    body: api::ApiError,
     status: StatusCode,
-    #[serde(skip)]
     retry_after: Option<Duration>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
-            code,
-            message: message.into(),
+            body: api::ApiError {
+                code: code.to_owned(),
+                message: message.into(),
+            },
             status,
             retry_after: None,
         }
@@ -122,8 +89,10 @@ impl From<AuthError> for ApiError {
             _ => None,
         };
         ApiError {
-            code: error.code(),
-            message: error.to_string(),
+            body: api::ApiError {
+                code: error.code().to_owned(),
+                message: error.to_string(),
+            },
             status,
             retry_after,
         }
@@ -142,7 +111,7 @@ impl From<JsonRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(&self)).into_response();
+        let mut response = (self.status, Json(&self.body)).into_response();
         if let Some(wait) = self.retry_after {
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             response

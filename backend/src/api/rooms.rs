@@ -9,8 +9,8 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use natter_shared::api::{Directory, DirectoryEntry, Named};
 use natter_shared::{LOBBY, RoomInfo, validate_room_name};
-use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 use crate::accounts::AuthError;
@@ -19,28 +19,6 @@ use crate::session_cookie;
 use crate::state::AppState;
 use crate::store::accounts::User;
 use crate::store::rooms::{PublicRoom, RoomError};
-
-/// A name: of a room to create, or of a person to talk to.
-#[derive(Debug, Deserialize)]
-pub(super) struct Named {
-    name: String,
-}
-
-/// The room directory.
-#[derive(Debug, Serialize)]
-pub(super) struct Directory {
-    rooms: Vec<DirectoryEntry>,
-}
-
-/// A public room in the directory.
-#[derive(Debug, Serialize)]
-struct DirectoryEntry {
-    room: String,
-    members: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    newest_at: Option<i64>,
-    joined: bool,
-}
 
 impl From<PublicRoom> for DirectoryEntry {
     fn from(room: PublicRoom) -> Self {

@@ -1,0 +1,87 @@
+//! The JSON bodies of the HTTP calls under `/api/`, as the server sends and
+//! reads them and the web client reads and sends them. Their exact JSON is
+//! pinned in `tests/golden_api.rs`, beside the frames'.
+//!
+//! | call | body | answer |
+//! |---|---|---|
+//! | `POST /api/signup` | [`Credentials`] | 201 [`SignedIn`] with its token |
+//! | `POST /api/login` | [`Credentials`] | 200 [`SignedIn`] with its token |
+//! | `POST /api/logout` | none | 204 |
+//! | `GET /api/me` | none | 200 [`SignedIn`] without a token |
+//! | `POST /api/password` | [`PasswordChange`] | 204 |
+//! | `GET /api/rooms` | none | 200 [`Directory`] |
+//! | `POST /api/rooms` | [`Named`] | 201 [`RoomInfo`](crate::RoomInfo) |
+//! | `POST /api/rooms/{room}/join` | none | 200 [`RoomInfo`](crate::RoomInfo) |
+//! | `POST /api/rooms/{room}/leave` | none | 204 |
+//! | `POST /api/dms` | [`Named`] | 200 [`RoomInfo`](crate::RoomInfo) |
+//!
+//! Every refusal is an [`ApiError`].
+
+use serde::{Deserialize, Serialize};
+
+/// A name and a password: signing up or logging in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    /// The account's name, in any case (names are matched case-folded).
+    pub name: String,
+    /// The password, never stored or logged.
+    pub password: String,
+}
+
+/// The current password and the new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    /// The password the account has now.
+    pub current: String,
+    /// The one it will have.
+    pub new: String,
+}
+
+/// A signed-in account, and after sign-up or login its session token, for
+/// programs that do not keep cookies (`Authorization: Bearer <token>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    /// The account's name as it was signed up.
+    pub name: String,
+    /// The session's token: only in the answer that started the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// A name: of a room to create, or of a person to talk to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    /// The room's or the account's name.
+    pub name: String,
+}
+
+/// Every public room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directory {
+    /// By name.
+    pub rooms: Vec<DirectoryEntry>,
+}
+
+/// A public room in the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    /// Its name.
+    pub room: String,
+    /// How many accounts are in it.
+    pub members: u64,
+    /// When its newest message was sent, in ms since the Unix epoch; absent
+    /// while it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest_at: Option<i64>,
+    /// Whether the asking account is in it.
+    pub joined: bool,
+}
+
+/// An `/api` refusal: a stable code for programs and words for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Stable: `invalid_credentials`, `name_taken`, `room_taken`, ...
+    pub code: String,
+    /// What happened, for people.
+    pub message: String,
+}

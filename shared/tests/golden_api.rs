@@ -1,0 +1,133 @@
+//! The exact JSON of every `/api/` body, as README's HTTP section shows it.
+//! A change to one shows up here as a changed string.
+
+use natter_shared::api::{
+    ApiError, Credentials, Directory, DirectoryEntry, Named, PasswordChange, SignedIn,
+};
+use natter_shared::{RoomInfo, RoomKind};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// `value` is exactly `golden`, and `golden` reads back as `value`.
+fn assert_golden<T>(value: T, golden: &str)
+where
+    T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    assert_eq!(serde_json::to_string(&value).unwrap(), golden);
+    assert_eq!(serde_json::from_str::<T>(golden).unwrap(), value);
+}
+
+#[test]
+fn credentials() {
+    assert_golden(
+        Credentials {
+            name: "ada".into(),
+            password: "correct horse".into(),
+        },
+        r#"{"name":"ada","password":"correct horse"}"#,
+    );
+}
+
+#[test]
+fn password_change() {
+    assert_golden(
+        PasswordChange {
+            current: "correct horse".into(),
+            new: "battery staple".into(),
+        },
+        r#"{"current":"correct horse","new":"battery staple"}"#,
+    );
+}
+
+#[test]
+fn signed_in_with_and_without_a_token() {
+    assert_golden(
+        SignedIn {
+            name: "ada".into(),
+            token: Some("u_Xf3".into()),
+        },
+        r#"{"name":"ada","token":"u_Xf3"}"#,
+    );
+    // `GET /api/me` never repeats the token.
+    assert_golden(
+        SignedIn {
+            name: "ada".into(),
+            token: None,
+        },
+        r#"{"name":"ada"}"#,
+    );
+}
+
+#[test]
+fn named() {
+    assert_golden(
+        Named {
+            name: "general".into(),
+        },
+        r#"{"name":"general"}"#,
+    );
+}
+
+#[test]
+fn directory() {
+    assert_golden(
+        Directory {
+            rooms: vec![
+                DirectoryEntry {
+                    room: "general".into(),
+                    members: 3,
+                    newest_at: Some(1_700_000_000_900),
+                    joined: true,
+                },
+                DirectoryEntry {
+                    room: "lobby".into(),
+                    members: 12,
+                    newest_at: None,
+                    joined: true,
+                },
+            ],
+        },
+        r#"{"rooms":[{"room":"general","members":3,"newest_at":1700000000900,"joined":true},{"room":"lobby","members":12,"joined":true}]}"#,
+    );
+}
+
+#[test]
+fn a_room_as_its_member_sees_it() {
+    assert_golden(
+        RoomInfo {
+            room: "general".into(),
+            kind: RoomKind::Public,
+            with: None,
+            members: 1,
+            last_read: 0,
+            unread: 0,
+            newest_id: 0,
+            newest_at: None,
+        },
+        r#"{"room":"general","kind":"public","members":1,"last_read":0,"unread":0,"newest_id":0}"#,
+    );
+    assert_golden(
+        RoomInfo {
+            room: "dm:3:7".into(),
+            kind: RoomKind::Direct,
+            with: Some("bob".into()),
+            members: 2,
+            last_read: 0,
+            unread: 0,
+            newest_id: 0,
+            newest_at: None,
+        },
+        r#"{"room":"dm:3:7","kind":"direct","with":"bob","members":2,"last_read":0,"unread":0,"newest_id":0}"#,
+    );
+}
+
+#[test]
+fn refusal() {
+    assert_golden(
+        ApiError {
+            code: "invalid_credentials".into(),
+            message: "wrong name or password".into(),
+        },
+        r#"{"code":"invalid_credentials","message":"wrong name or password"}"#,
+    );
+}

@@ -228,12 +228,13 @@ impl Browser {
             .await
     }
 
-    /// The listed messages, top (newest) first.
+    /// The listed messages, top (newest) first (not the "new since you
+    /// left" line between them).
     pub async fn messages(&self) -> Vec<Message> {
         let listed = self
             .client
             .execute(
-                "return [...document.querySelectorAll('ol.messages > li')].map(li => ({
+                "return [...document.querySelectorAll('ol.messages > li:not(.new-since)')].map(li => ({
                     author: li.querySelector('.author').textContent,
                     text: li.querySelector('.text').textContent,
                     own: li.classList.contains('own'),

@@ -102,12 +102,25 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
     assert_eq!(bob.wait_for_top_message("psst").await.author, "Ada");
     bob.wait_for_text("a.room-link[data-room='general'] .badge", "1")
         .await;
+    let details = bob
+        .script_string(
+            "return document.querySelector(\"a.room-link[data-room='general'] .room-details\").textContent",
+        )
+        .await;
+    assert!(details.starts_with("2 members · "), "{details}");
     bob.click("a.room-link[data-room='general']").await;
     bob.wait_for_top_message("are you there?").await;
     eventually("#general is read", || async {
         bob.count("a.room-link[data-room='general'] .badge").await == 0
     })
     .await;
+    // What came while Bob was away is above the line, and stays so now that
+    // it is read; what he had seen is below.
+    assert_eq!(
+        bob.count("ol.messages > li.message:first-child + li.new-since")
+            .await,
+        1
+    );
 
     // Alt+↓ and Alt+↑ walk the room list: #lobby, #general, @Ada.
     bob.press_alt("ArrowDown").await;

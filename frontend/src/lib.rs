@@ -14,6 +14,7 @@
 
 pub mod account;
 pub mod components;
+pub mod new_since;
 pub mod nonce;
 pub mod outbox;
 pub mod page;

@@ -9,6 +9,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::new_since::NewSince;
 use crate::rooms_api;
 use crate::route::Route;
 use crate::socket::Socket;
@@ -87,8 +88,12 @@ fn switch_rooms_from_the_keyboard(chat: ChatState) {
 }
 
 /// The shown room, in a visible tab, is read up to its newest message; an
-/// account tells the server, so its other tabs and devices agree.
+/// account tells the server, so its other tabs and devices agree. Before a
+/// room starts being read (opened, or its tab shown again), the "new since
+/// you left" line is placed from its marker.
 fn read_what_is_shown(chat: ChatState, socket: Socket) {
+    // The room being read when this last ran: `None` in a hidden tab.
+    let reading = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         let Some(room) = chat.current_room() else {
             return;
@@ -98,7 +103,19 @@ fn read_what_is_shown(chat: ChatState, socket: Socket) {
         chat.messages.track();
         chat.rooms.track();
         if !visible {
+            reading.set_value(None);
             return;
+        }
+        let known = untrack(|| {
+            chat.rooms
+                .with(|rooms| rooms.iter().find(|known| known.room == room).cloned())
+        });
+        let Some(known) = known else {
+            return;
+        };
+        if reading.with_value(|reading| reading.as_deref() != Some(room.as_str())) {
+            reading.set_value(Some(room.clone()));
+            chat.new_since.set(NewSince::opening(&known));
         }
         let Some(marker) = untrack(|| chat.read_up_to_newest(&room)) else {
             return;

@@ -8,6 +8,7 @@ use natter_shared::{
     Welcome,
 };
 
+use crate::new_since::NewSince;
 use crate::nonce::fresh_nonce;
 use crate::outbox::{Delivery, OutboxEntry};
 use crate::route::Route;
@@ -49,6 +50,9 @@ pub struct ChatState {
     pub rooms: RwSignal<Vec<RoomInfo>>,
     /// Where the page is: which room it shows.
     pub route: RwSignal<Route>,
+    /// Where the "new since you left" line goes in the shown room, if
+    /// anything in it was unread when it was opened.
+    pub new_since: RwSignal<Option<NewSince>>,
     /// Whether the page is visible (not a background tab): only then are
     /// messages in the shown room read.
     pub visible: RwSignal<bool>,
@@ -93,6 +97,7 @@ impl ChatState {
             loading_older: RwSignal::new(None),
             rooms: RwSignal::new(Vec::new()),
             route: RwSignal::new(Route::default()),
+            new_since: RwSignal::new(None),
             visible: RwSignal::new(true),
             status: RwSignal::new(ConnectionStatus::Connecting { attempt: 1 }),
             notice: RwSignal::new(None),
@@ -239,6 +244,7 @@ impl ChatState {
                     })
                 });
                 if someone_else {
+                    self.new_since.set(None);
                     self.messages.set(Vec::new());
                     self.complete.set(HashSet::new());
                     self.loading_older.set(None);

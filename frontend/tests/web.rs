@@ -571,6 +571,21 @@ async fn each_room_shows_its_own_messages_and_counts_the_others_unread() {
         all_texts(&root, "a[data-room='dm:1:2'] .room-name"),
         ["@bob"]
     );
+    // Under each name: how many are in a public room, and when it last had
+    // a message (a date: these were sent in 2023).
+    let details = |room: &str| all_texts(&root, &format!("a[data-room='{room}'] .room-details"));
+    let general = details("general").concat();
+    assert!(general.starts_with("2 members · "), "{general}");
+    assert!(general.len() > "2 members · ".len(), "{general}");
+    let direct = details("dm:1:2").concat();
+    assert!(!direct.is_empty() && !direct.contains("member"), "{direct}");
+    let label = find(&root, "a[data-room='general']")
+        .get_attribute("aria-label")
+        .unwrap();
+    assert!(
+        label.starts_with("#general, 2 members, 3 unread, last message "),
+        "{label}"
+    );
 
     chat.route
         .set(frontend::route::Route::Direct("Bob".to_owned()));
@@ -635,4 +650,68 @@ fn nothing_of_an_account_stays_on_the_page_after_it_logs_out() {
     assert!(untrack(|| chat.messages_in("dm:1:2").is_empty()));
     assert_eq!(chat.rooms.get_untracked().len(), 1);
     LocalStorage::clear();
+}
+
+#[wasm_bindgen_test]
+async fn a_line_marks_what_came_while_the_room_was_not_shown() {
+    use frontend::route::Route;
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    chat.account.set(Some("ada".to_owned()));
+    let root = mount_with(chat, move || {
+        frontend::page::start(chat, expect_context::<Socket>());
+        view! { <MessageList/> }
+    });
+    chat.visible.set(true);
+    chat.route.set(Route::Room(LOBBY.to_owned()));
+    // Read up to 5 in #general; 7 and 8 came since.
+    chat.apply(welcome_with(vec![
+        room(LOBBY, RoomKind::Public, None, 0, 0),
+        RoomInfo {
+            last_read: 5,
+            ..room("general", RoomKind::Public, None, 2, 8)
+        },
+    ]));
+    chat.apply(message_in("general", 4, "bob", "seen before"));
+    chat.apply(ServerFrame::Message(ChatMessage {
+        nonce: Some("n-5".to_owned()),
+        ..chat_message("general", 5, "ada", "mine")
+    }));
+    chat.apply(message_in("general", 7, "bob", "while away"));
+    chat.apply(message_in("general", 8, "bob", "also while away"));
+    tick().await;
+
+    chat.route.set(Route::Room("general".to_owned()));
+    tick().await;
+    let line_under = |root: &Element| {
+        let line = root.query_selector("li.new-since").unwrap()?;
+        line.previous_element_sibling()?.get_attribute("data-id")
+    };
+    assert_eq!(line_under(&root).as_deref(), Some("7"));
+    assert_eq!(all_texts(&root, "li.new-since"), ["New since you left"]);
+    // Shown, the room is read at once, but the line stays where it was; a
+    // message that arrives now was seen arriving, and goes above it.
+    assert_eq!(untrack(|| chat.rooms.with(|rooms| rooms[1].unread)), 0);
+    chat.apply(message_in("general", 9, "bob", "while here"));
+    tick().await;
+    assert_eq!(line_under(&root).as_deref(), Some("7"));
+
+    // Opened again with nothing unread: no line.
+    chat.route.set(Route::Room(LOBBY.to_owned()));
+    tick().await;
+    chat.route.set(Route::Room("general".to_owned()));
+    tick().await;
+    assert_eq!(line_under(&root), None);
+    LocalStorage::clear();
+}
+
+fn chat_message(room: &str, id: u64, author: &str, value: &str) -> ChatMessage {
+    ChatMessage {
+        id,
+        room: room.to_owned(),
+        value: value.into(),
+        author: author.into(),
+        timestamp: 1_700_000_000_000 + id as i64,
+        nonce: None,
+    }
 }

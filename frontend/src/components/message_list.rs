@@ -8,7 +8,8 @@ use crate::components::outbox_item::OutboxItem;
 use crate::state::ChatState;
 
 /// Our unconfirmed messages to the shown room on top (newest first), then
-/// its delivered messages, newest first, and at the end a control to load
+/// its delivered messages, newest first, with a line under the ones that
+/// arrived while the person was away, and at the end a control to load
 /// older ones.
 #[component]
 pub fn MessageList() -> impl IntoView {
@@ -26,6 +27,13 @@ pub fn MessageList() -> impl IntoView {
         })
     };
     let empty = move || shown().is_empty() && pending().is_empty();
+    // The message the "new since you left" line goes under, if any.
+    let line_below = Memo::new(move |_| {
+        chat.new_since.with(|line| {
+            let line = line.as_ref()?;
+            chat.messages.with(|list| line.below(list))
+        })
+    });
     view! {
         <Show when=empty>
             <p class="empty">"No messages yet. Say hello!"</p>
@@ -43,7 +51,17 @@ pub fn MessageList() -> impl IntoView {
             <For
                 each=shown
                 key=|shown| shown.message.id
-                children=|shown| view! { <MessageItem shown/> }
+                children=move |shown| {
+                    let id = shown.message.id;
+                    view! {
+                        <MessageItem shown/>
+                        <Show when=move || line_below.get() == Some(id)>
+                            <li class="new-since" role="separator">
+                                <span>"New since you left"</span>
+                            </li>
+                        </Show>
+                    }
+                }
             />
         </ol>
         <LoadOlder/>

@@ -7,6 +7,7 @@ use natter_shared::{RoomInfo, RoomKind};
 use crate::components::room_actions::RoomActions;
 use crate::route::Route;
 use crate::state::ChatState;
+use crate::time::brief;
 
 /// Every room we are in, with unread badges; signed-in people also get
 /// the actions (new room, browse, message someone). `open` is the phone
@@ -29,7 +30,7 @@ pub fn RoomList(open: RwSignal<bool>) -> impl IntoView {
             <ul>
                 <For
                     each=move || of_kind(RoomKind::Public)
-                    key=|room| (room.room.clone(), room.unread)
+                    key=shown_as
                     children=move |room| view! { <RoomLink room open/> }
                 />
             </ul>
@@ -38,7 +39,7 @@ pub fn RoomList(open: RwSignal<bool>) -> impl IntoView {
                 <ul>
                     <For
                         each=move || of_kind(RoomKind::Direct)
-                        key=|room| (room.room.clone(), room.unread)
+                        key=shown_as
                         children=move |room| view! { <RoomLink room open/> }
                     />
                 </ul>
@@ -51,7 +52,13 @@ pub fn RoomList(open: RwSignal<bool>) -> impl IntoView {
     }
 }
 
-/// One room of the list.
+/// What a list entry shows: when any of it changes, the entry is drawn again.
+fn shown_as(room: &RoomInfo) -> (String, u64, u64, Option<i64>) {
+    (room.room.clone(), room.unread, room.members, room.newest_at)
+}
+
+/// One room of the list: its name and unread badge, and under the name how
+/// many are in it (a public room) and when it last had a message.
 #[component]
 fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
     let chat = expect_context::<ChatState>();
@@ -60,11 +67,29 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
     let current = move || chat.current_room().as_deref() == Some(key.as_str());
     let unread = room.unread;
     let has_unread = unread > 0;
-    let label = if unread > 0 {
-        format!("{}, {unread} unread", route.title())
-    } else {
-        route.title()
-    };
+    let members = (room.kind == RoomKind::Public).then(|| match room.members {
+        1 => "1 member".to_owned(),
+        n => format!("{n} members"),
+    });
+    let newest = room.newest_at.map(|at| (at, brief(at)));
+    // Read out as one phrase: "general, 3 members, 2 unread, last message 14:05".
+    let label = [
+        Some(route.title()),
+        members.clone(),
+        has_unread.then(|| format!("{unread} unread")),
+        newest
+            .as_ref()
+            .map(|(_, when)| format!("last message {when}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    let details = [members, newest.as_ref().map(|(_, when)| when.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     view! {
         <li>
             <a
@@ -76,7 +101,10 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
                 aria-label=label
                 on:click=move |_| open.set(false)
             >
-                <span class="room-name">{route.title()}</span>
+                <span class="room-text">
+                    <span class="room-name">{route.title()}</span>
+                    <span class="room-details" aria-hidden="true">{details}</span>
+                </span>
                 {has_unread.then(|| view! { <span class="badge" aria-hidden="true">{unread}</span> })}
             </a>
         </li>

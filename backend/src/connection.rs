@@ -19,7 +19,6 @@ use futures_util::{SinkExt, StreamExt};
 use natter_shared::{
     AckParams, ErrorCode, ErrorParams, LOBBY, ReadMarker, RoomInfo, RoomRef, ServerFrame, Welcome,
 };
-use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep, timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
@@ -27,6 +26,7 @@ use tracing::{debug, info, warn};
 use crate::accounts::{Identity, IdentityKind};
 use crate::clock::now_ms;
 use crate::commands::{Command, Sender, history_page, interpret, nonce_of, refuse_outside};
+use crate::feed::{Feed, Next};
 use crate::hub::AccountEvent;
 use crate::rate_limit::{FrameLimiter, Verdict};
 use crate::replay::{HistorySource, Resume};
@@ -273,15 +273,13 @@ struct Reader<'r> {
     /// The rooms this connection is in, kept in step with the account's events.
     rooms: &'r mut HashSet<String>,
     /// The account's events (none for a guest).
-    events: &'r mut Option<broadcast::Receiver<AccountEvent>>,
+    events: &'r mut Option<Feed<AccountEvent>>,
 }
 
 /// The next account event; never, for a guest.
-async fn next_event(
-    events: &mut Option<broadcast::Receiver<AccountEvent>>,
-) -> Result<AccountEvent, RecvError> {
+async fn next_event(events: &mut Option<Feed<AccountEvent>>) -> Next<AccountEvent> {
     match events {
-        Some(events) => events.recv().await,
+        Some(events) => events.next().await,
         None => std::future::pending().await,
     }
 }
@@ -335,7 +333,9 @@ async fn mark_read(state: &AppState, user: Option<UserId>, marker: ReadMarker) -
     }
     match state.rooms.mark_read(&marker.room, user, marker.id).await {
         Ok(Some(id)) => {
-            state.hub.notify(user, AccountEvent::Read(marker.room, id));
+            state
+                .fan_out
+                .notify(user, AccountEvent::Read(marker.room, id));
             None
         }
         Ok(None) => Some(ServerFrame::error(ErrorCode::UnknownRoom, "no such room").to_json()),
@@ -394,11 +394,15 @@ async fn read_frames<'a>(
             event = next_event(events) => {
                 let Some(user) = user else { continue };
                 let event = match event {
-                    Ok(event) => event,
-                    Err(RecvError::Lagged(_)) => {
+                    Next::Item(event) => event,
+                    Next::Missed => {
                         return Ending::ByServer(TRY_AGAIN_LATER, "missed changes to your rooms; reconnect");
                     }
-                    Err(RecvError::Closed) => continue,
+                    // The hub is gone: nothing more will come.
+                    Next::Closed => {
+                        *events = None;
+                        continue;
+                    }
                 };
                 match Box::pin(on_account_event(state, user, rooms, event)).await {
                     Ok(Some(outbound)) => {

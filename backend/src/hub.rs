@@ -1,6 +1,9 @@
-//! The hub: fans committed messages out to the connections in their room,
-//! serialized once per message, and tells every connection of an account
-//! when that account joins, leaves or reads a room.
+//! The hub: this process's connections' side of the fan-out. It hands
+//! committed messages to the connections in their room, serialized once per
+//! message, and tells every connection of an account when that account
+//! joins, leaves or reads a room. Connections read it through
+//! [`Feed`]s; publishers go through [`FanOut`](crate::fan_out::FanOut),
+//! which in one process is the hub itself.
 //!
 //! Each room has its own bounded broadcast ring, created when its first
 //! connection subscribes and dropped when its last one is gone, so a
@@ -15,6 +18,7 @@ use axum::extract::ws::Utf8Bytes;
 use natter_shared::{ChatMessage, LOBBY, ServerFrame};
 use tokio::sync::broadcast;
 
+use crate::feed::Feed;
 use crate::store::accounts::UserId;
 use crate::store::{AuthorId, Committed, StoredMessage};
 
@@ -80,8 +84,8 @@ pub enum AccountEvent {
     Read(String, u64),
 }
 
-/// A room's ring, as a connection holds it.
-pub type RoomReceiver = broadcast::Receiver<Delivery>;
+/// A room's messages, as a connection holds them.
+pub type RoomFeed = Feed<Delivery>;
 
 /// Fans committed messages out to the rooms' subscribers.
 pub struct Hub {
@@ -151,7 +155,7 @@ impl Hub {
     /// creation by the map's). A message sent before a subscribe has
     /// therefore already raised `newest`; one sent after it reaches the
     /// receiver.
-    pub fn subscribe(&self, rooms: &[String]) -> (Vec<(String, RoomReceiver)>, u64) {
+    pub fn subscribe(&self, rooms: &[String]) -> (Vec<(String, RoomFeed)>, u64) {
         let receivers = rooms
             .iter()
             .map(|room| (room.clone(), self.subscribe_room(room)))
@@ -160,15 +164,17 @@ impl Hub {
     }
 
     /// Starts receiving every message committed from now on in `room`.
-    pub fn subscribe_room(&self, room: &str) -> RoomReceiver {
+    pub fn subscribe_room(&self, room: &str) -> RoomFeed {
         if room == LOBBY {
-            return self.lobby.subscribe();
+            return Feed::new(self.lobby.subscribe());
         }
         let mut rooms = self.rooms.write().unwrap_or_else(|p| p.into_inner());
-        rooms
-            .entry(room.to_owned())
-            .or_insert_with(|| broadcast::channel(self.room_ring).0)
-            .subscribe()
+        Feed::new(
+            rooms
+                .entry(room.to_owned())
+                .or_insert_with(|| broadcast::channel(self.room_ring).0)
+                .subscribe(),
+        )
     }
 
     /// Sends committed messages to their rooms' subscribers, in the order
@@ -243,12 +249,14 @@ impl Hub {
     }
 
     /// Starts receiving `user`'s account events.
-    pub fn account_events(&self, user: UserId) -> broadcast::Receiver<AccountEvent> {
+    pub fn account_events(&self, user: UserId) -> Feed<AccountEvent> {
         let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        accounts
-            .entry(user)
-            .or_insert_with(|| broadcast::channel(ACCOUNT_RING).0)
-            .subscribe()
+        Feed::new(
+            accounts
+                .entry(user)
+                .or_insert_with(|| broadcast::channel(ACCOUNT_RING).0)
+                .subscribe(),
+        )
     }
 
     /// Tells every live connection of `user` about `event`.

@@ -48,6 +48,8 @@ pub mod commands;
 pub mod config;
 pub mod connection;
 pub mod error;
+pub mod fan_out;
+pub mod feed;
 pub mod guarded_stream;
 pub mod http_guards;
 pub mod hub;

@@ -9,6 +9,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::accounts::Accounts;
 use crate::config::Config;
+use crate::fan_out::FanOut;
 use crate::hub::Hub;
 use crate::limits::ConnectionLimits;
 use crate::lobby_card::LobbyCard;
@@ -37,7 +38,9 @@ pub struct AppState {
     pub accounts: Accounts,
     /// Whether natter serves TLS itself, so cookies are marked `Secure`.
     pub serves_tls: bool,
-    /// Fan-out of committed messages.
+    /// Where committed messages and account events are published.
+    pub fan_out: Arc<dyn FanOut>,
+    /// This process's side of the fan-out, which its connections read.
     pub hub: Arc<Hub>,
     /// Durable history; assigns message ids.
     pub store: Arc<dyn HistoryStore>,
@@ -60,11 +63,13 @@ pub struct AppState {
 
 impl AppState {
     /// State for a server with this configuration: opens the database, whose
-    /// writer hands every committed batch to the hub.
+    /// writer publishes every committed batch through the fan-out.
     pub fn open(config: &Config) -> Result<Self, StoreError> {
         let hub = Arc::new(Hub::new(config.broadcast_buffer));
-        let fan_out = Arc::clone(&hub);
-        let store = SqliteStore::open(&config.db, Box::new(move |batch| fan_out.broadcast(batch)))?;
+        // One process: the hub is the whole fan-out.
+        let fan_out: Arc<dyn FanOut> = Arc::clone(&hub) as Arc<dyn FanOut>;
+        let publisher = Arc::clone(&fan_out);
+        let store = SqliteStore::open(&config.db, Box::new(move |batch| publisher.publish(batch)))?;
         // What the file already holds counts as committed before any connection
         // subscribes, so a new client's first page includes it.
         hub.committed_up_to(store.newest_at_open());
@@ -77,6 +82,7 @@ impl AppState {
                 config.session_lifetime,
             ),
             serves_tls: config.tls_cert.is_some(),
+            fan_out,
             hub,
             rooms: Arc::clone(&store) as Arc<dyn RoomStore>,
             lobby_card: LobbyCard::default(),

@@ -15,9 +15,9 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use futures_util::future::select_all;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
-use crate::hub::{Delivery, Hub, RoomReceiver};
+use crate::feed::Next;
+use crate::hub::{Delivery, Hub, RoomFeed};
 
 /// What comes next from the rooms.
 pub enum Live {
@@ -32,7 +32,7 @@ struct Ring {
     /// keep their room.
     number: usize,
     room: String,
-    receiver: RoomReceiver,
+    feed: RoomFeed,
 }
 
 /// The rings of the rooms a connection is in.
@@ -48,7 +48,7 @@ pub struct Subscriptions {
 
 impl Subscriptions {
     /// Rings already subscribed (see [`Hub::subscribe`]).
-    pub fn new(hub: Arc<Hub>, receivers: Vec<(String, RoomReceiver)>) -> Self {
+    pub fn new(hub: Arc<Hub>, receivers: Vec<(String, RoomFeed)>) -> Self {
         let count = receivers.len();
         Subscriptions {
             hub,
@@ -58,7 +58,7 @@ impl Subscriptions {
                 .map(|(number, (room, receiver))| Ring {
                     number,
                     room,
-                    receiver,
+                    feed: receiver,
                 })
                 .collect(),
             held: Vec::new(),
@@ -81,7 +81,7 @@ impl Subscriptions {
         self.rings.push(Ring {
             number: self.next_number,
             room: room.to_owned(),
-            receiver,
+            feed: receiver,
         });
         self.next_number += 1;
     }
@@ -105,10 +105,10 @@ impl Subscriptions {
         if let [only] = self.rings.as_mut_slice()
             && self.held.is_empty()
         {
-            return match only.receiver.try_recv() {
-                Ok(delivery) => Some(Live::Message(delivery)),
-                Err(TryRecvError::Lagged(_)) => Some(Live::Behind),
-                Err(TryRecvError::Empty | TryRecvError::Closed) => None,
+            return match only.feed.try_next() {
+                Some(Next::Item(delivery)) => Some(Live::Message(delivery)),
+                Some(Next::Missed) => Some(Live::Behind),
+                Some(Next::Closed) | None => None,
             };
         }
         // A second round releases whatever the first held back.
@@ -136,10 +136,10 @@ impl Subscriptions {
                 && self.held.is_empty()
                 && self.ready.is_empty()
             {
-                return match only.receiver.recv().await {
-                    Ok(delivery) => Some(Live::Message(delivery)),
-                    Err(RecvError::Lagged(_)) => Some(Live::Behind),
-                    Err(RecvError::Closed) => None,
+                return match only.feed.next().await {
+                    Next::Item(delivery) => Some(Live::Message(delivery)),
+                    Next::Missed => Some(Live::Behind),
+                    Next::Closed => None,
                 };
             }
             if let Some(live) = self.try_next() {
@@ -151,15 +151,16 @@ impl Subscriptions {
                 [_] => continue,
                 rings => {
                     let (received, index, _) =
-                        select_all(rings.iter_mut().map(|ring| Box::pin(ring.receiver.recv())))
-                            .await;
+                        select_all(rings.iter_mut().map(|ring| Box::pin(ring.feed.next()))).await;
                     (index, received)
                 }
             };
             match received {
-                (index, Ok(delivery)) => self.held.push((self.rings[index].number, delivery)),
-                (_, Err(RecvError::Lagged(_))) => return Some(Live::Behind),
-                (_, Err(RecvError::Closed)) => return None,
+                (index, Next::Item(delivery)) => {
+                    self.held.push((self.rings[index].number, delivery))
+                }
+                (_, Next::Missed) => return Some(Live::Behind),
+                (_, Next::Closed) => return None,
             }
         }
     }
@@ -171,10 +172,10 @@ impl Subscriptions {
         let mut lagged = false;
         for ring in &mut self.rings {
             loop {
-                match ring.receiver.try_recv() {
-                    Ok(delivery) => self.held.push((ring.number, delivery)),
-                    Err(TryRecvError::Lagged(_)) => lagged = true,
-                    Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+                match ring.feed.try_next() {
+                    Some(Next::Item(delivery)) => self.held.push((ring.number, delivery)),
+                    Some(Next::Missed) => lagged = true,
+                    Some(Next::Closed) | None => break,
                 }
             }
         }

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use backend::feed::Next;
 use backend::hub::Hub;
 use backend::replay::{HistorySource, Resume};
 use backend::store::sqlite::SqliteStore;
@@ -64,7 +65,7 @@ async fn a_new_client_misses_nothing_written_between_subscribing_and_reading_his
     // above everything the page covered.
     let mut sent: Vec<u64> = page.frames.iter().map(|frame| id_of(frame)).collect();
     let covered = page.newest.unwrap_or(0).max(caught_up_to);
-    while let Ok(delivery) = live.try_recv() {
+    while let Some(Next::Item(delivery)) = live.try_next() {
         if delivery.id > covered {
             sent.push(delivery.id);
         }

@@ -1,6 +1,7 @@
 //! A ChromeDriver process on a free loopback port, stopped on drop.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
@@ -8,7 +9,8 @@ use crate::PATIENCE;
 
 /// A running ChromeDriver.
 pub struct ChromeDriver {
-    /// The process; killed on drop.
+    /// The process, leader of its own process group, which the browsers it
+    /// starts join; the whole group is killed on drop.
     child: Child,
     /// Where it accepts WebDriver sessions.
     addr: SocketAddr,
@@ -31,6 +33,9 @@ impl ChromeDriver {
         let child = Command::new(&program)
             .arg(format!("--port={}", addr.port()))
             .env("TMPDIR", scratch.path())
+            // A group of its own: a test that fails never closes its windows,
+            // and killing only the driver would leave them running.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -59,6 +64,13 @@ impl ChromeDriver {
 
 impl Drop for ChromeDriver {
     fn drop(&mut self) {
+        if let Ok(group) = libc::pid_t::try_from(self.child.id()) {
+            // SAFETY: kill(2) with a negative pid signals that process group;
+            // it reads no memory of ours.
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
         if let Some(scratch) = self.scratch.take() {

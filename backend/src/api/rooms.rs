@@ -99,7 +99,7 @@ pub(super) async fn create(
     state.accounts.take_new_room(user.id)?;
     state.rooms.create_room(&room, user.id).await?;
     state
-        .hub
+        .fan_out
         .notify(user.id, AccountEvent::Membership(room.clone()));
     Ok((StatusCode::CREATED, seen_by(&state, &room, &user).await?))
 }
@@ -116,7 +116,7 @@ pub(super) async fn join(
     let room = validate_room_name(&room).map_err(|_| unknown_room())?;
     state.rooms.join(&room, user.id).await?;
     state
-        .hub
+        .fan_out
         .notify(user.id, AccountEvent::Membership(room.clone()));
     seen_by(&state, &room, &user).await
 }
@@ -159,7 +159,9 @@ pub(super) async fn leave(
         .await
         .map_err(AuthError::Store)?
     {
-        state.hub.notify(user.id, AccountEvent::Membership(room));
+        state
+            .fan_out
+            .notify(user.id, AccountEvent::Membership(room));
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -195,7 +197,7 @@ pub(super) async fn open_direct(
         .map_err(AuthError::Store)?;
     for member in [user.id, other.id] {
         state
-            .hub
+            .fan_out
             .notify(member, AccountEvent::Membership(room.clone()));
     }
     seen_by(&state, &room, &user).await

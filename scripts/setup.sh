@@ -9,6 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
+AXE_VERSION="4.14.1"
 TOOLS_DIR="$ROOT/.tools"
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
@@ -95,6 +96,20 @@ ensure_frontend_tools() {
 # Node.js runs the benchmark's peer server (the Node ws chat).
 ensure_node() {
   command -v node >/dev/null && command -v npm >/dev/null || ensure_apt nodejs npm
+}
+
+# axe-core: the accessibility rules the end-to-end tests check the page
+# against (WCAG 2.1 A and AA), run inside the page under test.
+ensure_axe() {
+  AXE_JS="$TOOLS_DIR/node_modules/axe-core/axe.min.js"
+  if [ "$(node -p "require('$TOOLS_DIR/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]; then
+    ensure_node
+    say "Installing axe-core $AXE_VERSION into .tools"
+    mkdir -p "$TOOLS_DIR"
+    [ -f "$TOOLS_DIR/package.json" ] || echo '{ "private": true }' > "$TOOLS_DIR/package.json"
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
+  fi
+  export AXE_JS
 }
 
 ensure_browser() {

@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_frontend_tools
 ensure_browser
 ensure_node
+ensure_axe
 cd "$ROOT"
 
 # Every temporary file of this run (databases, Chromium's profiles) goes in one

@@ -314,6 +314,38 @@ impl Browser {
             .expect("read a global")
     }
 
+    /// Runs axe-core (its source is `axe`) on the page as it is now, against
+    /// WCAG 2.1 A and AA, and returns every violation as "rule (impact): the
+    /// elements", empty when there is none.
+    pub async fn accessibility_violations(&self, axe: &str) -> Vec<String> {
+        self.client
+            .execute(&format!("{axe}\n;return true"), vec![])
+            .await
+            .expect("axe-core loads");
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {
+                     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+                     resultTypes: ['violations'],
+                 }).then(
+                     (result) => done(result.violations.map((v) =>
+                         `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)),
+                     (error) => done([`axe failed: ${error}`]),
+                 );",
+                vec![],
+            )
+            .await
+            .expect("axe-core runs");
+        found
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|violation| string(violation))
+            .collect()
+    }
+
     /// Closes the window and ends the WebDriver session.
     pub async fn close(self) {
         let _ = self.client.close().await;

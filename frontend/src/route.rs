@@ -80,3 +80,11 @@ impl Route {
         }
     }
 }
+
+/// "1 member", "3 members".
+pub fn members(count: u64) -> String {
+    match count {
+        1 => "1 member".to_owned(),
+        n => format!("{n} members"),
+    }
+}

@@ -56,7 +56,9 @@ pub fn MessageList() -> impl IntoView {
                     view! {
                         <MessageItem shown/>
                         <Show when=move || line_below.get() == Some(id)>
-                            <li class="new-since" role="separator">
+                            // An item of its own, so screen readers meet it in
+                            // the list where it stands.
+                            <li class="new-since">
                                 <span>"New since you left"</span>
                             </li>
                         </Show>

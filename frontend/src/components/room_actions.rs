@@ -116,10 +116,7 @@ fn DirectoryItem(
             }
         });
     };
-    let members = match entry.members {
-        1 => "1 member".to_owned(),
-        n => format!("{n} members"),
-    };
+    let members = crate::route::members(entry.members);
     view! {
         <li data-room=entry.room.clone()>
             <span class="room-name">{format!("#{}", entry.room)}</span>

@@ -55,10 +55,7 @@ pub fn RoomHeader() -> impl IntoView {
             <h2 id="room-title">{title}</h2>
             {move || match info() {
                 Some(room) => {
-                    let members = match room.members {
-                        1 => "1 member".to_owned(),
-                        n => format!("{n} members"),
-                    };
+                    let members = crate::route::members(room.members);
                     let leavable = room.kind == RoomKind::Public && room.room != LOBBY;
                     view! {
                         <span class="members">{members}</span>

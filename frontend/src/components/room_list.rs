@@ -67,25 +67,9 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
     let current = move || chat.current_room().as_deref() == Some(key.as_str());
     let unread = room.unread;
     let has_unread = unread > 0;
-    let members = (room.kind == RoomKind::Public).then(|| match room.members {
-        1 => "1 member".to_owned(),
-        n => format!("{n} members"),
-    });
-    let newest = room.newest_at.map(|at| (at, brief(at)));
-    // Read out as one phrase: "general, 3 members, 2 unread, last message 14:05".
-    let label = [
-        Some(route.title()),
-        members.clone(),
-        has_unread.then(|| format!("{unread} unread")),
-        newest
-            .as_ref()
-            .map(|(_, when)| format!("last message {when}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(", ");
-    let details = [members, newest.as_ref().map(|(_, when)| when.clone())]
+    let members = (room.kind == RoomKind::Public).then(|| crate::route::members(room.members));
+    let newest = room.newest_at.map(brief);
+    let details = [members, newest]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
@@ -98,14 +82,21 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
                 class:unread=has_unread
                 data-room=room.room.clone()
                 aria-current=move || current().then_some("page")
-                aria-label=label
                 on:click=move |_| open.set(false)
             >
+                // Its name for screen readers is what it shows, read as
+                // "#general, 2 members · 14:05, 3 unread".
                 <span class="room-text">
                     <span class="room-name">{route.title()}</span>
-                    <span class="room-details" aria-hidden="true">{details}</span>
+                    {(!details.is_empty()).then(|| view! {
+                        <span class="visually-hidden">", "</span>
+                        <span class="room-details">{details}</span>
+                    })}
                 </span>
-                {has_unread.then(|| view! { <span class="badge" aria-hidden="true">{unread}</span> })}
+                {has_unread.then(|| view! {
+                    <span class="visually-hidden">{format!(", {unread} unread")}</span>
+                    <span class="badge" aria-hidden="true">{unread}</span>
+                })}
             </a>
         </li>
     }

@@ -181,3 +181,23 @@ async fn a_conversation_needs_someone_else_with_an_account() {
         );
     }
 }
+
+#[tokio::test]
+async fn opening_a_conversation_again_spends_nothing_of_the_new_room_budget() {
+    let server = TestServer::start().await;
+    let ada = Person::sign_up(&server, "ada").await;
+    let _bob = Person::sign_up(&server, "bob").await;
+    // Clicking Bob's name again and again only looks the conversation up:
+    // more times than the 20 new rooms allowed at once.
+    for attempt in 0..30 {
+        let answer = ada.open_direct(&server, "bob").await;
+        assert_eq!(answer.status.as_u16(), 200, "attempt {attempt}");
+    }
+    // Only the first one counted.
+    for n in 0..19 {
+        let created = ada.create_room(&server, &format!("room-{n}")).await;
+        assert_eq!(created.status, 201, "room {n}");
+    }
+    let one_too_many = ada.create_room(&server, "room-19").await;
+    assert_eq!(one_too_many.status, 429);
+}

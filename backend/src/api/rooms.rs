@@ -18,7 +18,7 @@ use crate::hub::AccountEvent;
 use crate::session_cookie;
 use crate::state::AppState;
 use crate::store::accounts::User;
-use crate::store::rooms::{PublicRoom, RoomError};
+use crate::store::rooms::{PublicRoom, RoomError, direct_key};
 
 impl From<PublicRoom> for DirectoryEntry {
     fn from(room: PublicRoom) -> Self {
@@ -188,6 +188,16 @@ pub(super) async fn open_direct(
             "cannot_message_yourself",
             "a direct conversation needs someone else",
         ));
+    }
+    // An open conversation is only looked at: it spends nothing of the
+    // budget for new rooms, and nobody needs telling.
+    let existing = state
+        .rooms
+        .room_of(&direct_key(user.id, other.id), user.id)
+        .await
+        .map_err(AuthError::Store)?;
+    if let Some(info) = existing {
+        return Ok(Json(info));
     }
     state.accounts.take_new_room(user.id)?;
     let room = state

@@ -9,6 +9,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::room_list::in_list_order;
 use crate::new_since::NewSince;
 use crate::rooms_api;
 use crate::route::Route;
@@ -63,7 +64,8 @@ fn count_unread_in_the_title(chat: ChatState) {
     });
 }
 
-/// Alt+↑ and Alt+↓ move to the previous and next room of the list.
+/// Alt+↑ and Alt+↓ move to the previous and next room of the list, in the
+/// order it shows them.
 fn switch_rooms_from_the_keyboard(chat: ChatState) {
     let handle = window_event_listener(ev::keydown, move |event| {
         let step: isize = match event.key().as_str() {
@@ -72,17 +74,22 @@ fn switch_rooms_from_the_keyboard(chat: ChatState) {
             _ => return,
         };
         event.prevent_default();
-        let rooms = chat.rooms.get_untracked();
-        if rooms.is_empty() {
-            return;
-        }
         let current = chat.current_room_untracked();
-        let at = rooms
-            .iter()
-            .position(|room| Some(&room.room) == current.as_ref())
-            .unwrap_or(0) as isize;
-        let next = (at + step).rem_euclid(rooms.len() as isize) as usize;
-        chat.go(Route::of(&rooms[next]));
+        let next = chat.rooms.with_untracked(|rooms| {
+            let listed = in_list_order(rooms);
+            if listed.is_empty() {
+                return None;
+            }
+            let at = listed
+                .iter()
+                .position(|room| Some(&room.room) == current.as_ref())
+                .unwrap_or(0) as isize;
+            let next = (at + step).rem_euclid(listed.len() as isize) as usize;
+            Some(Route::of(listed[next]))
+        });
+        if let Some(route) = next {
+            chat.go(route);
+        }
     });
     on_cleanup(move || handle.remove());
 }

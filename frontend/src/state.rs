@@ -75,15 +75,21 @@ pub struct ChatState {
 /// A guest keeps its read marker in this browser: the lobby counts as read
 /// up to it, so what arrives above it (the replay included) is unread until
 /// shown. Without one (a first visit), everything already there is read.
-fn guest_marker(rooms: &mut [RoomInfo], saved: Option<u64>) {
+/// `shown` are the lobby's messages already on the page (id, and whether
+/// ours): after a reconnect, those above the marker stay unread, since the
+/// replay starts after them and will not count them again.
+fn guest_marker(rooms: &mut [RoomInfo], saved: Option<u64>, shown: &[(u64, bool)]) {
     if let Some(lobby) = rooms
         .iter_mut()
         .find(|room| room.room == natter_shared::LOBBY)
     {
         let marker = saved.unwrap_or(lobby.newest_id).min(lobby.newest_id);
         lobby.last_read = marker;
-        lobby.newest_id = marker;
-        lobby.unread = 0;
+        lobby.newest_id = shown.iter().map(|(id, _)| *id).fold(marker, u64::max);
+        lobby.unread = shown
+            .iter()
+            .filter(|(id, own)| *id > marker && !own)
+            .count() as u64;
     }
 }
 
@@ -251,7 +257,13 @@ impl ChatState {
                 }
                 let mut rooms = welcome.rooms.clone();
                 if welcome.token.is_some() {
-                    guest_marker(&mut rooms, storage::saved_guest_read());
+                    let shown = self.messages.with_untracked(|list| {
+                        list.iter()
+                            .filter(|shown| shown.message.room == natter_shared::LOBBY)
+                            .map(|shown| (shown.message.id, shown.own))
+                            .collect::<Vec<_>>()
+                    });
+                    guest_marker(&mut rooms, storage::saved_guest_read(), &shown);
                 }
                 self.rooms.set(rooms);
                 self.identity.set(Some(welcome));

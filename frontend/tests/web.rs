@@ -627,11 +627,16 @@ fn a_guest_keeps_its_read_marker_in_the_browser() {
         chat.apply(message(id, "ada", &format!("m{id}"), None));
     }
     assert_eq!(chat.total_unread_untracked(), 2);
+    // A reconnect: the welcome comes again and the replay starts after 10,
+    // so 9 and 10 are still the unread ones; 11 comes on top.
+    chat.apply(guest_welcome(11));
+    chat.apply(message(11, "ada", "m11", None));
+    assert_eq!(chat.total_unread_untracked(), 3);
     // Shown, they are read, and the browser remembers it.
     chat.visible.set(true);
     assert_eq!(
         chat.read_up_to_newest(LOBBY).map(|marker| marker.id),
-        Some(10)
+        Some(11)
     );
     LocalStorage::clear();
 }
@@ -715,4 +720,22 @@ fn chat_message(room: &str, id: u64, author: &str, value: &str) -> ChatMessage {
         timestamp: 1_700_000_000_000 + id as i64,
         nonce: None,
     }
+}
+
+#[wasm_bindgen_test]
+fn the_list_order_is_by_name_whatever_the_join_order() {
+    use frontend::components::room_list::in_list_order;
+    // As joined: a room, a conversation, then another room.
+    let rooms = vec![
+        room(LOBBY, RoomKind::Public, None, 0, 0),
+        room("zeta", RoomKind::Public, None, 0, 0),
+        room("dm:1:2", RoomKind::Direct, Some("Bob"), 0, 0),
+        room("dm:1:3", RoomKind::Direct, Some("al"), 0, 0),
+        room("alpha", RoomKind::Public, None, 0, 0),
+    ];
+    let listed: Vec<&str> = in_list_order(&rooms)
+        .into_iter()
+        .map(|room| room.room.as_str())
+        .collect();
+    assert_eq!(listed, [LOBBY, "alpha", "zeta", "dm:1:3", "dm:1:2"]);
 }

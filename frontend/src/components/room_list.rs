@@ -2,7 +2,7 @@
 //! a link with its unread count; on a phone, a drawer.
 
 use leptos::prelude::*;
-use natter_shared::{RoomInfo, RoomKind};
+use natter_shared::{LOBBY, RoomInfo, RoomKind};
 
 use crate::components::room_actions::RoomActions;
 use crate::route::Route;
@@ -17,8 +17,8 @@ pub fn RoomList(open: RwSignal<bool>) -> impl IntoView {
     let chat = expect_context::<ChatState>();
     let of_kind = move |kind: RoomKind| {
         chat.rooms.with(|rooms| {
-            rooms
-                .iter()
+            in_list_order(rooms)
+                .into_iter()
                 .filter(|room| room.kind == kind)
                 .cloned()
                 .collect::<Vec<_>>()
@@ -50,6 +50,23 @@ pub fn RoomList(open: RwSignal<bool>) -> impl IntoView {
             </Show>
         </nav>
     }
+}
+
+/// The rooms as the list shows them (and Alt+arrows walk them): the lobby,
+/// public rooms by name, then direct conversations by the other's name,
+/// whatever order they were joined in.
+pub fn in_list_order(rooms: &[RoomInfo]) -> Vec<&RoomInfo> {
+    let mut listed: Vec<&RoomInfo> = rooms.iter().collect();
+    listed.sort_by_cached_key(|room| {
+        let place = match room.kind {
+            _ if room.room == LOBBY => 0,
+            RoomKind::Public => 1,
+            RoomKind::Direct => 2,
+        };
+        let name = room.with.as_deref().unwrap_or(&room.room).to_lowercase();
+        (place, name)
+    });
+    listed
 }
 
 /// What a list entry shows: when any of it changes, the entry is drawn again.

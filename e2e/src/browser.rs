@@ -342,7 +342,7 @@ impl Browser {
             .as_array()
             .expect("a list")
             .iter()
-            .map(|violation| string(violation))
+            .map(string)
             .collect()
     }
 

@@ -8,7 +8,9 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 use axum_server::Handle;
 // TCP_NODELAY on every connection: a chat frame is small and must leave at
@@ -81,6 +83,9 @@ pub async fn serve(
         closing.cancel();
         stopping.graceful_shutdown(Some(HTTP_DRAIN));
     });
+    // Stopped only after the last connection, so it writes their markers too.
+    let markers_stop = CancellationToken::new();
+    let markers = tokio::spawn(Arc::clone(&state.markers).run(markers_stop.clone()));
     let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
     let deadlines = Deadlines {
         handshake: config.handshake_timeout,
@@ -106,6 +111,8 @@ pub async fn serve(
     }
     state.connections.close();
     state.connections.wait().await;
+    markers_stop.cancel();
+    let _ = markers.await;
     // Every connection is gone; let the store commit what it still holds.
     state.store.close().await;
     Ok(())

@@ -15,6 +15,7 @@ use crate::limits::ConnectionLimits;
 use crate::lobby_card::LobbyCard;
 use crate::origin::SitePolicy;
 use crate::rate_limit::RateLimit;
+use crate::store::gathered_markers::GatheredMarkers;
 use crate::store::{AccountStore, HistoryStore, RoomStore, SqliteStore, StoreError};
 
 /// Per-connection limits and timers, copied into each connection.
@@ -44,8 +45,11 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Durable history; assigns message ids.
     pub store: Arc<dyn HistoryStore>,
-    /// Rooms, memberships and read markers.
+    /// Rooms, memberships and read markers (gathered: see `markers`).
     pub rooms: Arc<dyn RoomStore>,
+    /// The read markers on their way to the store; [`crate::server`] runs
+    /// the task that writes them.
+    pub markers: Arc<GatheredMarkers>,
     /// The lobby as guests' welcomes show it.
     pub lobby_card: LobbyCard,
     /// Limits and timers for each connection.
@@ -74,6 +78,9 @@ impl AppState {
         // subscribes, so a new client's first page includes it.
         hub.committed_up_to(store.newest_at_open());
         let store = Arc::new(store);
+        let markers = Arc::new(GatheredMarkers::new(
+            Arc::clone(&store) as Arc<dyn RoomStore>
+        ));
         Ok(AppState {
             accounts: Accounts::new(
                 Arc::clone(&store) as Arc<dyn AccountStore>,
@@ -84,7 +91,8 @@ impl AppState {
             serves_tls: config.tls_cert.is_some(),
             fan_out,
             hub,
-            rooms: Arc::clone(&store) as Arc<dyn RoomStore>,
+            rooms: Arc::clone(&markers) as Arc<dyn RoomStore>,
+            markers,
             lobby_card: LobbyCard::default(),
             store,
             rules: ConnectionRules {

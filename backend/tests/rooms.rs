@@ -285,14 +285,61 @@ async fn read_markers_and_unread_counts_are_the_accounts_on_every_tab() {
     );
     // Markers never move back, and cannot pass the newest message.
     first.mark_read("general", ids[0]).await;
-    let ServerFrame::Read(marker) = first.next_frame().await else {
+    let ServerFrame::Read(_) = first.next_frame().await else {
         panic!("expected a read marker");
     };
-    assert_eq!(marker.id, ids[1]);
+    let again = ada.connect(&server, "").await;
+    assert_eq!(general(&again).last_read, ids[1]);
     first.mark_read("general", ids[2] + 1000).await;
     first.expect_error(ErrorCode::InvalidCursor).await;
     // Guests keep theirs in the browser.
     let mut guest = Client::connect(&server).await;
     guest.mark_read(LOBBY, 1).await;
     guest.expect_error(ErrorCode::AccountRequired).await;
+}
+
+#[tokio::test]
+async fn read_markers_told_in_a_burst_are_kept_across_a_reconnect_and_a_restart() {
+    let server = TestServer::start().await;
+    let ada = Person::sign_up(&server, "ada").await;
+    let bob = Person::sign_up(&server, "bob").await;
+    assert_eq!(ada.create_room(&server, "general").await.status, 201);
+    assert_eq!(bob.join(&server, "general").await.status, 200);
+    let mut bob_tab = bob.connect(&server, "").await;
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        bob_tab.publish_in("general", &format!("m{n}"), None).await;
+        ids.push(bob_tab.next_message().await.id);
+    }
+    let general = |client: &Client| {
+        client
+            .welcome
+            .rooms
+            .iter()
+            .find(|room| room.room == "general")
+            .map(|room| (room.last_read, room.unread))
+            .unwrap()
+    };
+    // Ada's page tells a marker for every message it shows, one by one.
+    let mut tab = ada.connect(&server, "").await;
+    for id in &ids[..15] {
+        tab.mark_read("general", *id).await;
+    }
+    // Another tab, at once, already sees where she is.
+    let other = ada.connect(&server, "").await;
+    assert_eq!(general(&other), (ids[14], 5));
+    tab.mark_read("general", ids[17]).await;
+    // The server has it once it tells the tabs.
+    loop {
+        if let ServerFrame::Read(marker) = tab.next_frame().await
+            && marker.id == ids[17]
+        {
+            break;
+        }
+    }
+    drop((tab, other, bob_tab));
+    // A restart right after (a deploy) keeps the last one too.
+    let server = server.restart().await;
+    let after = ada.connect(&server, "").await;
+    assert_eq!(general(&after), (ids[17], 2));
 }

@@ -92,7 +92,11 @@ pub trait RoomStore: Send + Sync + 'static {
     fn is_public<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
 
     /// Moves `user`'s read marker in `room` up to `id` (never down). Returns
-    /// the marker after, or `None` if `user` is not in the room.
+    /// the marker after, or `None` if `user` is not in the room. (Markers
+    /// reach the database through [`GatheredMarkers`], which answers at once
+    /// and leaves membership to its callers.)
+    ///
+    /// [`GatheredMarkers`]: super::gathered_markers::GatheredMarkers
     fn mark_read<'a>(
         &'a self,
         room: &'a str,

@@ -150,6 +150,12 @@ pub struct Config {
     #[arg(long, env = "NATTER_GUESTS", value_enum, default_value = "allow")]
     pub guests: Guests,
 
+    /// How long someone stays online after their last connection closes,
+    /// e.g. 5s: a reload or a brief drop shows no leave and join. A
+    /// connection that stops answering leaves at once when it times out.
+    #[arg(long, env = "NATTER_PRESENCE_GRACE", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub presence_grace: Duration,
+
     /// How long a session lasts without use, e.g. 30days; every use renews it.
     #[arg(long, env = "NATTER_SESSION_LIFETIME", default_value = "30days", value_parser = humantime::parse_duration)]
     pub session_lifetime: Duration,

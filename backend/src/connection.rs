@@ -28,9 +28,11 @@ use crate::clock::now_ms;
 use crate::commands::{Command, Sender, history_page, interpret, nonce_of, refuse_outside};
 use crate::feed::{Feed, Next};
 use crate::hub::AccountEvent;
+use crate::presence::Departure;
 use crate::rate_limit::{FrameLimiter, Verdict};
 use crate::replay::{HistorySource, Resume};
 use crate::replies::{self, Outbound, Replies};
+use crate::room_signals::RoomSignals;
 use crate::state::AppState;
 use crate::store::AuthorId;
 use crate::store::accounts::UserId;
@@ -68,6 +70,9 @@ enum Ending {
     Lost(String),
 }
 
+/// Why a connection that stopped answering is closed.
+const SILENT: &str = "nothing heard from the client for too long";
+
 /// Who is connecting and where they start.
 pub struct Arrival {
     /// Who the connection is: an account, or a guest.
@@ -76,6 +81,8 @@ pub struct Arrival {
     pub peer: SocketAddr,
     /// Where its history starts.
     pub resume: Resume,
+    /// Whether it asked for presence frames.
+    pub presence: bool,
 }
 
 /// Serves one upgraded connection until it closes.
@@ -93,6 +100,7 @@ pub fn serve(
         identity,
         peer,
         resume,
+        presence,
     } = arrival;
     let Identity {
         author_id,
@@ -112,6 +120,7 @@ pub fn serve(
             user,
             name,
             guest_token,
+            presence,
         },
         peer,
         resume,
@@ -124,6 +133,8 @@ struct Who {
     user: Option<UserId>,
     name: String,
     guest_token: Option<String>,
+    /// Whether it asked for presence frames.
+    presence: bool,
 }
 
 async fn serve_split(
@@ -139,6 +150,7 @@ async fn serve_split(
         user,
         name,
         guest_token,
+        presence,
     } = who;
     let connection = state.hub.next_connection_id();
     // The account's events first, then its rooms: a room joined in between
@@ -164,6 +176,13 @@ async fn serve_split(
     // task, which lives as long as the connection.
     let (mut writer, mut member_of) = {
         let names: Vec<String> = rooms.iter().map(|room| room.room.clone()).collect();
+        // An account is online in its rooms from now on (before its own
+        // presence frames are read, so it sees itself there).
+        if let Some(user) = user {
+            for room in &names {
+                state.presence.arrive(room, user, &name);
+            }
+        }
         // Subscribe before reading any history, so nothing committed from here on
         // can fall between the replay and the live stream.
         let (receivers, live_after) = state.hub.subscribe(&names);
@@ -186,6 +205,14 @@ async fn serve_split(
                 store: Arc::clone(&state.store),
                 reader: author_id,
             },
+            signals: presence.then(|| {
+                Box::new(RoomSignals::new(
+                    Arc::clone(&state.hub),
+                    Arc::clone(&state.presence),
+                    author_id,
+                    &names,
+                ))
+            }),
         };
         let writer = tokio::spawn(writer::run(
             sink,
@@ -216,6 +243,14 @@ async fn serve_split(
     drop(events);
     if let Some(user) = user {
         state.hub.release_account(user);
+        // A connection found dead is gone; any other may be a reload.
+        let departure = match ending {
+            Ending::ByServer(_, SILENT) => Departure::Final,
+            _ => Departure::MayReturn,
+        };
+        for room in &member_of {
+            state.presence.depart(room, user, departure);
+        }
     }
     let finished = timeout(CLOSE_GRACE, finish(&ending, &mut stream, outbox, in_flight)).await;
     if timeout(CLOSE_GRACE, &mut writer).await.is_err() {
@@ -289,6 +324,7 @@ async fn next_event(events: &mut Option<Feed<AccountEvent>>) -> Next<AccountEven
 async fn on_account_event(
     state: &AppState,
     user: UserId,
+    name: &str,
     rooms: &mut HashSet<String>,
     event: AccountEvent,
 ) -> Result<Option<Outbound>, StoreError> {
@@ -303,11 +339,13 @@ async fn on_account_event(
             ) {
                 (Some(info), false) => {
                     rooms.insert(room.clone());
+                    state.presence.arrive(&room, user, name);
                     let frame = ServerFrame::Joined(info).to_json().into();
                     Some(Outbound::Join(room, frame))
                 }
                 (None, true) => {
                     rooms.remove(&room);
+                    state.presence.depart(&room, user, Departure::Final);
                     let frame = ServerFrame::Left(RoomRef { room: room.clone() })
                         .to_json()
                         .into();
@@ -384,7 +422,7 @@ async fn read_frames<'a>(
             // sent enough; its deadlines keep running meanwhile.
             () = outbox.room(), if !outbox.has_room() => {}
             () = &mut idle => {
-                return Ending::ByServer(close_code::AWAY, "nothing heard from the client for too long");
+                return Ending::ByServer(close_code::AWAY, SILENT);
             }
             _ = pings.tick() => {
                 if outbox.push(Outbound::Ping).is_err() {
@@ -404,7 +442,7 @@ async fn read_frames<'a>(
                         continue;
                     }
                 };
-                match Box::pin(on_account_event(state, user, rooms, event)).await {
+                match Box::pin(on_account_event(state, user, name, rooms, event)).await {
                     Ok(Some(outbound)) => {
                         if outbox.push(outbound).is_err() {
                             return Ending::Lost("the writer stopped".to_owned());

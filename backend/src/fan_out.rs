@@ -9,7 +9,7 @@
 //! to the shared broker instead, and each process's subscriber hands what it
 //! receives to its own hub, in id order, filling any gap from the database.
 
-use crate::hub::{AccountEvent, Hub};
+use crate::hub::{AccountEvent, Hub, Signal};
 use crate::store::Committed;
 use crate::store::accounts::UserId;
 
@@ -31,6 +31,11 @@ pub trait FanOut: Send + Sync {
     fn publish(&self, committed: &[Committed]);
     /// Tells every live connection of `user` about `event`.
     fn notify(&self, user: UserId, event: AccountEvent);
+    /// Sends an ephemeral event to the connections in `room` that receive
+    /// such events, but those of `signal.skip`. Never stored; a connection
+    /// that falls behind may miss some, and is then sent the room's state
+    /// afresh. It never delays a stored message.
+    fn signal(&self, room: &str, signal: Signal);
 }
 
 /// One process: its hub is every connection there is.
@@ -41,5 +46,9 @@ impl FanOut for Hub {
 
     fn notify(&self, user: UserId, event: AccountEvent) {
         Hub::notify(self, user, event);
+    }
+
+    fn signal(&self, room: &str, signal: Signal) {
+        Hub::signal(self, room, signal);
     }
 }

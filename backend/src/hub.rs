@@ -30,6 +30,10 @@ pub type ConnectionId = u64;
 /// many and mostly quiet, so their rings are small.
 const ROOM_RING: usize = 128;
 
+/// Ephemeral events (presence) a room keeps for its slowest connection;
+/// one further behind is sent a fresh state instead.
+const SIGNAL_RING: usize = 64;
+
 /// Account events kept for a slow connection; one that misses some is
 /// closed and rebuilds its state on reconnect.
 const ACCOUNT_RING: usize = 64;
@@ -74,6 +78,37 @@ pub fn as_seen_by(stored: StoredMessage, reader: AuthorId) -> ChatMessage {
     message
 }
 
+/// An ephemeral event for a room's connections (who is online): never
+/// stored, never given an id, and sent only to connections that asked for
+/// such events. Serialized once, like a [`Delivery`].
+#[derive(Debug, Clone)]
+pub struct Signal {
+    /// The frame.
+    pub frame: Utf8Bytes,
+    /// Whose connections it skips: "everyone in the room but the sender".
+    pub skip: Option<AuthorId>,
+}
+
+/// A room's two rings: its stored messages, and its ephemeral events, kept
+/// apart so the second can never delay or push out the first.
+struct Rings {
+    messages: broadcast::Sender<Delivery>,
+    signals: broadcast::Sender<Signal>,
+}
+
+impl Rings {
+    fn new(messages: usize) -> Self {
+        Rings {
+            messages: broadcast::channel(messages).0,
+            signals: broadcast::channel(SIGNAL_RING).0,
+        }
+    }
+
+    fn unused(&self) -> bool {
+        self.messages.receiver_count() == 0 && self.signals.receiver_count() == 0
+    }
+}
+
 /// Something that happened to an account, which every one of its
 /// connections must act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,11 +124,11 @@ pub type RoomFeed = Feed<Delivery>;
 
 /// Fans committed messages out to the rooms' subscribers.
 pub struct Hub {
-    /// The lobby's ring: every connection is in the lobby.
-    lobby: broadcast::Sender<Delivery>,
+    /// The lobby's rings: every connection is in the lobby.
+    lobby: Rings,
     /// The other rooms with at least one subscriber (or whose last one left
     /// since the last message there).
-    rooms: RwLock<HashMap<String, broadcast::Sender<Delivery>>>,
+    rooms: RwLock<HashMap<String, Rings>>,
     /// The ring size of rooms other than the lobby.
     room_ring: usize,
     /// Per account with a live connection: its events.
@@ -118,9 +153,8 @@ impl Hub {
     /// A hub with rings of `lobby` messages for the lobby and `rooms` for
     /// every other room.
     pub fn with_rings(lobby: usize, rooms: usize) -> Self {
-        let (lobby, _) = broadcast::channel(lobby);
         Hub {
-            lobby,
+            lobby: Rings::new(lobby),
             room_ring: rooms,
             rooms: RwLock::new(HashMap::new()),
             accounts: Mutex::new(HashMap::new()),
@@ -165,16 +199,36 @@ impl Hub {
 
     /// Starts receiving every message committed from now on in `room`.
     pub fn subscribe_room(&self, room: &str) -> RoomFeed {
+        self.rings_of(room, |rings| Feed::new(rings.messages.subscribe()))
+    }
+
+    /// Starts receiving the ephemeral events of `room` from now on.
+    pub fn subscribe_signals(&self, room: &str) -> Feed<Signal> {
+        self.rings_of(room, |rings| Feed::new(rings.signals.subscribe()))
+    }
+
+    /// `act` on `room`'s rings, made if the room has none yet.
+    fn rings_of<T>(&self, room: &str, act: impl FnOnce(&Rings) -> T) -> T {
         if room == LOBBY {
-            return Feed::new(self.lobby.subscribe());
+            return act(&self.lobby);
         }
         let mut rooms = self.rooms.write().unwrap_or_else(|p| p.into_inner());
-        Feed::new(
-            rooms
-                .entry(room.to_owned())
-                .or_insert_with(|| broadcast::channel(self.room_ring).0)
-                .subscribe(),
-        )
+        act(rooms
+            .entry(room.to_owned())
+            .or_insert_with(|| Rings::new(self.room_ring)))
+    }
+
+    /// Sends an ephemeral event to the connections of `room` receiving
+    /// them; nobody there, nobody misses it.
+    pub fn signal(&self, room: &str, signal: Signal) {
+        if room == LOBBY {
+            let _ = self.lobby.signals.send(signal);
+            return;
+        }
+        let rooms = self.rooms.read().unwrap_or_else(|p| p.into_inner());
+        if let Some(rings) = rooms.get(room) {
+            let _ = rings.signals.send(signal);
+        }
     }
 
     /// Sends committed messages to their rooms' subscribers, in the order
@@ -187,10 +241,10 @@ impl Hub {
                 // Raised first, whether or not anyone is in the room.
                 self.committed_up_to(message.id);
                 let ring = if message.room == LOBBY {
-                    &self.lobby
+                    &self.lobby.messages
                 } else {
                     match rooms.get(&message.room) {
-                        Some(ring) => ring,
+                        Some(rings) => &rings.messages,
                         // Nobody is subscribed, so nobody misses it.
                         None => continue,
                     }
@@ -224,10 +278,7 @@ impl Hub {
     /// after a connection lets go of one, so quiet rooms hold no memory.
     pub fn release_room(&self, room: &str) {
         let mut rooms = self.rooms.write().unwrap_or_else(|p| p.into_inner());
-        if rooms
-            .get(room)
-            .is_some_and(|ring| ring.receiver_count() == 0)
-        {
+        if rooms.get(room).is_some_and(Rings::unused) {
             rooms.remove(room);
         }
     }

@@ -14,6 +14,7 @@ use crate::hub::Hub;
 use crate::limits::ConnectionLimits;
 use crate::lobby_card::LobbyCard;
 use crate::origin::SitePolicy;
+use crate::presence::Presence;
 use crate::rate_limit::RateLimit;
 use crate::store::gathered_markers::GatheredMarkers;
 use crate::store::{AccountStore, HistoryStore, RoomStore, SqliteStore, StoreError};
@@ -50,6 +51,8 @@ pub struct AppState {
     /// The read markers on their way to the store; [`crate::server`] runs
     /// the task that writes them.
     pub markers: Arc<GatheredMarkers>,
+    /// Who is online in each room.
+    pub presence: Arc<Presence>,
     /// The lobby as guests' welcomes show it.
     pub lobby_card: LobbyCard,
     /// Limits and timers for each connection.
@@ -81,6 +84,7 @@ impl AppState {
         let markers = Arc::new(GatheredMarkers::new(
             Arc::clone(&store) as Arc<dyn RoomStore>
         ));
+        let presence = Arc::new(Presence::new(Arc::clone(&fan_out), config.presence_grace));
         Ok(AppState {
             accounts: Accounts::new(
                 Arc::clone(&store) as Arc<dyn AccountStore>,
@@ -93,6 +97,7 @@ impl AppState {
             hub,
             rooms: Arc::clone(&markers) as Arc<dyn RoomStore>,
             markers,
+            presence,
             lobby_card: LobbyCard::default(),
             store,
             rules: ConnectionRules {

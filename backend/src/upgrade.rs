@@ -90,6 +90,7 @@ pub async fn upgrade(
         identity,
         peer,
         resume: query.resume,
+        presence: query.presence,
     };
     // Taken now, before the upgrade completes, so shutdown waits for this
     // connection even if its task has not started yet.
@@ -148,6 +149,9 @@ struct WsQuery {
     token: Option<String>,
     /// Where its history starts.
     resume: Resume,
+    /// Whether it wants presence frames (`presence=1`): pages that print
+    /// every frame never ask, and never see them.
+    presence: bool,
 }
 
 impl WsQuery {
@@ -158,11 +162,13 @@ impl WsQuery {
         let mut name = None;
         let mut token = None;
         let mut since = Vec::new();
+        let mut presence = false;
         for (key, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             match &*key {
                 "name" if name.is_none() => name = Some(value.into_owned()),
                 "token" if token.is_none() => token = Some(value.into_owned()),
                 "since" => since.push(value.into_owned()),
+                "presence" => presence = matches!(&*value, "1" | "true" | "on"),
                 _ => {}
             }
         }
@@ -178,6 +184,7 @@ impl WsQuery {
             name,
             token,
             resume,
+            presence,
         }
     }
 }

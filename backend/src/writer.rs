@@ -6,7 +6,7 @@
 //! dropped, and a fall behind the live ring is filled from the store: the
 //! client sees every message once, in order, with no hole.
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
 use tokio_util::sync::DropGuard;
@@ -14,6 +14,7 @@ use tokio_util::sync::DropGuard;
 use crate::hub::Delivery;
 use crate::replay::{HistorySource, Resume, Step};
 use crate::replies::{Outbound, RepliesReceiver};
+use crate::room_signals::RoomSignals;
 use crate::store::AuthorId;
 use crate::subscriptions::{Live, Subscriptions};
 
@@ -34,6 +35,9 @@ pub struct Sources {
     pub outbox: RepliesReceiver,
     /// History, for the start and for catching up.
     pub history: HistorySource,
+    /// Ephemeral events of the rooms, for connections that asked for them;
+    /// taken only when nothing else is ready.
+    pub signals: Option<Box<RoomSignals>>,
 }
 
 /// What the next frame to send is.
@@ -41,6 +45,7 @@ enum Next {
     Own(Outbound),
     Live(Delivery),
     Behind,
+    Signal(Utf8Bytes),
 }
 
 /// The socket is gone; stop.
@@ -116,6 +121,11 @@ impl Writer {
                     }
                     Next::Live(delivery) => self.send_live(&delivery).await?,
                     Next::Behind => self.catch_up().await?,
+                    Next::Signal(frame) => self
+                        .sink
+                        .feed(Message::Text(frame))
+                        .await
+                        .map_err(|_| Gone)?,
                 }
                 batched += 1;
                 if batched < MAX_BATCH {
@@ -144,10 +154,16 @@ impl Writer {
             Outbound::Frame(frame) => (Message::Text(frame), false),
             Outbound::Join(room, frame) => {
                 self.sources.live.add(&room);
+                if let Some(signals) = &mut self.sources.signals {
+                    signals.add(&room);
+                }
                 (Message::Text(frame), false)
             }
             Outbound::Leave(room, frame) => {
                 self.sources.live.remove(&room);
+                if let Some(signals) = &mut self.sources.signals {
+                    signals.remove(&room);
+                }
                 (Message::Text(frame), false)
             }
             Outbound::Ping => (Message::Ping(Default::default()), false),
@@ -208,6 +224,7 @@ impl Writer {
             biased;
             outbound = sources.outbox.next() => outbound.map(Next::Own),
             live = sources.live.next() => live.map(Next::from),
+            frame = next_signal(&mut sources.signals) => Some(Next::Signal(frame)),
         }
     }
 
@@ -216,7 +233,24 @@ impl Writer {
         if let Some(outbound) = self.sources.outbox.try_next() {
             return Some(Next::Own(outbound));
         }
-        self.sources.live.try_next().map(Next::from)
+        if let Some(live) = self.sources.live.try_next() {
+            return Some(Next::from(live));
+        }
+        self.sources
+            .signals
+            .as_mut()
+            .and_then(|signals| signals.try_next())
+            .map(Next::Signal)
+    }
+}
+
+/// The next ephemeral event; never, for a connection without them. The
+/// wait is boxed: it lives in every writer's task while it waits, and most
+/// connections (every page that did not ask) would pay for its size.
+async fn next_signal(signals: &mut Option<Box<RoomSignals>>) -> Utf8Bytes {
+    match signals {
+        Some(signals) => Box::pin(signals.next()).await,
+        None => std::future::pending().await,
     }
 }
 

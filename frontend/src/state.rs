@@ -286,6 +286,9 @@ impl ChatState {
             ServerFrame::Error(error) => self.refuse(error),
             // The socket notes every frame for its heartbeat; nothing to show.
             ServerFrame::Pong(_) => {}
+            // Sent only to connections that ask for presence, which this
+            // page does not do yet.
+            ServerFrame::Presence(_) | ServerFrame::Online(_) | ServerFrame::Offline(_) => {}
         }
     }
 

@@ -11,17 +11,20 @@
 //!   sending and by the server on receipt.
 //! - [`rooms`]: the lobby, the room-name rule, and [`RoomInfo`].
 //! - [`api`]: the JSON bodies of the HTTP calls under `/api/`.
+//! - [`presence`]: who is online in a room.
 //! - [`error_code`]: the stable, machine-readable codes carried by `error` frames.
 
 pub mod api;
 pub mod decode;
 pub mod error_code;
+pub mod presence;
 pub mod protocol;
 pub mod rooms;
 pub mod validate;
 
 pub use decode::{DecodeError, decode_client_frame};
 pub use error_code::ErrorCode;
+pub use presence::{Presence, PresenceChange};
 pub use protocol::{
     AckParams, ChatMessage, ClientFrame, DEFAULT_HISTORY_PAGE, ErrorParams, HistoryPage,
     HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams, ReadMarker, RoomRef, ServerFrame,

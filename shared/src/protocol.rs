@@ -12,6 +12,7 @@ use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::ErrorCode;
+use crate::presence::{Presence, PresenceChange};
 use crate::rooms::{RoomInfo, is_lobby, lobby};
 
 /// A real-time frame sent from a client to the server.
@@ -159,6 +160,13 @@ pub enum ServerFrame {
     Left(RoomRef),
     /// This account's read marker in a room moved (on any tab or device).
     Read(ReadMarker),
+    /// Who is online in a room now (connections that asked for presence).
+    Presence(Presence),
+    /// Someone came online in a room: their first connection there.
+    Online(PresenceChange),
+    /// Someone went offline in a room: their last connection there ended
+    /// (after a short grace, so a reload shows nothing), or they left it.
+    Offline(PresenceChange),
 }
 
 /// Greets a connection and tells it who the server thinks it is.

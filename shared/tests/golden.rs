@@ -318,3 +318,36 @@ fn joined_and_left_frames() {
         r#"{"type":"left","params":{"room":"general"}}"#,
     );
 }
+
+#[test]
+fn presence_frames() {
+    use natter_shared::{Presence, PresenceChange};
+    assert_server_golden(
+        ServerFrame::Presence(Presence {
+            room: "general".into(),
+            online: vec!["Ada".into(), "bob".into()],
+        }),
+        r#"{"type":"presence","params":{"room":"general","online":["Ada","bob"]}}"#,
+    );
+    assert_server_golden(
+        ServerFrame::Presence(Presence {
+            room: lobby(),
+            online: vec![],
+        }),
+        r#"{"type":"presence","params":{"online":[]}}"#,
+    );
+    assert_server_golden(
+        ServerFrame::Online(PresenceChange {
+            room: "general".into(),
+            name: "Ada".into(),
+        }),
+        r#"{"type":"online","params":{"room":"general","name":"Ada"}}"#,
+    );
+    assert_server_golden(
+        ServerFrame::Offline(PresenceChange {
+            room: lobby(),
+            name: "Ada".into(),
+        }),
+        r#"{"type":"offline","params":{"name":"Ada"}}"#,
+    );
+}

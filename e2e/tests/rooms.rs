@@ -51,6 +51,12 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
     .await;
     bob.wait_for_text(".room-header .members", "2 members")
         .await;
+    // Each sees the other online there.
+    for window in [&ada, &bob] {
+        window
+            .wait_for_text(".room-header .online-now", "2 online: Ada, Bob")
+            .await;
+    }
     ada.say("hello general").await;
     assert_eq!(
         bob.wait_for_top_message("hello general").await.author,
@@ -84,6 +90,11 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
     bob.wait_for_text(&format!("{dm_link} .room-name"), "@Ada")
         .await;
     bob.wait_for_text(&format!("{dm_link} .badge"), "1").await;
+    assert_eq!(
+        bob.count(&format!("{dm_link} .presence-dot.online")).await,
+        1,
+        "Ada is online"
+    );
     bob.click(dm_link).await;
     assert_eq!(bob.wait_for_top_message("psst").await.author, "Ada");
     eventually("the DM is read", || async {
@@ -179,7 +190,15 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
             .all(|m| m.text != "psst" && m.text != "hello general")
     );
 
-    for window in [ada, bob, guest] {
+    // Ada closes her window: after the grace, Bob sees her go offline
+    // (guests, never listed, change nothing).
+    ada.close().await;
+    eventually("Ada offline in the DM", || async {
+        bob.count(&format!("{dm_link} .presence-dot.online")).await == 0
+    })
+    .await;
+
+    for window in [bob, guest] {
         window.close().await;
     }
     server.stop().await.expect("clean shutdown");

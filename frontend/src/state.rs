@@ -1,6 +1,6 @@
 //! The client's reactive state and how server frames change it.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use leptos::prelude::*;
 use natter_shared::{
@@ -70,6 +70,9 @@ pub struct ChatState {
     pub guest_token: RwSignal<Option<String>>,
     /// The signed-in account's name; `None` while a guest.
     pub account: RwSignal<Option<String>>,
+    /// Who is online, per room: rebuilt from each `presence` frame, then
+    /// kept by `online` and `offline`.
+    pub online: RwSignal<HashMap<String, BTreeSet<String>>>,
 }
 
 /// A guest keeps its read marker in this browser: the lobby counts as read
@@ -111,6 +114,7 @@ impl ChatState {
             requested_name: RwSignal::new(requested_name),
             guest_token: RwSignal::new(storage::saved_guest_token()),
             account: RwSignal::new(None),
+            online: RwSignal::new(HashMap::new()),
         }
     }
 
@@ -140,6 +144,24 @@ impl ChatState {
                 .cloned()
                 .collect()
         })
+    }
+
+    /// Who is online in `room`, sorted (tracked).
+    pub fn online_in(&self, room: &str) -> Vec<String> {
+        self.online.with(|online| {
+            let mut names: Vec<String> = online
+                .get(room)
+                .map(|names| names.iter().cloned().collect())
+                .unwrap_or_default();
+            names.sort_by_key(|name| name.to_lowercase());
+            names
+        })
+    }
+
+    /// Whether `name` is online in `room` (tracked).
+    pub fn is_online(&self, room: &str, name: &str) -> bool {
+        self.online
+            .with(|online| online.get(room).is_some_and(|names| names.contains(name)))
     }
 
     /// All unread messages, for the page title (tracked).
@@ -249,6 +271,9 @@ impl ChatState {
                         last.name != welcome.name || last.token.is_some() != welcome.token.is_some()
                     })
                 });
+                // Every room's state comes again after the welcome; until
+                // then nobody is known to be online.
+                self.online.set(HashMap::new());
                 if someone_else {
                     self.new_since.set(None);
                     self.messages.set(Vec::new());
@@ -278,6 +303,9 @@ impl ChatState {
             ServerFrame::Left(left) => {
                 self.rooms
                     .update(|rooms| rooms.retain(|room| room.room != left.room));
+                self.online.update(|online| {
+                    online.remove(&left.room);
+                });
                 if self.current_room_untracked().as_deref() == Some(left.room.as_str()) {
                     self.go(Route::default());
                 }
@@ -286,9 +314,17 @@ impl ChatState {
             ServerFrame::Error(error) => self.refuse(error),
             // The socket notes every frame for its heartbeat; nothing to show.
             ServerFrame::Pong(_) => {}
-            // Sent only to connections that ask for presence, which this
-            // page does not do yet.
-            ServerFrame::Presence(_) | ServerFrame::Online(_) | ServerFrame::Offline(_) => {}
+            ServerFrame::Presence(presence) => self.online.update(|online| {
+                online.insert(presence.room, presence.online.into_iter().collect());
+            }),
+            ServerFrame::Online(change) => self.online.update(|online| {
+                online.entry(change.room).or_default().insert(change.name);
+            }),
+            ServerFrame::Offline(change) => self.online.update(|online| {
+                if let Some(names) = online.get_mut(&change.room) {
+                    names.remove(&change.name);
+                }
+            }),
         }
     }
 

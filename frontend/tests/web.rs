@@ -435,11 +435,11 @@ fn the_socket_url_follows_the_page() {
     let plain = Query::default();
     assert_eq!(
         ws_url("http://localhost:3000/", plain).unwrap(),
-        "ws://localhost:3000/ws"
+        "ws://localhost:3000/ws?presence=1"
     );
     assert_eq!(
         ws_url("https://chat.example/some/page?x=1#top", plain).unwrap(),
-        "wss://chat.example/ws"
+        "wss://chat.example/ws?presence=1"
     );
     let named = Query {
         name: "Zoë & co",
@@ -447,7 +447,7 @@ fn the_socket_url_follows_the_page() {
     };
     assert_eq!(
         ws_url("http://127.0.0.1:8080/", named).unwrap(),
-        "ws://127.0.0.1:8080/ws?name=Zo%C3%AB+%26+co"
+        "ws://127.0.0.1:8080/ws?presence=1&name=Zo%C3%AB+%26+co"
     );
     let returning = Query {
         name: "ada",
@@ -456,7 +456,7 @@ fn the_socket_url_follows_the_page() {
     };
     assert_eq!(
         ws_url("http://127.0.0.1:8080/", returning).unwrap(),
-        "ws://127.0.0.1:8080/ws?name=ada&since=42&token=g_abc-_"
+        "ws://127.0.0.1:8080/ws?presence=1&name=ada&since=42&token=g_abc-_"
     );
 }
 
@@ -738,4 +738,63 @@ fn the_list_order_is_by_name_whatever_the_join_order() {
         .map(|room| room.room.as_str())
         .collect();
     assert_eq!(listed, [LOBBY, "alpha", "zeta", "dm:1:3", "dm:1:2"]);
+}
+
+#[wasm_bindgen_test]
+async fn who_is_online_follows_the_state_then_its_changes() {
+    use frontend::route::Route;
+    use natter_shared::{Presence, PresenceChange};
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    chat.account.set(Some("ada".to_owned()));
+    let root = mount_with(chat, || {
+        view! {
+            <frontend::components::room_list::RoomList open=RwSignal::new(false)/>
+            <frontend::components::room_header::RoomHeader/>
+        }
+    });
+    chat.route.set(Route::Room("general".to_owned()));
+    chat.apply(welcome_with(vec![
+        room(LOBBY, RoomKind::Public, None, 0, 0),
+        room("general", RoomKind::Public, None, 0, 0),
+        room("dm:1:2", RoomKind::Direct, Some("bob"), 0, 0),
+    ]));
+    let change = |room: &str, name: &str| PresenceChange {
+        room: room.to_owned(),
+        name: name.to_owned(),
+    };
+    chat.apply(ServerFrame::Presence(Presence {
+        room: "general".to_owned(),
+        online: vec!["ada".to_owned()],
+    }));
+    chat.apply(ServerFrame::Presence(Presence {
+        room: "dm:1:2".to_owned(),
+        online: vec!["ada".to_owned()],
+    }));
+    tick().await;
+    assert_eq!(all_texts(&root, ".online-now"), ["1 online: ada"]);
+    let dot_online = |root: &Element| {
+        find(root, "a[data-room='dm:1:2'] .presence-dot")
+            .class_list()
+            .contains("online")
+    };
+    assert!(!dot_online(&root));
+
+    chat.apply(ServerFrame::Online(change("general", "Bob")));
+    chat.apply(ServerFrame::Online(change("dm:1:2", "bob")));
+    tick().await;
+    assert_eq!(all_texts(&root, ".online-now"), ["2 online: ada, Bob"]);
+    assert!(dot_online(&root));
+
+    chat.apply(ServerFrame::Offline(change("dm:1:2", "bob")));
+    tick().await;
+    assert!(!dot_online(&root));
+    // A reconnect forgets everything until the rooms' states come again.
+    chat.apply(welcome_with(vec![
+        room(LOBBY, RoomKind::Public, None, 0, 0),
+        room("general", RoomKind::Public, None, 0, 0),
+    ]));
+    tick().await;
+    assert_eq!(all_texts(&root, ".online-now"), ["nobody online"]);
+    LocalStorage::clear();
 }

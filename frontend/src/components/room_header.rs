@@ -8,8 +8,9 @@ use crate::rooms_api;
 use crate::route::Route;
 use crate::state::ChatState;
 
-/// The heading of the shown room: `#general · 3 members` with a Leave
-/// button, or, for a public room we are not in, a Join button.
+/// The heading of the shown room: `#general · 3 members · 2 online: Ada,
+/// Bob` with a Leave button, or, for a public room we are not in, a Join
+/// button.
 #[component]
 pub fn RoomHeader() -> impl IntoView {
     let chat = expect_context::<ChatState>();
@@ -57,8 +58,11 @@ pub fn RoomHeader() -> impl IntoView {
                 Some(room) => {
                     let members = crate::route::members(room.members);
                     let leavable = room.kind == RoomKind::Public && room.room != LOBBY;
+                    let key = room.room.clone();
+                    let online = move || chat.online_in(&key);
                     view! {
                         <span class="members">{members}</span>
+                        <OnlineNow online=Signal::derive(online)/>
                         {leavable.then(|| view! {
                             <button type="button" class="leave" on:click=leave>"Leave"</button>
                         })}
@@ -77,5 +81,22 @@ pub fn RoomHeader() -> impl IntoView {
                 None => ().into_any(),
             }}
         </div>
+    }
+}
+
+/// Who is online in the shown room: "2 online: Ada, Bob" (an account with
+/// several tabs is one person; guests are not listed).
+#[component]
+fn OnlineNow(online: Signal<Vec<String>>) -> impl IntoView {
+    view! {
+        <span class="online-now" aria-live="polite">
+            {move || {
+                let names = online.get();
+                if names.is_empty() {
+                    return "nobody online".to_owned();
+                }
+                format!("{} online: {}", names.len(), names.join(", "))
+            }}
+        </span>
     }
 }

@@ -82,6 +82,10 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
     let route = Route::of(&room);
     let key = room.room.clone();
     let current = move || chat.current_room().as_deref() == Some(key.as_str());
+    // A direct conversation shows whether the other person is online.
+    let direct_with = (room.kind == RoomKind::Direct)
+        .then(|| room.with.clone().map(|with| (room.room.clone(), with)))
+        .flatten();
     let unread = room.unread;
     let has_unread = unread > 0;
     let members = (room.kind == RoomKind::Public).then(|| crate::route::members(room.members));
@@ -103,6 +107,13 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
             >
                 // Its name for screen readers is what it shows, read as
                 // "#general, 2 members · 14:05, 3 unread".
+                {direct_with.map(|(room, name)| {
+                    let here = Memo::new(move |_| chat.is_online(&room, &name));
+                    view! {
+                        <span class="presence-dot" class:online=here aria-hidden="true"></span>
+                        <span class="visually-hidden">{move || if here.get() { "online, " } else { "offline, " }}</span>
+                    }
+                })}
                 <span class="room-text">
                     <span class="room-name">{route.title()}</span>
                     {(!details.is_empty()).then(|| view! {

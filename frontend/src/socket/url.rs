@@ -15,8 +15,9 @@ pub struct Query<'a> {
 }
 
 /// The WebSocket URL for a page at `page_href`: `wss:` for an https page and
-/// `ws:` otherwise, same host and port, path `/ws`, and the query's parts
-/// (each only when there is one), encoded by the browser.
+/// `ws:` otherwise, same host and port, path `/ws`, asking for presence,
+/// and the query's parts (each only when there is one), encoded by the
+/// browser.
 ///
 /// Deriving it from the page makes the same build work under `trunk serve`
 /// (which proxies `/ws` to the backend) and when the backend serves the files.
@@ -31,6 +32,8 @@ pub fn ws_url(page_href: &str, query: Query<'_>) -> Result<String, JsValue> {
     url.set_protocol(if secure { "wss:" } else { "ws:" });
     url.set_hash("");
     url.set_search("");
+    // This page shows who is online, so it asks for presence.
+    url.search_params().set("presence", "1");
     if !name.is_empty() {
         url.search_params().set("name", name);
     }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use axum::extract::ws::Utf8Bytes;
 use natter_shared::{
     ClientFrame, ErrorCode, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams,
-    ReadMarker, ServerFrame, decode_client_frame, validate_nonce, validate_text,
+    ReadMarker, ServerFrame, TypingParams, decode_client_frame, validate_nonce, validate_text,
 };
 
 use crate::hub::as_seen_by;
@@ -31,6 +31,8 @@ pub enum Command {
     History(HistoryRequest),
     /// Move the account's read marker.
     Read(ReadMarker),
+    /// Tell the room's other connections the sender is typing there.
+    Typing(String),
     /// The frame names a room the sender is not in: refuse it (see
     /// [`refuse_outside`]), naming the message's nonce if it had one.
     Outside {
@@ -99,6 +101,10 @@ pub fn interpret(max_message_chars: usize, sender: &Sender<'_>, text: &str) -> C
             nonce: None,
         },
         ClientFrame::Read(marker) => Command::Read(marker),
+        ClientFrame::Typing(TypingParams { room }) if !sender.rooms.contains(&room) => {
+            Command::Outside { room, nonce: None }
+        }
+        ClientFrame::Typing(TypingParams { room }) => Command::Typing(room),
         ClientFrame::Ping(_) => Command::Reply(encode(ServerFrame::Pong(NoParams {}))),
     }
 }

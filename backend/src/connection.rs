@@ -17,7 +17,8 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesOrdered, SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use natter_shared::{
-    AckParams, ErrorCode, ErrorParams, LOBBY, ReadMarker, RoomInfo, RoomRef, ServerFrame, Welcome,
+    AckParams, ErrorCode, ErrorParams, LOBBY, ReadMarker, RoomInfo, RoomRef, ServerFrame,
+    TYPING_EVERY_MS, TypingNotice, Welcome,
 };
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep, timeout};
 use tokio_util::sync::CancellationToken;
@@ -27,7 +28,7 @@ use crate::accounts::{Identity, IdentityKind};
 use crate::clock::now_ms;
 use crate::commands::{Command, Sender, history_page, interpret, nonce_of, refuse_outside};
 use crate::feed::{Feed, Next};
-use crate::hub::AccountEvent;
+use crate::hub::{AccountEvent, Signal};
 use crate::presence::Departure;
 use crate::rate_limit::{FrameLimiter, Verdict};
 use crate::replay::{HistorySource, Resume};
@@ -69,6 +70,11 @@ enum Ending {
     /// The transport ended or failed without a close handshake.
     Lost(String),
 }
+
+/// The least time between two typing notices of one connection that reach
+/// others: a little under the client's own pace, so a steady typist's every
+/// notice gets through and a flood's do not.
+const TYPING_GAP: Duration = Duration::from_millis(TYPING_EVERY_MS * 2 / 3);
 
 /// Why a connection that stopped answering is closed.
 const SILENT: &str = "nothing heard from the client for too long";
@@ -360,6 +366,22 @@ async fn on_account_event(
     })
 }
 
+/// Tells everyone else in `room` who asked for presence that `name` is
+/// typing; never the typist's own connections.
+fn announce_typing(state: &AppState, room: String, name: &str, author_id: AuthorId) {
+    let notice = ServerFrame::Typing(TypingNotice {
+        room: room.clone(),
+        name: name.to_owned(),
+    });
+    state.fan_out.signal(
+        &room,
+        Signal {
+            frame: notice.to_json().into(),
+            skip: Some(author_id),
+        },
+    );
+}
+
 /// Moves the account's read marker, and tells all its connections (this one
 /// included). The marker cannot pass the newest message.
 async fn mark_read(state: &AppState, user: Option<UserId>, marker: ReadMarker) -> Option<String> {
@@ -405,6 +427,9 @@ async fn read_frames<'a>(
     } = reader;
     let rules = state.rules;
     let mut limiter = FrameLimiter::new(rules.rate_limit);
+    // When this connection's last typing notice went out: others get at most
+    // one per TYPING_GAP from it, however often it sends them.
+    let mut typed_at: Option<Instant> = None;
     let mut pings = interval_at(Instant::now() + rules.ping_interval, rules.ping_interval);
     pings.set_missed_tick_behavior(MissedTickBehavior::Delay);
     // Pushed back by every frame the client sends, pongs included.
@@ -487,6 +512,8 @@ async fn read_frames<'a>(
                     };
                     let reply = match interpret(state.rules.max_message_chars, &sender, &text) {
                         Command::Publish(message) => {
+                            // A message ends a bout of typing; the next starts afresh.
+                            typed_at = None;
                             let nonce = message.nonce.clone();
                             let store = &state.store;
                             in_flight.push_back(Box::pin(async move { (nonce, store.append(message).await) }));
@@ -496,6 +523,14 @@ async fn read_frames<'a>(
                             history_page(state.store.as_ref(), author_id, state.hub.newest(), request).await,
                         ),
                         Command::Read(marker) => Box::pin(mark_read(state, user, marker)).await.map(Into::into),
+                        Command::Typing(room) => {
+                            let now = Instant::now();
+                            if typed_at.is_none_or(|at| now.duration_since(at) >= TYPING_GAP) {
+                                typed_at = Some(now);
+                                announce_typing(state, room, name, author_id);
+                            }
+                            None
+                        }
                         Command::Outside { room, nonce } => {
                             Some(Box::pin(refuse_outside(state.rooms.as_ref(), &room, nonce)).await)
                         }

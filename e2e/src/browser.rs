@@ -152,13 +152,27 @@ impl Browser {
 
     /// Types `text` into the message box and presses Enter.
     pub async fn say(&self, text: &str) {
-        let input = self
-            .client
+        self.type_message(text).await;
+        self.send_typed().await;
+    }
+
+    /// Types `text` into the message box, without sending it.
+    pub async fn type_message(&self, text: &str) {
+        self.client
             .find(Locator::Css("#message-input"))
             .await
-            .expect("message box");
-        input.send_keys(text).await.expect("type message");
-        input
+            .expect("message box")
+            .send_keys(text)
+            .await
+            .expect("type message");
+    }
+
+    /// Presses Enter in the message box: sends what was typed.
+    pub async fn send_typed(&self) {
+        self.client
+            .find(Locator::Css("#message-input"))
+            .await
+            .expect("message box")
             .send_keys(&Key::Enter.to_string())
             .await
             .expect("press Enter");

@@ -57,11 +57,26 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
             .wait_for_text(".room-header .online-now", "2 online: Ada, Bob")
             .await;
     }
-    ada.say("hello general").await;
+    // Bob sees Ada typing; her message ends it at once.
+    ada.type_message("hello gen").await;
+    bob.wait_for_text(".typing", "Ada is typing…").await;
+    ada.type_message("eral").await;
+    ada.send_typed().await;
     assert_eq!(
         bob.wait_for_top_message("hello general").await.author,
         "Ada"
     );
+    assert_eq!(
+        bob.script_string("return document.querySelector('.typing').textContent")
+            .await,
+        ""
+    );
+    // Typing that stops without a message runs out by itself.
+    ada.type_message("hmm").await;
+    bob.wait_for_text(".typing", "Ada is typing…").await;
+    bob.wait_for_text(".typing", "").await;
+    assert_eq!(ada.draft().await, "hmm");
+    ada.run("document.querySelector('#message-input').value = ''; document.querySelector('#message-input').dispatchEvent(new Event('input'))").await;
 
     // Bob looks at the lobby; what Ada says in #general waits as unread.
     bob.click("a.room-link[data-room='lobby']").await;

@@ -24,5 +24,6 @@ pub mod socket;
 pub mod state;
 pub mod storage;
 pub mod time;
+pub mod typing;
 
 pub use components::app::App;

@@ -14,6 +14,7 @@ use crate::outbox::{Delivery, OutboxEntry};
 use crate::route::Route;
 use crate::socket::ConnectionStatus;
 use crate::storage;
+use crate::typing::Typists;
 
 /// A message as the list shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +74,8 @@ pub struct ChatState {
     /// Who is online, per room: rebuilt from each `presence` frame, then
     /// kept by `online` and `offline`.
     pub online: RwSignal<HashMap<String, BTreeSet<String>>>,
+    /// Who else is typing, per room, until when.
+    pub typing: RwSignal<Typists>,
 }
 
 /// A guest keeps its read marker in this browser: the lobby counts as read
@@ -115,6 +118,7 @@ impl ChatState {
             guest_token: RwSignal::new(storage::saved_guest_token()),
             account: RwSignal::new(None),
             online: RwSignal::new(HashMap::new()),
+            typing: RwSignal::new(Typists::default()),
         }
     }
 
@@ -144,6 +148,29 @@ impl ChatState {
                 .cloned()
                 .collect()
         })
+    }
+
+    /// Who else is typing in `room` (tracked).
+    pub fn typing_in(&self, room: &str) -> Vec<String> {
+        self.typing.with(|typing| typing.in_room(room))
+    }
+
+    /// Shows `name` as typing in `room` for a while, and forgets the notice
+    /// when it runs out.
+    fn someone_typing(&self, room: &str, name: &str) {
+        self.typing
+            .update(|typing| typing.notice(room, name, js_sys::Date::now()));
+        let chat = *self;
+        set_timeout(
+            move || {
+                let now = js_sys::Date::now();
+                // Only when something ran out: a renewed notice lives on.
+                if chat.typing.with_untracked(|typing| typing.any_expired(now)) {
+                    chat.typing.update(|typing| typing.prune(now));
+                }
+            },
+            std::time::Duration::from_millis(natter_shared::TYPING_SHOWN_MS),
+        );
     }
 
     /// Who is online in `room`, sorted (tracked).
@@ -274,6 +301,7 @@ impl ChatState {
                 // Every room's state comes again after the welcome; until
                 // then nobody is known to be online.
                 self.online.set(HashMap::new());
+                self.typing.update(Typists::clear);
                 if someone_else {
                     self.new_since.set(None);
                     self.messages.set(Vec::new());
@@ -325,6 +353,7 @@ impl ChatState {
                     names.remove(&change.name);
                 }
             }),
+            ServerFrame::Typing(notice) => self.someone_typing(&notice.room, &notice.name),
         }
     }
 
@@ -368,6 +397,14 @@ impl ChatState {
             self.discard(nonce);
         }
         let own = message.nonce.is_some();
+        // Their message is what they were typing.
+        if self
+            .typing
+            .with_untracked(|typing| typing.in_room(&message.room).contains(&message.author))
+        {
+            self.typing
+                .update(|typing| _ = typing.done(&message.room, &message.author));
+        }
         self.count_unread(&message, own);
         self.messages
             .update(|list| list.insert(position, ShownMessage { message, own }));

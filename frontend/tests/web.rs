@@ -798,3 +798,75 @@ async fn who_is_online_follows_the_state_then_its_changes() {
     assert_eq!(all_texts(&root, ".online-now"), ["nobody online"]);
     LocalStorage::clear();
 }
+
+#[wasm_bindgen_test]
+fn typing_is_worded_for_one_two_and_several() {
+    use frontend::typing::typing_line;
+    let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+    assert_eq!(typing_line(&[]), None);
+    assert_eq!(
+        typing_line(&names(&["Ada"])).as_deref(),
+        Some("Ada is typing…")
+    );
+    assert_eq!(
+        typing_line(&names(&["Ada", "Bob"])).as_deref(),
+        Some("Ada and Bob are typing…")
+    );
+    assert_eq!(
+        typing_line(&names(&["Ada", "Bob", "Cy"])).as_deref(),
+        Some("several people are typing…")
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_typing_notice_runs_out_unless_renewed() {
+    use frontend::typing::{OwnTyping, Typists};
+    use natter_shared::{TYPING_EVERY_MS, TYPING_SHOWN_MS};
+    let shown = TYPING_SHOWN_MS as f64;
+    let mut typists = Typists::default();
+    typists.notice("general", "Ada", 0.0);
+    typists.notice("general", "Bob", 1_000.0);
+    typists.notice("general", "Ada", 2_000.0);
+    typists.prune(shown + 500.0);
+    assert_eq!(typists.in_room("general"), ["Ada", "Bob"]);
+    typists.prune(shown + 1_500.0);
+    assert_eq!(typists.in_room("general"), ["Ada"]);
+    assert!(typists.done("general", "Ada"));
+    assert!(typists.in_room("general").is_empty());
+
+    // This page tells the server at most every TYPING_EVERY_MS, per room.
+    let every = TYPING_EVERY_MS as f64;
+    let mut own = OwnTyping::default();
+    assert!(own.should_tell("general", 0.0));
+    assert!(!own.should_tell("general", every - 1.0));
+    assert!(own.should_tell("lobby", 10.0));
+    assert!(own.should_tell("general", every));
+    own.sent("general");
+    assert!(own.should_tell("general", every + 1.0));
+}
+
+#[wasm_bindgen_test]
+async fn the_typists_message_ends_the_notice_at_once() {
+    use frontend::components::composer::Composer;
+    use natter_shared::TypingNotice;
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <Composer/> });
+    chat.apply(welcome_with(vec![room(
+        LOBBY,
+        RoomKind::Public,
+        None,
+        0,
+        0,
+    )]));
+    chat.apply(ServerFrame::Typing(TypingNotice {
+        room: LOBBY.to_owned(),
+        name: "bob".to_owned(),
+    }));
+    tick().await;
+    assert_eq!(all_texts(&root, ".typing"), ["bob is typing…"]);
+    chat.apply(message(9, "bob", "done typing", None));
+    tick().await;
+    assert_eq!(all_texts(&root, ".typing"), [""]);
+    LocalStorage::clear();
+}

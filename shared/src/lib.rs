@@ -11,7 +11,7 @@
 //!   sending and by the server on receipt.
 //! - [`rooms`]: the lobby, the room-name rule, and [`RoomInfo`].
 //! - [`api`]: the JSON bodies of the HTTP calls under `/api/`.
-//! - [`presence`]: who is online in a room.
+//! - [`presence`]: who is online in a room, and who is typing.
 //! - [`error_code`]: the stable, machine-readable codes carried by `error` frames.
 
 pub mod api;
@@ -24,7 +24,9 @@ pub mod validate;
 
 pub use decode::{DecodeError, decode_client_frame};
 pub use error_code::ErrorCode;
-pub use presence::{Presence, PresenceChange};
+pub use presence::{
+    Presence, PresenceChange, TYPING_EVERY_MS, TYPING_SHOWN_MS, TypingNotice, TypingParams,
+};
 pub use protocol::{
     AckParams, ChatMessage, ClientFrame, DEFAULT_HISTORY_PAGE, ErrorParams, HistoryPage,
     HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams, ReadMarker, RoomRef, ServerFrame,

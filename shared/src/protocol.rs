@@ -12,7 +12,7 @@ use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::ErrorCode;
-use crate::presence::{Presence, PresenceChange};
+use crate::presence::{Presence, PresenceChange, TypingNotice, TypingParams};
 use crate::rooms::{RoomInfo, is_lobby, lobby};
 
 /// A real-time frame sent from a client to the server.
@@ -28,6 +28,9 @@ pub enum ClientFrame {
     /// read marker there moves up to it, on every tab and device. Accounts
     /// only; guests keep theirs in the browser.
     Read(ReadMarker),
+    /// I am typing in this room (at most every few seconds while keys are
+    /// pressed). Everyone else in the room who asked for presence sees it.
+    Typing(TypingParams),
     /// Are you still there? Answered with [`ServerFrame::Pong`]. Browsers
     /// cannot see WebSocket pings, so a page checks its connection with this.
     Ping(NoParams),
@@ -167,6 +170,9 @@ pub enum ServerFrame {
     /// Someone went offline in a room: their last connection there ended
     /// (after a short grace, so a reload shows nothing), or they left it.
     Offline(PresenceChange),
+    /// Someone else is typing in a room (connections that asked for
+    /// presence).
+    Typing(TypingNotice),
 }
 
 /// Greets a connection and tells it who the server thinks it is.

@@ -351,3 +351,25 @@ fn presence_frames() {
         r#"{"type":"offline","params":{"name":"Ada"}}"#,
     );
 }
+
+#[test]
+fn typing_frames() {
+    use natter_shared::{TypingNotice, TypingParams};
+    let frame = ClientFrame::Typing(TypingParams {
+        room: "general".into(),
+    });
+    let golden = r#"{"type":"typing","params":{"room":"general"}}"#;
+    assert_eq!(frame.to_json(), golden);
+    assert_eq!(decode_client_frame(golden).unwrap(), frame);
+    assert_eq!(
+        decode_client_frame(r#"{"type":"typing","params":{}}"#).unwrap(),
+        ClientFrame::Typing(TypingParams { room: lobby() })
+    );
+    assert_server_golden(
+        ServerFrame::Typing(TypingNotice {
+            room: "general".into(),
+            name: "Ada".into(),
+        }),
+        r#"{"type":"typing","params":{"room":"general","name":"Ada"}}"#,
+    );
+}

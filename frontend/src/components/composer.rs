@@ -8,6 +8,7 @@ use natter_shared::{DEFAULT_MAX_MESSAGE_CHARS, LOBBY, ValidationError, validate_
 
 use crate::socket::Socket;
 use crate::state::ChatState;
+use crate::typing::{OwnTyping, typing_line};
 
 /// A text input and a send button; Enter sends to the shown room. A valid
 /// message goes into the outbox (and localStorage) first and the input
@@ -47,6 +48,25 @@ pub fn Composer() -> impl IntoView {
         })
     };
     let placeholder = move || format!("Message {}", chat.route.get().title());
+    // Keys pressed in a room: others there see "… is typing", told at most
+    // every few seconds; Enter ends it (the message arriving clears it).
+    let own_typing = StoredValue::new(OwnTyping::default());
+    let typed = move |event: leptos::ev::Event| {
+        let Some(room) = room.get_untracked() else {
+            return;
+        };
+        // From the event: the bound draft may not have taken it yet.
+        if event_target_value(&event).trim().is_empty() {
+            return;
+        }
+        let now = js_sys::Date::now();
+        if own_typing
+            .try_update_value(|own| own.should_tell(&room, now))
+            .unwrap_or(false)
+        {
+            let _ = socket.typing(&room);
+        }
+    };
 
     let send = move |event: SubmitEvent| {
         event.prevent_default();
@@ -63,6 +83,7 @@ pub fn Composer() -> impl IntoView {
                 return;
             }
         };
+        own_typing.update_value(|own| own.sent(&room));
         let entry = chat.queue(&room, text);
         draft.set(String::new());
         chat.notice.set(None);
@@ -80,8 +101,23 @@ pub fn Composer() -> impl IntoView {
                 aria-describedby="room-title"
                 disabled=move || !member()
                 bind:value=draft
+                on:input=typed
             />
             <button type="submit" disabled=move || !member()>"Send"</button>
         </form>
+        <TypingIndicator/>
+    }
+}
+
+/// "Ada is typing…" under the form, for the shown room.
+#[component]
+fn TypingIndicator() -> impl IntoView {
+    let chat = expect_context::<ChatState>();
+    let line = move || {
+        let room = chat.current_room()?;
+        typing_line(&chat.typing_in(&room))
+    };
+    view! {
+        <p class="typing" aria-live="polite">{move || line().unwrap_or_default()}</p>
     }
 }

@@ -31,7 +31,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use natter_shared::{
     ClientFrame, DEFAULT_HISTORY_PAGE, HistoryRequest, NoParams, PublishParams, ReadMarker,
-    ServerFrame,
+    ServerFrame, TypingParams,
 };
 
 pub use backoff::Backoff;
@@ -149,6 +149,13 @@ impl Socket {
             room: room.to_owned(),
             before,
             limit: DEFAULT_HISTORY_PAGE,
+        }))
+    }
+
+    /// Tells the room this page's person is typing.
+    pub fn typing(&self, room: &str) -> Result<(), SendError> {
+        self.send(&ClientFrame::Typing(TypingParams {
+            room: room.to_owned(),
         }))
     }
 

@@ -7,7 +7,37 @@ mod common;
 
 use common::rooms::Person;
 use common::{Client, TestServer};
-use natter_shared::{ErrorCode, LOBBY, RoomKind, ServerFrame};
+use natter_shared::{ErrorCode, LOBBY, RoomInfo, RoomKind, ServerFrame};
+
+/// Ada's room `general`, which Bob joined and wrote `count` messages in:
+/// both, Bob's connection, and the messages' ids.
+async fn bob_wrote_in_general(
+    server: &TestServer,
+    count: usize,
+) -> (Person, Person, Client, Vec<u64>) {
+    let ada = Person::sign_up(server, "ada").await;
+    let bob = Person::sign_up(server, "bob").await;
+    assert_eq!(ada.create_room(server, "general").await.status, 201);
+    assert_eq!(bob.join(server, "general").await.status, 200);
+    let mut bob_tab = bob.connect(server, "").await;
+    let mut ids = Vec::new();
+    for n in 0..count {
+        bob_tab.publish_in("general", &format!("m{n}"), None).await;
+        ids.push(bob_tab.next_message().await.id);
+    }
+    (ada, bob, bob_tab, ids)
+}
+
+/// `room` as `client`'s welcome showed it.
+fn welcomed_in(client: &Client, room: &str) -> RoomInfo {
+    client
+        .welcome
+        .rooms
+        .iter()
+        .find(|known| known.room == room)
+        .cloned()
+        .unwrap_or_else(|| panic!("{room} is not in the welcome"))
+}
 
 #[tokio::test]
 async fn only_a_rooms_members_receive_its_messages() {
@@ -236,27 +266,10 @@ async fn one_cursor_resumes_every_room_in_order_after_a_restart() {
 #[tokio::test]
 async fn read_markers_and_unread_counts_are_the_accounts_on_every_tab() {
     let server = TestServer::start().await;
-    let ada = Person::sign_up(&server, "ada").await;
-    let bob = Person::sign_up(&server, "bob").await;
-    assert_eq!(ada.create_room(&server, "general").await.status, 201);
-    assert_eq!(bob.join(&server, "general").await.status, 200);
-    let mut bob_tab = bob.connect(&server, "").await;
-    let mut ids = Vec::new();
-    for n in 0..3 {
-        bob_tab.publish_in("general", &format!("m{n}"), None).await;
-        ids.push(bob_tab.next_message().await.id);
-    }
+    let (ada, bob, _bob_tab, ids) = bob_wrote_in_general(&server, 3).await;
     // Bob's own messages are never unread to him.
     let bob_again = bob.connect(&server, "").await;
-    let general = |client: &Client| {
-        client
-            .welcome
-            .rooms
-            .iter()
-            .find(|room| room.room == "general")
-            .cloned()
-            .unwrap()
-    };
+    let general = |client: &Client| welcomed_in(client, "general");
     assert_eq!(general(&bob_again).unread, 0);
 
     let mut first = ada.connect(&server, "").await;
@@ -301,24 +314,10 @@ async fn read_markers_and_unread_counts_are_the_accounts_on_every_tab() {
 #[tokio::test]
 async fn read_markers_told_in_a_burst_are_kept_across_a_reconnect_and_a_restart() {
     let server = TestServer::start().await;
-    let ada = Person::sign_up(&server, "ada").await;
-    let bob = Person::sign_up(&server, "bob").await;
-    assert_eq!(ada.create_room(&server, "general").await.status, 201);
-    assert_eq!(bob.join(&server, "general").await.status, 200);
-    let mut bob_tab = bob.connect(&server, "").await;
-    let mut ids = Vec::new();
-    for n in 0..20 {
-        bob_tab.publish_in("general", &format!("m{n}"), None).await;
-        ids.push(bob_tab.next_message().await.id);
-    }
+    let (ada, _bob, bob_tab, ids) = bob_wrote_in_general(&server, 20).await;
     let general = |client: &Client| {
-        client
-            .welcome
-            .rooms
-            .iter()
-            .find(|room| room.room == "general")
-            .map(|room| (room.last_read, room.unread))
-            .unwrap()
+        let room = welcomed_in(client, "general");
+        (room.last_read, room.unread)
     };
     // Ada's page tells a marker for every message it shows, one by one.
     let mut tab = ada.connect(&server, "").await;

@@ -6,7 +6,10 @@
 //!
 //! Needs axe-core's `axe.min.js` at `$AXE_JS` (scripts/test.sh installs it).
 
-use e2e::{Browser, ChromeDriver, built_web_client, eventually};
+mod common;
+
+use common::Natter;
+use e2e::{Browser, ChromeDriver, eventually};
 
 fn axe_source() -> String {
     let path = std::env::var("AXE_JS")
@@ -28,23 +31,8 @@ async fn assert_accessible(window: &Browser, axe: &str, state: &str) {
 async fn every_state_of_the_page_passes_the_accessibility_rules() {
     let axe = axe_source();
     let driver = ChromeDriver::start();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("natter.db");
-    let dist = built_web_client();
-    let config = <backend::Config as clap::Parser>::try_parse_from([
-        "natter",
-        "--bind",
-        "127.0.0.1:0",
-        "--static-dir",
-        dist.to_str().unwrap(),
-        "--db",
-        db.to_str().unwrap(),
-    ])
-    .unwrap();
-    let server = backend::ServerHandle::start(config)
-        .await
-        .expect("server starts");
-    let page = format!("http://{}/", server.addr());
+    let natter = Natter::start().await;
+    let page = natter.page();
 
     let guest = Browser::open(&driver.url(), &page).await;
     guest.wait_for_status("open").await;

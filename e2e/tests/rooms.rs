@@ -3,28 +3,16 @@
 //! conversation, unread badges moving as the other writes, everything still
 //! there after a reload; and a guest, who sees the lobby and no DMs.
 
-use e2e::{Browser, ChromeDriver, built_web_client, eventually};
+mod common;
+
+use common::Natter;
+use e2e::{Browser, ChromeDriver, eventually};
 
 #[tokio::test]
 async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lobby() {
     let driver = ChromeDriver::start();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("natter.db");
-    let dist = built_web_client();
-    let config = <backend::Config as clap::Parser>::try_parse_from([
-        "natter",
-        "--bind",
-        "127.0.0.1:0",
-        "--static-dir",
-        dist.to_str().unwrap(),
-        "--db",
-        db.to_str().unwrap(),
-    ])
-    .unwrap();
-    let server = backend::ServerHandle::start(config)
-        .await
-        .expect("server starts");
-    let page = format!("http://{}/", server.addr());
+    let natter = Natter::start().await;
+    let page = natter.page();
     let ada = Browser::open(&driver.url(), &page).await;
     let bob = Browser::open(&driver.url(), &page).await;
     for (window, name) in [(&ada, "Ada"), (&bob, "Bob")] {
@@ -216,5 +204,5 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
     for window in [bob, guest] {
         window.close().await;
     }
-    server.stop().await.expect("clean shutdown");
+    natter.server.stop().await.expect("clean shutdown");
 }

@@ -3,7 +3,7 @@
 use natter_shared::decode::CLIENT_FRAME_TYPES;
 use natter_shared::{
     ClientFrame, DecodeError, ErrorCode, HistoryRequest, NoParams, PublishParams, ReadMarker,
-    decode_client_frame, lobby,
+    TypingParams, decode_client_frame, lobby,
 };
 
 fn code_of(text: &str) -> ErrorCode {
@@ -29,6 +29,7 @@ fn known_types_list_matches_the_enum() {
             room: lobby(),
             id: 1,
         }),
+        ClientFrame::Typing(TypingParams { room: lobby() }),
         ClientFrame::Ping(NoParams {}),
     ];
     let names: Vec<String> = samples
@@ -78,7 +79,7 @@ fn unknown_type_names_the_type() {
     assert_eq!(error.code(), ErrorCode::UnknownType);
     assert_eq!(
         error.to_string(),
-        "unknown frame type \"shout\"; known types: message, history, read, ping"
+        "unknown frame type \"shout\"; known types: message, history, read, typing, ping"
     );
 }
 

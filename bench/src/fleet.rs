@@ -38,6 +38,8 @@ pub struct Member {
     pub bearer: Option<String>,
     /// The one sender it should hear, or every sender when `None`.
     pub hears: Option<u32>,
+    /// Added to the WebSocket URL (`?presence=1`); empty for none.
+    pub query: &'static str,
 }
 
 /// What a whole fleet saw.
@@ -89,8 +91,13 @@ impl Fleet {
             let mut connecting: FuturesUnordered<_> = (batch_start..batch_end)
                 .map(|index| {
                     let url = url.clone();
-                    let Member { bearer, hears } = member(index);
+                    let Member {
+                        bearer,
+                        hears,
+                        query,
+                    } = member(index);
                     async move {
+                        let url = format!("{url}{query}");
                         let ws = connect(&url, server.addr, index, bearer.as_deref()).await;
                         (index, ws, hears)
                     }

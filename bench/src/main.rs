@@ -25,6 +25,7 @@ use report::Results;
 use scenarios::load::LoadSpec;
 use scenarios::rooms::RoomsSpec;
 use scenarios::shootout::ShootoutSpec;
+use scenarios::typing::TypingSpec;
 use servers::{Kind, Programs};
 
 /// The published sizes: BENCHMARKS.md shows runs made with exactly these.
@@ -56,7 +57,7 @@ struct Args {
     /// Idle connections to hold.
     #[arg(long, default_value_t = DEFAULT_IDLE)]
     idle: usize,
-    /// Run only these scenarios (fan-out, saturation, rooms, shootout, idle); all by default.
+    /// Run only these scenarios (fan-out, saturation, rooms, typing, shootout, idle); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Run only against these servers (natter, node-ws, natter-baseline); all by default.
@@ -133,6 +134,13 @@ async fn run(args: Args) -> Result<bool> {
         bar.finish_and_clear();
         results.rooms = Some((rooms, vec![row]));
     }
+    if wanted("typing") && kinds.contains(&Kind::Natter) {
+        let bar = progress("typing, natter".to_owned());
+        let spec = typing_spec(&args);
+        let rows = scenarios::typing::run(&programs, spec).await?;
+        bar.finish_and_clear();
+        results.typing = Some((spec, rows));
+    }
     if wanted("shootout") {
         let rows = each_server("shootout", &kinds, async |kind| {
             scenarios::shootout::run(kind, &programs, shootout).await
@@ -171,6 +179,12 @@ async fn run(args: Args) -> Result<bool> {
         .flatten()
         .flat_map(|(_, rows)| rows)
         .chain(results.rooms.iter().flat_map(|(_, rows)| rows))
+        .chain(
+            results
+                .typing
+                .iter()
+                .flat_map(|(_, rows)| rows.iter().map(|(_, row)| row)),
+        )
         .all(|row| row.lost == 0 && row.duplicated == 0)
         && results
             .shootout
@@ -252,6 +266,27 @@ fn specs(args: &Args) -> (LoadSpec, LoadSpec, ShootoutSpec, usize) {
         },
         args.idle,
     )
+}
+
+/// The typing scenario's size: 1,000 clients and 50 typists, or small for
+/// the smoke run.
+fn typing_spec(args: &Args) -> TypingSpec {
+    if args.smoke {
+        return TypingSpec {
+            clients: 50,
+            senders: 2,
+            rate: 20.0,
+            typists: 5,
+            seconds: 2.0,
+        };
+    }
+    TypingSpec {
+        clients: 1_000,
+        senders: 10,
+        rate: 100.0,
+        typists: 50,
+        seconds: 10.0,
+    }
 }
 
 /// The rooms scenario's size: 100 rooms of 10, or small for the smoke run.

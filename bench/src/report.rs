@@ -10,6 +10,7 @@ use crate::scenarios::idle::IdleResult;
 use crate::scenarios::load::{LoadResult, LoadSpec};
 use crate::scenarios::rooms::RoomsSpec;
 use crate::scenarios::shootout::{ShootoutResult, ShootoutSpec};
+use crate::scenarios::typing::TypingSpec;
 
 /// Everything one run measured.
 #[derive(Default)]
@@ -26,6 +27,8 @@ pub struct Results {
     pub wasm_bytes: Option<(u64, u64)>,
     /// Many rooms at once (natter only).
     pub rooms: Option<(RoomsSpec, Vec<LoadResult>)>,
+    /// Typing beside a steady chat (natter only): labelled runs.
+    pub typing: Option<(TypingSpec, Vec<(String, LoadResult)>)>,
 }
 
 /// The results as Markdown; `charts` is the folder name the SVGs are in,
@@ -71,6 +74,22 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
             spec.clients_per_room
         );
         load_table(&mut out, rows);
+        let _ = writeln!(out);
+    }
+    if let Some((spec, rows)) = &results.typing {
+        let _ = writeln!(
+            out,
+            "## Typing: {} clients with presence, {} senders, {} messages/s in total, {} s; then the same with {} more connections typing\n",
+            spec.clients, spec.senders, spec.rate, spec.seconds, spec.typists
+        );
+        let _ = writeln!(
+            out,
+            "Natter only: the peers have no typing. Each typist says so every 250 ms; the server passes on one every 2 s per connection, to every client. The target: message p99 with typing within 2× of the run without.\n"
+        );
+        load_rows(
+            &mut out,
+            rows.iter().map(|(label, row)| (label.as_str(), row)),
+        );
         let _ = writeln!(out);
     }
     if let Some((spec, rows)) = &results.shootout {
@@ -129,6 +148,11 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
 
 /// The table of a load scenario (fan-out, saturation, rooms): one row per server.
 fn load_table(out: &mut String, rows: &[LoadResult]) {
+    load_rows(out, rows.iter().map(|row| (row.server.label(), row)));
+}
+
+/// A load table whose rows are named by `label`.
+fn load_rows<'a>(out: &mut String, rows: impl Iterator<Item = (&'a str, &'a LoadResult)>) {
     let _ = writeln!(
         out,
         "| server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | duplicated | server CPU s | peak RSS MiB | disk fsync p99 / max ms |"
@@ -137,13 +161,13 @@ fn load_table(out: &mut String, rows: &[LoadResult]) {
         out,
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
-    for row in rows {
+    for (label, row) in rows {
         let [p50, p99, p999, max] = row.latency_ms;
         let [fsync_p99, fsync_max] = row.fsync_ms;
         let _ = writeln!(
             out,
             "| {} | {:.0} | {p50:.2} | {p99:.2} | {p999:.2} | {max:.2} | {} | {} | {:.2} | {:.1} | {fsync_p99:.1} / {fsync_max:.1} |",
-            row.server.label(),
+            label,
             row.deliveries_per_second,
             row.lost,
             row.duplicated,

@@ -1,6 +1,6 @@
 //! The client's reactive state and how server frames change it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashSet;
 
 use leptos::prelude::*;
 use natter_shared::{
@@ -72,8 +72,9 @@ pub struct ChatState {
     /// The signed-in account's name; `None` while a guest.
     pub account: RwSignal<Option<String>>,
     /// Who is online, per room: rebuilt from each `presence` frame, then
-    /// kept by `online` and `offline`.
-    pub online: RwSignal<HashMap<String, BTreeSet<String>>>,
+    /// kept by `online` and `offline`. (Vectors, not maps: a few rooms of
+    /// a few names, and each map type adds to the download.)
+    pub online: RwSignal<Vec<(String, Vec<String>)>>,
     /// Who else is typing, per room, until when.
     pub typing: RwSignal<Typists>,
 }
@@ -117,7 +118,7 @@ impl ChatState {
             requested_name: RwSignal::new(requested_name),
             guest_token: RwSignal::new(storage::saved_guest_token()),
             account: RwSignal::new(None),
-            online: RwSignal::new(HashMap::new()),
+            online: RwSignal::new(Vec::new()),
             typing: RwSignal::new(Typists::default()),
         }
     }
@@ -177,8 +178,9 @@ impl ChatState {
     pub fn online_in(&self, room: &str) -> Vec<String> {
         self.online.with(|online| {
             let mut names: Vec<String> = online
-                .get(room)
-                .map(|names| names.iter().cloned().collect())
+                .iter()
+                .find(|(known, _)| known == room)
+                .map(|(_, names)| names.clone())
                 .unwrap_or_default();
             names.sort_by_key(|name| name.to_lowercase());
             names
@@ -187,8 +189,11 @@ impl ChatState {
 
     /// Whether `name` is online in `room` (tracked).
     pub fn is_online(&self, room: &str, name: &str) -> bool {
-        self.online
-            .with(|online| online.get(room).is_some_and(|names| names.contains(name)))
+        self.online.with(|online| {
+            online
+                .iter()
+                .any(|(known, names)| known == room && names.iter().any(|known| known == name))
+        })
     }
 
     /// All unread messages, for the page title (tracked).
@@ -300,7 +305,7 @@ impl ChatState {
                 });
                 // Every room's state comes again after the welcome; until
                 // then nobody is known to be online.
-                self.online.set(HashMap::new());
+                self.online.set(Vec::new());
                 self.typing.update(Typists::clear);
                 if someone_else {
                     self.new_since.set(None);
@@ -331,9 +336,8 @@ impl ChatState {
             ServerFrame::Left(left) => {
                 self.rooms
                     .update(|rooms| rooms.retain(|room| room.room != left.room));
-                self.online.update(|online| {
-                    online.remove(&left.room);
-                });
+                self.online
+                    .update(|online| online.retain(|(room, _)| *room != left.room));
                 if self.current_room_untracked().as_deref() == Some(left.room.as_str()) {
                     self.go(Route::default());
                 }
@@ -343,14 +347,19 @@ impl ChatState {
             // The socket notes every frame for its heartbeat; nothing to show.
             ServerFrame::Pong(_) => {}
             ServerFrame::Presence(presence) => self.online.update(|online| {
-                online.insert(presence.room, presence.online.into_iter().collect());
+                online.retain(|(room, _)| *room != presence.room);
+                online.push((presence.room, presence.online));
             }),
             ServerFrame::Online(change) => self.online.update(|online| {
-                online.entry(change.room).or_default().insert(change.name);
+                match online.iter_mut().find(|(room, _)| *room == change.room) {
+                    Some((_, names)) if names.contains(&change.name) => {}
+                    Some((_, names)) => names.push(change.name),
+                    None => online.push((change.room, vec![change.name])),
+                }
             }),
             ServerFrame::Offline(change) => self.online.update(|online| {
-                if let Some(names) = online.get_mut(&change.room) {
-                    names.remove(&change.name);
+                if let Some((_, names)) = online.iter_mut().find(|(room, _)| *room == change.room) {
+                    names.retain(|name| *name != change.name);
                 }
             }),
             ServerFrame::Typing(notice) => self.someone_typing(&notice.room, &notice.name),

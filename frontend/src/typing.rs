@@ -2,66 +2,72 @@
 //! [`TYPING_SHOWN_MS`] unless renewed, and gone at once when that person's
 //! message arrives; and the pace at which this page sends its own.
 
-use std::collections::HashMap;
-
 use natter_shared::{TYPING_EVERY_MS, TYPING_SHOWN_MS};
 
-/// Per room, who is typing and until when (ms on the page's clock).
+/// Who is typing in which room, and until when (ms on the page's clock).
+/// A vector: a handful of entries, and each map type adds to the download.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Typists {
-    rooms: HashMap<String, Vec<(String, f64)>>,
+    typing: Vec<Typist>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Typist {
+    room: String,
+    name: String,
+    until: f64,
 }
 
 impl Typists {
     /// `name` is typing in `room`, as of `now`.
     pub fn notice(&mut self, room: &str, name: &str, now: f64) {
         let until = now + TYPING_SHOWN_MS as f64;
-        let typists = self.rooms.entry(room.to_owned()).or_default();
-        match typists.iter_mut().find(|(known, _)| known == name) {
-            Some((_, known_until)) => *known_until = until,
-            None => typists.push((name.to_owned(), until)),
+        match self
+            .typing
+            .iter_mut()
+            .find(|typist| typist.room == room && typist.name == name)
+        {
+            Some(typist) => typist.until = until,
+            None => self.typing.push(Typist {
+                room: room.to_owned(),
+                name: name.to_owned(),
+                until,
+            }),
         }
     }
 
     /// `name`'s message arrived in `room`: they are done typing it.
     /// Returns whether they were shown as typing.
     pub fn done(&mut self, room: &str, name: &str) -> bool {
-        let Some(typists) = self.rooms.get_mut(room) else {
-            return false;
-        };
-        let before = typists.len();
-        typists.retain(|(known, _)| known != name);
-        before != typists.len()
+        let before = self.typing.len();
+        self.typing
+            .retain(|typist| !(typist.room == room && typist.name == name));
+        before != self.typing.len()
     }
 
     /// Whether any notice has run out by `now` (so pruning would change
     /// something).
     pub fn any_expired(&self, now: f64) -> bool {
-        self.rooms
-            .values()
-            .flatten()
-            .any(|(_, until)| *until <= now)
+        self.typing.iter().any(|typist| typist.until <= now)
     }
 
     /// Forgets the notices that ran out by `now`.
     pub fn prune(&mut self, now: f64) {
-        for typists in self.rooms.values_mut() {
-            typists.retain(|(_, until)| *until > now);
-        }
-        self.rooms.retain(|_, typists| !typists.is_empty());
+        self.typing.retain(|typist| typist.until > now);
     }
 
     /// Who is typing in `room`, in the order they started.
     pub fn in_room(&self, room: &str) -> Vec<String> {
-        self.rooms
-            .get(room)
-            .map(|typists| typists.iter().map(|(name, _)| name.clone()).collect())
-            .unwrap_or_default()
+        self.typing
+            .iter()
+            .filter(|typist| typist.room == room)
+            .map(|typist| typist.name.clone())
+            .collect()
     }
 
     /// Forgets everyone (a new connection: its notices start afresh).
     pub fn clear(&mut self) {
-        self.rooms.clear();
+        self.typing.clear();
     }
 }
 
@@ -80,7 +86,7 @@ pub fn typing_line(names: &[String]) -> Option<String> {
 /// every [`TYPING_EVERY_MS`].
 #[derive(Debug, Clone, Default)]
 pub struct OwnTyping {
-    told: HashMap<String, f64>,
+    told: Vec<(String, f64)>,
 }
 
 impl OwnTyping {
@@ -89,16 +95,18 @@ impl OwnTyping {
     pub fn should_tell(&mut self, room: &str, now: f64) -> bool {
         let due = self
             .told
-            .get(room)
-            .is_none_or(|at| now - at >= TYPING_EVERY_MS as f64);
+            .iter()
+            .find(|(known, _)| known == room)
+            .is_none_or(|(_, at)| now - at >= TYPING_EVERY_MS as f64);
         if due {
-            self.told.insert(room.to_owned(), now);
+            self.sent(room);
+            self.told.push((room.to_owned(), now));
         }
         due
     }
 
     /// The message was sent: the next keystroke starts a new notice.
     pub fn sent(&mut self, room: &str) {
-        self.told.remove(room);
+        self.told.retain(|(known, _)| known != room);
     }
 }

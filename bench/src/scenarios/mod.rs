@@ -5,3 +5,4 @@ pub mod idle;
 pub mod load;
 pub mod rooms;
 pub mod shootout;
+pub mod typing;

@@ -56,6 +56,7 @@ pub async fn run(programs: &Programs, spec: RoomsSpec) -> Result<LoadResult> {
         .grow_as(&server, clients, |index| Member {
             bearer: Some(tokens[room_of(index)].clone()),
             hears: Some(room_of(index) as u32),
+            query: "",
         })
         .await?;
     let rooms: Vec<Option<String>> = (0..spec.rooms).map(|r| Some(room_name(r))).collect();

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::Natter;
+use common::{Natter, signed_up};
 use e2e::{Browser, ChromeDriver, eventually};
 
 fn axe_source() -> String {
@@ -40,13 +40,8 @@ async fn every_state_of_the_page_passes_the_accessibility_rules() {
     guest.wait_for_top_message("hello from a guest").await;
     assert_accessible(&guest, &axe, "a guest in the lobby").await;
 
-    let ada = Browser::open(&driver.url(), &page).await;
-    let bob = Browser::open(&driver.url(), &page).await;
-    for (window, name) in [(&ada, "Ada"), (&bob, "Bob")] {
-        window.wait_for_status("open").await;
-        window.sign_in(name, "correct horse", true).await;
-        window.wait_for_text(".signed-in strong", name).await;
-    }
+    let ada = signed_up(&driver.url(), &page, "Ada").await;
+    let bob = signed_up(&driver.url(), &page, "Bob").await;
     ada.type_into("#new-room-input", "general").await;
     eventually("ada in #general", || async {
         ada.hash().await == "#/r/general"

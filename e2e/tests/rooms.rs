@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::Natter;
+use common::{Natter, signed_up};
 use e2e::{Browser, ChromeDriver, eventually};
 
 #[tokio::test]
@@ -13,13 +13,8 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
     let driver = ChromeDriver::start();
     let natter = Natter::start().await;
     let page = natter.page();
-    let ada = Browser::open(&driver.url(), &page).await;
-    let bob = Browser::open(&driver.url(), &page).await;
-    for (window, name) in [(&ada, "Ada"), (&bob, "Bob")] {
-        window.wait_for_status("open").await;
-        window.sign_in(name, "correct horse", true).await;
-        window.wait_for_text(".signed-in strong", name).await;
-    }
+    let ada = signed_up(&driver.url(), &page, "Ada").await;
+    let bob = signed_up(&driver.url(), &page, "Bob").await;
 
     // Ada creates a room and is taken there.
     ada.type_into("#new-room-input", "General").await;

@@ -409,7 +409,7 @@ impl ChatState {
         // Their message is what they were typing.
         if self
             .typing
-            .with_untracked(|typing| typing.in_room(&message.room).contains(&message.author))
+            .with_untracked(|typing| typing.is_typing(&message.room, &message.author))
         {
             self.typing
                 .update(|typing| _ = typing.done(&message.room, &message.author));

@@ -36,6 +36,13 @@ impl Typists {
         }
     }
 
+    /// Whether `name` is shown as typing in `room`.
+    pub fn is_typing(&self, room: &str, name: &str) -> bool {
+        self.typing
+            .iter()
+            .any(|typist| typist.room == room && typist.name == name)
+    }
+
     /// `name`'s message arrived in `room`: they are done typing it.
     /// Returns whether they were shown as typing.
     pub fn done(&mut self, room: &str, name: &str) -> bool {

@@ -1,6 +1,7 @@
 //! What the end-to-end tests share: a natter serving the built web client
 //! on a free loopback port, with its database in a folder of its own.
 
+use e2e::Browser;
 use tempfile::TempDir;
 
 /// A running server and the folder its database lives in (removed when
@@ -37,4 +38,14 @@ impl Natter {
     pub fn page(&self) -> String {
         format!("http://{}/", self.server.addr())
     }
+}
+
+/// A new window on `page` that signs up as `name` (password "correct
+/// horse") and waits until the page says so.
+pub async fn signed_up(webdriver: &str, page: &str, name: &str) -> Browser {
+    let window = Browser::open(webdriver, page).await;
+    window.wait_for_status("open").await;
+    window.sign_in(name, "correct horse", true).await;
+    window.wait_for_text(".signed-in strong", name).await;
+    window
 }

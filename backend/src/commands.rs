@@ -1,15 +1,17 @@
 //! What the server does with each frame a client sends.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use natter_shared::{
-    ClientFrame, ErrorCode, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams,
+    ClientFrame, DeleteParams, EditParams, ErrorCode, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams,
     ReadMarker, ServerFrame, TypingParams, decode_client_frame, validate_nonce, validate_text,
 };
 
 use crate::hub::as_seen_by;
-use crate::store::{AuthorId, HistoryStore, NewMessage, RoomStore};
+use crate::clock::now_ms;
+use crate::store::{Action, AuthorId, HistoryStore, NewMessage, RoomStore, Target};
 
 /// Who sent a frame.
 pub struct Sender<'a> {
@@ -25,7 +27,7 @@ pub struct Sender<'a> {
 
 /// What a frame asks for.
 pub enum Command {
-    /// Store and broadcast this message, then acknowledge it.
+    /// Store and broadcast this message (or change), then acknowledge it.
     Publish(NewMessage),
     /// Send this page of older messages.
     History(HistoryRequest),
@@ -45,9 +47,20 @@ pub enum Command {
     Reply(Utf8Bytes),
 }
 
-/// Decodes and validates one text frame, under a message length limit of
-/// `max_message_chars`. Pure: it needs no store, so it is tested alone.
-pub fn interpret(max_message_chars: usize, sender: &Sender<'_>, text: &str) -> Command {
+/// The limits frames are judged by.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameRules {
+    /// The message length limit, in characters.
+    pub max_message_chars: usize,
+    /// How long after sending a message its author may change it; `None`:
+    /// no limit.
+    pub edit_window: Option<Duration>,
+}
+
+/// Decodes and validates one text frame under `rules`. Pure but for the
+/// clock (an edit window counts back from now): it needs no store, so it is
+/// tested alone.
+pub fn interpret(rules: &FrameRules, sender: &Sender<'_>, text: &str) -> Command {
     let frame = match decode_client_frame(text) {
         Ok(frame) => frame,
         Err(error) => {
@@ -70,13 +83,14 @@ pub fn interpret(max_message_chars: usize, sender: &Sender<'_>, text: &str) -> C
             if !sender.rooms.contains(&room) {
                 return Command::Outside { room, nonce };
             }
-            match validate_text(&value, max_message_chars) {
+            match validate_text(&value, rules.max_message_chars) {
                 Ok(text) => Command::Publish(NewMessage {
                     room,
                     author: sender.name.to_owned(),
                     author_id: sender.author_id,
                     value: text.to_owned(),
                     nonce,
+                    action: Action::Post,
                 }),
                 Err(error) => Command::Reply(encode(ServerFrame::error_about(
                     error.code(),
@@ -84,6 +98,29 @@ pub fn interpret(max_message_chars: usize, sender: &Sender<'_>, text: &str) -> C
                     nonce,
                 ))),
             }
+        }
+        ClientFrame::Edit(EditParams {
+            id,
+            room,
+            value,
+            nonce,
+        }) => {
+            let target = target(rules, id);
+            let text = match validate_text(&value, rules.max_message_chars) {
+                Ok(text) => text.to_owned(),
+                Err(error) => {
+                    return Command::Reply(encode(ServerFrame::error_about(
+                        error.code(),
+                        format!("message not changed: {error}"),
+                        valid(nonce),
+                    )));
+                }
+            };
+            change(sender, room, text, nonce, Action::Edit(target))
+        }
+        ClientFrame::Delete(DeleteParams { id, room, nonce }) => {
+            let target = target(rules, id);
+            change(sender, room, String::new(), nonce, Action::Delete(target))
         }
         ClientFrame::History(request) if !sender.rooms.contains(&request.room) => {
             Command::Outside {
@@ -107,6 +144,52 @@ pub fn interpret(max_message_chars: usize, sender: &Sender<'_>, text: &str) -> C
         ClientFrame::Typing(TypingParams { room }) => Command::Typing(room),
         ClientFrame::Ping(_) => Command::Reply(encode(ServerFrame::Pong(NoParams {}))),
     }
+}
+
+/// The message a change names, and how old it may be now.
+fn target(rules: &FrameRules, id: u64) -> Target {
+    Target {
+        id,
+        sent_since: rules
+            .edit_window
+            .map(|window| now_ms().saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX))),
+    }
+}
+
+/// A nonce fit to echo: a bad one may be huge or hold control characters.
+fn valid(nonce: Option<String>) -> Option<String> {
+    nonce.filter(|nonce| validate_nonce(nonce).is_ok())
+}
+
+/// An edit or a delete, checked like a message: the nonce, then the room.
+/// Whose message it is, and how old, only the store can tell.
+fn change(
+    sender: &Sender<'_>,
+    room: String,
+    value: String,
+    nonce: Option<String>,
+    action: Action,
+) -> Command {
+    if let Some(error) = nonce
+        .as_deref()
+        .and_then(|nonce| validate_nonce(nonce).err())
+    {
+        return Command::Reply(encode(ServerFrame::error(
+            error.code(),
+            format!("message not changed: {error}"),
+        )));
+    }
+    if !sender.rooms.contains(&room) {
+        return Command::Outside { room, nonce };
+    }
+    Command::Publish(NewMessage {
+        room,
+        author: sender.name.to_owned(),
+        author_id: sender.author_id,
+        value,
+        nonce,
+        action,
+    })
 }
 
 /// The refusal for a frame naming a room its sender is not in. A public
@@ -134,9 +217,11 @@ pub async fn refuse_outside(rooms: &dyn RoomStore, room: &str, nonce: Option<Str
 /// refusing a frame unread (rate limit) while still naming the message.
 pub fn nonce_of(text: &str) -> Option<String> {
     match decode_client_frame(text) {
-        Ok(ClientFrame::Message(PublishParams { nonce, .. })) => {
-            nonce.filter(|nonce| validate_nonce(nonce).is_ok())
-        }
+        Ok(
+            ClientFrame::Message(PublishParams { nonce, .. })
+            | ClientFrame::Edit(EditParams { nonce, .. })
+            | ClientFrame::Delete(DeleteParams { nonce, .. }),
+        ) => valid(nonce),
         _ => None,
     }
 }
@@ -191,6 +276,13 @@ mod tests {
     use super::*;
     use natter_shared::{ErrorCode, LOBBY};
 
+    fn rules(max_message_chars: usize) -> FrameRules {
+        FrameRules {
+            max_message_chars,
+            edit_window: None,
+        }
+    }
+
     /// The rooms ada is in.
     fn ada_rooms() -> HashSet<String> {
         [LOBBY, "general"].map(str::to_owned).into()
@@ -219,7 +311,7 @@ mod tests {
     fn a_valid_message_becomes_an_append_by_its_author_in_the_lobby() {
         let rooms = ada_rooms();
         let frame = r#"{"type":"message","params":{"value":"  hi  ","nonce":"n-1"}}"#;
-        let Command::Publish(message) = interpret(2000, &ada(&rooms), frame) else {
+        let Command::Publish(message) = interpret(&rules(2000), &ada(&rooms), frame) else {
             panic!("expected a publish");
         };
         assert_eq!(message.value, "hi");
@@ -233,7 +325,7 @@ mod tests {
     fn a_message_goes_to_the_room_it_names_if_the_sender_is_in_it() {
         let rooms = ada_rooms();
         let frame = r#"{"type":"message","params":{"value":"hi","room":"general"}}"#;
-        let Command::Publish(message) = interpret(2000, &ada(&rooms), frame) else {
+        let Command::Publish(message) = interpret(&rules(2000), &ada(&rooms), frame) else {
             panic!("expected a publish");
         };
         assert_eq!(message.room, "general");
@@ -244,7 +336,7 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    interpret(2000, &ada(&rooms), frame),
+                    interpret(&rules(2000), &ada(&rooms), frame),
                     Command::Outside { ref room, .. } if room == "dm:1:2"
                 ),
                 "{frame}"
@@ -263,11 +355,11 @@ mod tests {
         };
         let frame = r#"{"type":"read","params":{"id":1}}"#;
         assert_eq!(
-            refusal(interpret(2000, &guest, frame)),
+            refusal(interpret(&rules(2000), &guest, frame)),
             ErrorCode::AccountRequired
         );
         assert!(matches!(
-            interpret(2000, &ada(&rooms), frame),
+            interpret(&rules(2000), &ada(&rooms), frame),
             Command::Read(ReadMarker { id: 1, .. })
         ));
     }
@@ -281,16 +373,16 @@ mod tests {
             "x".repeat(11)
         );
         assert_eq!(
-            refusal(interpret(10, &ada, &long)),
+            refusal(interpret(&rules(10), &ada, &long)),
             ErrorCode::MessageTooLong
         );
         let bad_nonce = r#"{"type":"message","params":{"value":"hi","nonce":"a b"}}"#;
         assert_eq!(
-            refusal(interpret(2000, &ada, bad_nonce)),
+            refusal(interpret(&rules(2000), &ada, bad_nonce)),
             ErrorCode::InvalidNonce
         );
         assert_eq!(
-            refusal(interpret(2000, &ada, "nope")),
+            refusal(interpret(&rules(2000), &ada, "nope")),
             ErrorCode::InvalidJson
         );
     }
@@ -299,13 +391,13 @@ mod tests {
     fn a_ping_is_answered_and_a_history_request_passed_on() {
         let rooms = ada_rooms();
         let ada = ada(&rooms);
-        let Command::Reply(pong) = interpret(2000, &ada, r#"{"type":"ping","params":{}}"#) else {
+        let Command::Reply(pong) = interpret(&rules(2000), &ada, r#"{"type":"ping","params":{}}"#) else {
             panic!("expected a pong");
         };
         assert_eq!(&*pong, r#"{"type":"pong","params":{}}"#);
         let history = r#"{"type":"history","params":{"before":5}}"#;
         assert!(matches!(
-            interpret(2000, &ada, history),
+            interpret(&rules(2000), &ada, history),
             Command::History(_)
         ));
     }

@@ -156,6 +156,11 @@ pub struct Config {
     #[arg(long, env = "NATTER_PRESENCE_GRACE", default_value = "5s", value_parser = humantime::parse_duration)]
     pub presence_grace: Duration,
 
+    /// How long after sending a message its author may still edit or
+    /// delete it, e.g. 15m. Without it, there is no limit.
+    #[arg(long, env = "NATTER_EDIT_WINDOW", value_parser = humantime::parse_duration)]
+    pub edit_window: Option<Duration>,
+
     /// How long a session lasts without use, e.g. 30days; every use renews it.
     #[arg(long, env = "NATTER_SESSION_LIFETIME", default_value = "30days", value_parser = humantime::parse_duration)]
     pub session_lifetime: Duration,

@@ -37,7 +37,7 @@ use crate::room_signals::RoomSignals;
 use crate::state::AppState;
 use crate::store::AuthorId;
 use crate::store::accounts::UserId;
-use crate::store::{Appended, StoreError};
+use crate::store::{Appended, Refusal, StoreError};
 use crate::subscriptions::Subscriptions;
 use crate::writer::{self, Sources};
 
@@ -510,7 +510,7 @@ async fn read_frames<'a>(
                         name,
                         rooms,
                     };
-                    let reply = match interpret(state.rules.max_message_chars, &sender, &text) {
+                    let reply = match interpret(&state.rules.frames, &sender, &text) {
                         Command::Publish(message) => {
                             // A message ends a bout of typing; the next starts afresh.
                             typed_at = None;
@@ -573,7 +573,7 @@ fn rate_limited(wait: Duration, nonce: Option<String>) -> String {
 
 /// The frame a finished append sends back: an ack when the client gave a
 /// nonce (a plain page that sends none gets nothing it cannot show), or an
-/// error naming the nonce.
+/// error naming the nonce (a refused change, or a store that failed).
 fn outcome_frame(nonce: Option<String>, outcome: Result<Appended, StoreError>) -> Option<String> {
     match outcome {
         Ok(appended) => nonce.map(|nonce| {
@@ -583,6 +583,17 @@ fn outcome_frame(nonce: Option<String>, outcome: Result<Appended, StoreError>) -
             })
             .to_json()
         }),
+        // Sent with or without a nonce: a page that gave none still learns
+        // why nothing changed.
+        Err(StoreError::Refused(refusal)) => {
+            let code = match refusal {
+                Refusal::UnknownMessage => ErrorCode::UnknownMessage,
+                Refusal::NotYours => ErrorCode::NotYourMessage,
+                Refusal::TooOld => ErrorCode::EditWindowClosed,
+            };
+            let message = format!("message not changed: {refusal}");
+            Some(ServerFrame::error_about(code, message, nonce).to_json())
+        }
         Err(error) => Some(
             ServerFrame::error_about(
                 ErrorCode::StoreUnavailable,

@@ -15,12 +15,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use axum::extract::ws::Utf8Bytes;
-use natter_shared::{ChatMessage, LOBBY, ServerFrame};
+use natter_shared::{ChatMessage, LOBBY};
 use tokio::sync::broadcast;
 
 use crate::feed::Feed;
 use crate::store::accounts::UserId;
-use crate::store::{AuthorId, Committed, StoredMessage};
+use crate::store::{AuthorId, Committed, Entry, StoredEntry, StoredMessage};
 
 /// Identifies one WebSocket connection for the life of the process.
 pub type ConnectionId = u64;
@@ -38,7 +38,8 @@ const SIGNAL_RING: usize = 64;
 /// closed and rebuilds its state on reconnect.
 const ACCOUNT_RING: usize = 64;
 
-/// One committed message, serialized once and shared by every receiver.
+/// One committed message (or change to one), serialized once and shared by
+/// every receiver.
 ///
 /// Cloning copies two reference-counted byte handles, never the JSON itself.
 #[derive(Debug, Clone)]
@@ -76,6 +77,15 @@ pub fn as_seen_by(stored: StoredMessage, reader: AuthorId) -> ChatMessage {
         message.nonce = None;
     }
     message
+}
+
+/// A message or change as a given reader may see it (see [`as_seen_by`]).
+pub fn entry_as_seen_by(stored: StoredEntry, reader: AuthorId) -> Entry {
+    if stored.author_id == Some(reader) {
+        stored.entry
+    } else {
+        stored.entry.without_nonce()
+    }
 }
 
 /// An ephemeral event for a room's connections (who is online): never
@@ -237,35 +247,31 @@ impl Hub {
         let mut emptied = Vec::new();
         {
             let rooms = self.rooms.read().unwrap_or_else(|p| p.into_inner());
-            for Committed { message, author_id } in committed {
+            for Committed { entry, author_id } in committed {
                 // Raised first, whether or not anyone is in the room.
-                self.committed_up_to(message.id);
-                let ring = if message.room == LOBBY {
+                self.committed_up_to(entry.id());
+                let room = entry.room();
+                let ring = if room == LOBBY {
                     &self.lobby.messages
                 } else {
-                    match rooms.get(&message.room) {
+                    match rooms.get(room) {
                         Some(rings) => &rings.messages,
                         // Nobody is subscribed, so nobody misses it.
                         None => continue,
                     }
                 };
-                let own_copy = message
-                    .nonce
-                    .as_ref()
-                    .map(|_| Utf8Bytes::from(ServerFrame::Message(message.clone()).to_json()));
-                let public = ChatMessage {
-                    nonce: None,
-                    ..message.clone()
-                };
+                let own_copy = entry
+                    .nonce()
+                    .map(|_| Utf8Bytes::from(entry.clone().into_frame().to_json()));
                 let delivery = Delivery {
-                    id: message.id,
+                    id: entry.id(),
                     author_id: *author_id,
-                    frame: ServerFrame::Message(public).to_json().into(),
+                    frame: entry.clone().without_nonce().into_frame().to_json().into(),
                     own_copy,
                 };
                 // Sending fails only when nobody is subscribed any more.
-                if ring.send(delivery).is_err() && message.room != LOBBY {
-                    emptied.push(message.room.as_str());
+                if ring.send(delivery).is_err() && room != LOBBY {
+                    emptied.push(room);
                 }
             }
         }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use natter_shared::{DEFAULT_HISTORY_PAGE, ErrorCode, ServerFrame};
 
-use crate::hub::as_seen_by;
-use crate::store::{AuthorId, HistoryStore, StoreError, StoredMessage};
+use crate::hub::entry_as_seen_by;
+use crate::store::{AuthorId, HistoryStore, StoreError, StoredEntry};
 
 /// How many messages one history read returns while replaying. Replays read
 /// page after page until caught up: the gap has no cap.
@@ -113,16 +113,20 @@ impl HistorySource {
             .before(rooms, Some(up_to + 1), DEFAULT_HISTORY_PAGE as usize)
             .await
         {
-            Ok(messages) => self.step(messages, false),
+            Ok(messages) => self.step(messages.into_iter().map(Into::into).collect(), false),
             Err(error) => unavailable(&error),
         }
     }
 
-    fn step(&self, messages: Vec<StoredMessage>, more: bool) -> Step {
-        let newest = messages.last().map(|stored| stored.message.id);
-        let frames = messages
+    fn step(&self, entries: Vec<StoredEntry>, more: bool) -> Step {
+        let newest = entries.last().map(|stored| stored.entry.id());
+        let frames = entries
             .into_iter()
-            .map(|stored| ServerFrame::Message(as_seen_by(stored, self.reader)).to_json())
+            .map(|stored| {
+                entry_as_seen_by(stored, self.reader)
+                    .into_frame()
+                    .to_json()
+            })
             .collect();
         Step {
             frames,

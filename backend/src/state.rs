@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::fan_out::FanOut;
 use crate::hub::Hub;
 use crate::limits::ConnectionLimits;
+use crate::commands::FrameRules;
 use crate::lobby_card::LobbyCard;
 use crate::origin::SitePolicy;
 use crate::presence::Presence;
@@ -22,8 +23,9 @@ use crate::store::{AccountStore, HistoryStore, RoomStore, SqliteStore, StoreErro
 /// Per-connection limits and timers, copied into each connection.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionRules {
-    /// The message length limit, in characters.
-    pub max_message_chars: usize,
+    /// What frames may ask for: message length, how old a message may be
+    /// changed.
+    pub frames: FrameRules,
     /// The WebSocket frame and message size limit, in bytes.
     pub max_frame_bytes: usize,
     /// Frames per second and burst.
@@ -101,7 +103,10 @@ impl AppState {
             lobby_card: LobbyCard::default(),
             store,
             rules: ConnectionRules {
-                max_message_chars: config.max_message_chars,
+                frames: FrameRules {
+                    max_message_chars: config.max_message_chars,
+                    edit_window: config.edit_window,
+                },
                 max_frame_bytes: config.max_frame_bytes,
                 rate_limit: RateLimit {
                     per_second: config.rate_limit_per_second,

@@ -203,18 +203,19 @@ mod tests {
     use natter_shared::ChatMessage;
 
     use super::*;
-    use crate::store::{AuthorId, Committed};
+    use crate::store::{AuthorId, Committed, Entry};
 
     fn committed(id: u64, room: &str) -> Committed {
         Committed {
-            message: ChatMessage {
+            entry: Entry::Message(ChatMessage {
                 id,
                 room: room.to_owned(),
                 value: String::new(),
                 author: "a".to_owned(),
                 timestamp: 0,
                 nonce: None,
-            },
+                edited: None,
+            }),
             author_id: AuthorId(1),
         }
     }

@@ -9,7 +9,7 @@ use backend::feed::Next;
 use backend::hub::Hub;
 use backend::replay::{HistorySource, Resume};
 use backend::store::sqlite::SqliteStore;
-use backend::store::{AuthorId, HistoryStore, NewMessage};
+use backend::store::{Action, AuthorId, HistoryStore, NewMessage};
 use natter_shared::{LOBBY, ServerFrame};
 
 async fn append(store: &SqliteStore, n: usize) {
@@ -20,6 +20,7 @@ async fn append(store: &SqliteStore, n: usize) {
             author_id: AuthorId(1),
             value: format!("message {n}"),
             nonce: None,
+            action: Action::Post,
         })
         .await
         .expect("stored");

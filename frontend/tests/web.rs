@@ -55,6 +55,7 @@ fn message(id: u64, author: &str, value: &str, nonce: Option<&str>) -> ServerFra
         author: author.into(),
         timestamp: 1_700_000_000_000 + id as i64,
         nonce: nonce.map(str::to_owned),
+        edited: None,
     })
 }
 
@@ -216,6 +217,7 @@ async fn older_pages_are_appended_at_the_end() {
                 author: "bob".into(),
                 timestamp: 1,
                 nonce: None,
+                edited: None,
             },
             ChatMessage {
                 id: 9,
@@ -224,6 +226,7 @@ async fn older_pages_are_appended_at_the_end() {
                 author: "bob".into(),
                 timestamp: 2,
                 nonce: None,
+                edited: None,
             },
         ],
         complete: true,
@@ -508,6 +511,7 @@ fn message_in(room: &str, id: u64, author: &str, value: &str) -> ServerFrame {
         author: author.into(),
         timestamp: 1_700_000_000_000 + id as i64,
         nonce: None,
+        edited: None,
     })
 }
 
@@ -719,6 +723,7 @@ fn chat_message(room: &str, id: u64, author: &str, value: &str) -> ChatMessage {
         author: author.into(),
         timestamp: 1_700_000_000_000 + id as i64,
         nonce: None,
+        edited: None,
     }
 }
 

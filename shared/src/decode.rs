@@ -7,7 +7,9 @@ use thiserror::Error;
 use crate::{ClientFrame, ErrorCode};
 
 /// The `type` names [`ClientFrame`] accepts; a test keeps this in step with the enum.
-pub const CLIENT_FRAME_TYPES: &[&str] = &["message", "history", "read", "typing", "ping"];
+pub const CLIENT_FRAME_TYPES: &[&str] = &[
+    "message", "history", "read", "typing", "edit", "delete", "ping",
+];
 
 /// How much of a client's unknown `type` is echoed back in the error message.
 const ECHO_LIMIT: usize = 64;

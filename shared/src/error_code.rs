@@ -42,6 +42,14 @@ pub enum ErrorCode {
     NotAMember,
     /// Only an account may do this (guests have no read markers).
     AccountRequired,
+    /// An edit or delete names no message in that room (never one, or
+    /// deleted already).
+    UnknownMessage,
+    /// An edit or delete of a message someone else wrote. Nothing changed.
+    NotYourMessage,
+    /// An edit or delete of a message older than the server allows changing
+    /// (`--edit-window`). Nothing changed.
+    EditWindowClosed,
 }
 
 impl ErrorCode {
@@ -62,6 +70,9 @@ impl ErrorCode {
             ErrorCode::UnknownRoom => "unknown_room",
             ErrorCode::NotAMember => "not_a_member",
             ErrorCode::AccountRequired => "account_required",
+            ErrorCode::UnknownMessage => "unknown_message",
+            ErrorCode::NotYourMessage => "not_your_message",
+            ErrorCode::EditWindowClosed => "edit_window_closed",
         }
     }
 }

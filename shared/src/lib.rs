@@ -12,9 +12,11 @@
 //! - [`rooms`]: the lobby, the room-name rule, and [`RoomInfo`].
 //! - [`api`]: the JSON bodies of the HTTP calls under `/api/`.
 //! - [`presence`]: who is online in a room, and who is typing.
+//! - [`changes`]: editing and deleting a message already sent.
 //! - [`error_code`]: the stable, machine-readable codes carried by `error` frames.
 
 pub mod api;
+pub mod changes;
 pub mod decode;
 pub mod error_code;
 pub mod presence;
@@ -22,6 +24,7 @@ pub mod protocol;
 pub mod rooms;
 pub mod validate;
 
+pub use changes::{DeleteParams, EditParams, MessageDeleted, MessageEdited};
 pub use decode::{DecodeError, decode_client_frame};
 pub use error_code::ErrorCode;
 pub use presence::{

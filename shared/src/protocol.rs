@@ -12,6 +12,7 @@ use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::ErrorCode;
+use crate::changes::{DeleteParams, EditParams, MessageDeleted, MessageEdited};
 use crate::presence::{Presence, PresenceChange, TypingNotice, TypingParams};
 use crate::rooms::{RoomInfo, is_lobby, lobby};
 
@@ -31,6 +32,13 @@ pub enum ClientFrame {
     /// I am typing in this room (at most every few seconds while keys are
     /// pressed). Everyone else in the room who asked for presence sees it.
     Typing(TypingParams),
+    /// Replace the text of one of my messages. Acknowledged like a message
+    /// (when it has a nonce); everyone in the room gets
+    /// [`ServerFrame::Edited`].
+    Edit(EditParams),
+    /// Delete one of my messages. Acknowledged like a message; everyone in
+    /// the room gets [`ServerFrame::Deleted`].
+    Delete(DeleteParams),
     /// Are you still there? Answered with [`ServerFrame::Pong`]. Browsers
     /// cannot see WebSocket pings, so a page checks its connection with this.
     Ping(NoParams),
@@ -173,6 +181,12 @@ pub enum ServerFrame {
     /// Someone else is typing in a room (connections that asked for
     /// presence).
     Typing(TypingNotice),
+    /// A message's author changed its text. Stored and replayed like a
+    /// message, with an id of its own.
+    Edited(MessageEdited),
+    /// A message's author deleted it. Stored and replayed like a message,
+    /// with an id of its own.
+    Deleted(MessageDeleted),
 }
 
 /// Greets a connection and tells it who the server thinks it is.
@@ -219,6 +233,10 @@ pub struct ChatMessage {
     /// connections (any tab or device of the account, or the same guest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// When its author last changed its text (ms since the Unix epoch, UTC);
+    /// absent if never. Its `value` is then the changed text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited: Option<i64>,
 }
 
 /// Confirms that a message is stored and will reach everyone.

@@ -30,6 +30,17 @@ fn known_types_list_matches_the_enum() {
             id: 1,
         }),
         ClientFrame::Typing(TypingParams { room: lobby() }),
+        ClientFrame::Edit(natter_shared::EditParams {
+            id: 1,
+            room: lobby(),
+            value: String::new(),
+            nonce: None,
+        }),
+        ClientFrame::Delete(natter_shared::DeleteParams {
+            id: 1,
+            room: lobby(),
+            nonce: None,
+        }),
         ClientFrame::Ping(NoParams {}),
     ];
     let names: Vec<String> = samples

@@ -78,6 +78,7 @@ fn broadcast_message_frame_without_nonce() {
             author: "ada".into(),
             timestamp: 1_700_000_000_456,
             nonce: None,
+            edited: None,
         }),
         r#"{"type":"message","params":{"id":42,"value":"hi","author":"ada","timestamp":1700000000456}}"#,
     );
@@ -93,6 +94,7 @@ fn broadcast_message_frame_with_nonce() {
             author: "ada".into(),
             timestamp: 1_700_000_000_789,
             nonce: Some("abc".into()),
+            edited: None,
         }),
         r#"{"type":"message","params":{"id":43,"value":"mine","author":"ada","timestamp":1700000000789,"nonce":"abc"}}"#,
     );
@@ -115,6 +117,9 @@ fn error_frames_for_every_code() {
         (ErrorCode::UnknownRoom, "unknown_room"),
         (ErrorCode::NotAMember, "not_a_member"),
         (ErrorCode::AccountRequired, "account_required"),
+        (ErrorCode::UnknownMessage, "unknown_message"),
+        (ErrorCode::NotYourMessage, "not_your_message"),
+        (ErrorCode::EditWindowClosed, "edit_window_closed"),
     ];
     for (code, name) in cases {
         assert_eq!(code.as_str(), name);
@@ -188,6 +193,7 @@ fn history_page_frame() {
                 author: "bob".into(),
                 timestamp: 1_700_000_000_002,
                 nonce: None,
+                edited: None,
             }],
             complete: false,
         }),
@@ -273,6 +279,7 @@ fn a_message_in_a_room_names_it_and_one_in_the_lobby_does_not() {
             author: "ada".into(),
             timestamp: 1_700_000_000_900,
             nonce: None,
+            edited: None,
         }),
         r#"{"type":"message","params":{"id":45,"room":"dm:3:7","value":"psst","author":"ada","timestamp":1700000000900}}"#,
     );
@@ -371,5 +378,65 @@ fn typing_frames() {
             name: "Ada".into(),
         }),
         r#"{"type":"typing","params":{"room":"general","name":"Ada"}}"#,
+    );
+}
+
+#[test]
+fn edit_and_delete_frames() {
+    use natter_shared::{DeleteParams, EditParams, MessageDeleted, MessageEdited};
+    let edit = ClientFrame::Edit(EditParams {
+        id: 42,
+        room: "general".into(),
+        value: "hello".into(),
+        nonce: Some("e-1".into()),
+    });
+    let golden = r#"{"type":"edit","params":{"id":42,"room":"general","value":"hello","nonce":"e-1"}}"#;
+    assert_eq!(edit.to_json(), golden);
+    assert_eq!(decode_client_frame(golden).unwrap(), edit);
+    let delete = ClientFrame::Delete(DeleteParams {
+        id: 42,
+        room: lobby(),
+        nonce: None,
+    });
+    let golden = r#"{"type":"delete","params":{"id":42}}"#;
+    assert_eq!(delete.to_json(), golden);
+    assert_eq!(decode_client_frame(golden).unwrap(), delete);
+
+    assert_server_golden(
+        ServerFrame::Edited(MessageEdited {
+            id: 57,
+            room: "general".into(),
+            target: 42,
+            value: "hello".into(),
+            author: "Ada".into(),
+            timestamp: 1700000000999,
+            nonce: None,
+        }),
+        r#"{"type":"edited","params":{"id":57,"room":"general","target":42,"value":"hello","author":"Ada","timestamp":1700000000999}}"#,
+    );
+    assert_server_golden(
+        ServerFrame::Deleted(MessageDeleted {
+            id: 58,
+            room: lobby(),
+            target: 42,
+            author: "Ada".into(),
+            value: MessageDeleted::line("Ada"),
+            timestamp: 1700000001000,
+            nonce: Some("d-1".into()),
+        }),
+        r#"{"type":"deleted","params":{"id":58,"target":42,"author":"Ada","value":"Ada deleted a message","timestamp":1700000001000,"nonce":"d-1"}}"#,
+    );
+    // A message whose text changed says when.
+    assert_server_golden(
+        ServerFrame::Message(ChatMessage {
+            id: 42,
+            room: lobby(),
+            value: "hello".into(),
+            author: "Ada".into(),
+            timestamp: 1700000000789,
+            nonce: None,
+            edited: Some(1700000000999),
+        }),
+        r#"{"type":"message","params":{"id":42,"value":"hello","author":"Ada","timestamp":1700000000789,"edited":1700000000999}}"#,
     );
 }

@@ -37,15 +37,19 @@ fn chat_message() -> impl Strategy<Value = ChatMessage> {
         ".*",
         any::<i64>(),
         proptest::option::of(".*"),
+        proptest::option::of(any::<i64>()),
     )
-        .prop_map(|(id, room, value, author, timestamp, nonce)| ChatMessage {
-            id,
-            room,
-            value,
-            author,
-            timestamp,
-            nonce,
-        })
+        .prop_map(
+            |(id, room, value, author, timestamp, nonce, edited)| ChatMessage {
+                id,
+                room,
+                value,
+                author,
+                timestamp,
+                nonce,
+                edited,
+            },
+        )
 }
 
 fn server_frame() -> impl Strategy<Value = ServerFrame> {

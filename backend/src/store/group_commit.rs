@@ -4,12 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use deadpool_sqlite::rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use natter_shared::ChatMessage;
+use deadpool_sqlite::rusqlite::{
+    Connection, OptionalExtension, Result, Transaction, TransactionBehavior, params,
+};
+use natter_shared::{ChatMessage, MessageDeleted, MessageEdited};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{error, warn};
 
-use super::{Appended, Committed, NewMessage, OnCommit, StoreError};
+use super::{Action, Appended, Committed, Entry, NewMessage, OnCommit, Refusal, StoreError, Target};
 use crate::clock::now_ms;
 
 /// The most appends one transaction takes; bounds how long one commit makes
@@ -32,8 +34,9 @@ pub struct Pending {
 
 /// What one append did inside a transaction.
 enum Outcome {
-    Stored(ChatMessage),
+    Stored(Entry),
     Duplicate(u64),
+    Refused(Refusal),
 }
 
 /// Runs until every sender of `queue` is gone and the queue is empty.
@@ -58,15 +61,18 @@ pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_co
         }
         match committed {
             Ok(outcomes) => {
+                let changed = outcomes.iter().any(|outcome| {
+                    matches!(outcome, Outcome::Stored(Entry::Edited(_) | Entry::Deleted(_)))
+                });
                 let committed: Vec<Committed> = batch
                     .iter()
                     .zip(&outcomes)
                     .filter_map(|(pending, outcome)| match outcome {
-                        Outcome::Stored(message) => Some(Committed {
-                            message: message.clone(),
+                        Outcome::Stored(entry) => Some(Committed {
+                            entry: entry.clone(),
                             author_id: pending.message.author_id,
                         }),
-                        Outcome::Duplicate(_) => None,
+                        Outcome::Duplicate(_) | Outcome::Refused(_) => None,
                     })
                     .collect();
                 // Fan out before acknowledging: an acked message is always
@@ -76,10 +82,15 @@ pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_co
                 }
                 for (pending, outcome) in batch.into_iter().zip(outcomes) {
                     let appended = match outcome {
-                        Outcome::Stored(message) => Appended { id: message.id },
-                        Outcome::Duplicate(id) => Appended { id },
+                        Outcome::Stored(entry) => Ok(Appended { id: entry.id() }),
+                        Outcome::Duplicate(id) => Ok(Appended { id }),
+                        Outcome::Refused(refusal) => Err(StoreError::Refused(refusal)),
                     };
-                    let _ = pending.reply.send(Ok(appended));
+                    let _ = pending.reply.send(appended);
+                }
+                // After the acks, so the change itself is not delayed.
+                if changed {
+                    erase_old_versions(&connection);
                 }
             }
             Err(cause) => {
@@ -94,7 +105,26 @@ pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_co
     }
 }
 
-/// Stores a batch in one transaction; all or nothing.
+/// Copies the write-ahead log into the database file and empties it. The
+/// log holds every page as it was written, so the text a delete or an edit
+/// replaced would live on there (until the log wrapped round) although the
+/// database itself no longer has it; `secure_delete` has zeroed it in the
+/// database, and this removes the log's copies. Readers mid-query can make
+/// it give up (after the busy timeout); the next change, or SQLite's own
+/// checkpoint, then does it.
+fn erase_old_versions(connection: &Connection) {
+    let checkpoint = connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+        row.get::<_, i64>(0)
+    });
+    match checkpoint {
+        Ok(0) => {}
+        Ok(_) => warn!("readers kept the log busy; replaced text stays in it until the next checkpoint"),
+        Err(cause) => warn!(%cause, "could not empty the log after a change"),
+    }
+}
+
+/// Stores a batch in one transaction; all or nothing (a refused change is
+/// an outcome, not a failure: the rest of the batch stands).
 fn commit(
     connection: &mut Connection,
     batch: &[Pending],
@@ -104,10 +134,6 @@ fn commit(
     {
         let mut find = transaction
             .prepare_cached("SELECT id FROM messages WHERE author_id = ?1 AND nonce = ?2")?;
-        let mut insert = transaction.prepare_cached(
-            "INSERT INTO messages (room, author, author_id, value, timestamp, nonce)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
         for Pending { message, .. } in batch {
             if let Some(nonce) = &message.nonce {
                 let existing: Option<i64> = find
@@ -118,25 +144,124 @@ fn commit(
                     continue;
                 }
             }
-            let timestamp = now_ms();
-            insert.execute(params![
-                message.room,
-                message.author,
-                message.author_id.0,
-                message.value,
-                timestamp,
-                message.nonce
-            ])?;
-            outcomes.push(Outcome::Stored(ChatMessage {
-                id: transaction.last_insert_rowid() as u64,
-                room: message.room.clone(),
-                value: message.value.clone(),
-                author: message.author.clone(),
-                timestamp,
-                nonce: message.nonce.clone(),
-            }));
+            let outcome = match message.action {
+                Action::Post => Outcome::Stored(Entry::Message(post(&transaction, message)?)),
+                Action::Edit(target) | Action::Delete(target) => {
+                    change(&transaction, message, target)?
+                }
+            };
+            outcomes.push(outcome);
         }
     }
     transaction.commit()?;
     Ok(outcomes)
+}
+
+/// The columns every kind of row fills, in [`insert`]'s order.
+const INSERT: &str = "INSERT INTO messages (room, author, author_id, value, timestamp, nonce, kind, target)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/// `kind` of a message row, an edit row and a delete row.
+pub(super) const KIND_MESSAGE: i64 = 0;
+pub(super) const KIND_EDIT: i64 = 1;
+const KIND_DELETE: i64 = 2;
+
+fn post(transaction: &Transaction<'_>, message: &NewMessage) -> Result<ChatMessage> {
+    let timestamp = now_ms();
+    let id = insert(transaction, message, timestamp, KIND_MESSAGE, None)?;
+    Ok(ChatMessage {
+        id,
+        room: message.room.clone(),
+        value: message.value.clone(),
+        author: message.author.clone(),
+        timestamp,
+        nonce: message.nonce.clone(),
+        edited: None,
+    })
+}
+
+/// Checks a change against its target, then applies it to the target row
+/// and records it as a row of its own. A refusal writes nothing.
+fn change(transaction: &Transaction<'_>, change: &NewMessage, target: Target) -> Result<Outcome> {
+    let found: Option<(Option<i64>, i64)> = transaction
+        .prepare_cached(
+            "SELECT author_id, timestamp FROM messages
+             WHERE id = ?1 AND room = ?2 AND kind = 0 AND deleted_at IS NULL",
+        )?
+        .query_row(params![cursor(target.id), change.room], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let Some((author_id, sent_at)) = found else {
+        return Ok(Outcome::Refused(Refusal::UnknownMessage));
+    };
+    // Checked before the age, so nobody learns more about another's
+    // message than that it is not theirs.
+    if author_id != Some(change.author_id.0) {
+        return Ok(Outcome::Refused(Refusal::NotYours));
+    }
+    if target.sent_since.is_some_and(|since| sent_at < since) {
+        return Ok(Outcome::Refused(Refusal::TooOld));
+    }
+    let timestamp = now_ms();
+    let entry = if matches!(change.action, Action::Delete(_)) {
+        // The text is overwritten, and `secure_delete` zeroes the space it
+        // took: it is gone from the file, not only hidden.
+        transaction
+            .prepare_cached("UPDATE messages SET value = '', deleted_at = ?2 WHERE id = ?1")?
+            .execute(params![cursor(target.id), timestamp])?;
+        let id = insert(transaction, change, timestamp, KIND_DELETE, Some(target.id))?;
+        Entry::Deleted(MessageDeleted {
+            id,
+            room: change.room.clone(),
+            target: target.id,
+            value: MessageDeleted::line(&change.author),
+            author: change.author.clone(),
+            timestamp,
+            nonce: change.nonce.clone(),
+        })
+    } else {
+        transaction
+            .prepare_cached("UPDATE messages SET value = ?2, edited_at = ?3 WHERE id = ?1")?
+            .execute(params![cursor(target.id), change.value, timestamp])?;
+        let id = insert(transaction, change, timestamp, KIND_EDIT, Some(target.id))?;
+        Entry::Edited(MessageEdited {
+            id,
+            room: change.room.clone(),
+            target: target.id,
+            value: change.value.clone(),
+            author: change.author.clone(),
+            timestamp,
+            nonce: change.nonce.clone(),
+        })
+    };
+    Ok(Outcome::Stored(entry))
+}
+
+/// Inserts one row and returns its id. A change's row keeps no text: the
+/// target holds the current text, so erasing it erases every copy.
+fn insert(
+    transaction: &Transaction<'_>,
+    row: &NewMessage,
+    timestamp: i64,
+    kind: i64,
+    target: Option<u64>,
+) -> Result<u64> {
+    let value = if kind == KIND_MESSAGE { row.value.as_str() } else { "" };
+    transaction.prepare_cached(INSERT)?.execute(params![
+        row.room,
+        row.author,
+        row.author_id.0,
+        value,
+        timestamp,
+        row.nonce,
+        kind,
+        target.map(cursor),
+    ])?;
+    Ok(transaction.last_insert_rowid() as u64)
+}
+
+/// Ids are SQLite integers; one beyond them names no row.
+fn cursor(id: u64) -> i64 {
+    i64::try_from(id).unwrap_or(i64::MAX)
 }

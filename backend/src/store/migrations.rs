@@ -67,6 +67,17 @@ const STEPS: &[M<'_>] = &[
         INSERT INTO memberships (room, user_id, last_read, joined_at)
             SELECT 'lobby', id, (SELECT COALESCE(MAX(id), 0) FROM messages), created_at FROM users;",
     ),
+    // 4. Edits and deletes. A change is a row of its own in the id sequence
+    //    (`kind` 1 for an edit, 2 for a delete, naming its `target`), so it
+    //    is ordered and replayed like a message; the target row holds the
+    //    current text and when it last changed. A deleted message keeps its
+    //    row (its id stays taken) with its text erased.
+    M::up(
+        "ALTER TABLE messages ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN target INTEGER;
+        ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+        ALTER TABLE messages ADD COLUMN deleted_at INTEGER;",
+    ),
 ];
 
 /// Every migration, in order.

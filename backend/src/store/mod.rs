@@ -6,6 +6,7 @@
 //! broadcast or acknowledged before it is committed.
 
 pub mod accounts;
+mod entry;
 pub mod gathered_markers;
 mod group_commit;
 mod migrations;
@@ -19,6 +20,7 @@ use natter_shared::ChatMessage;
 use thiserror::Error;
 
 pub use accounts::AccountStore;
+pub use entry::Entry;
 pub use rooms::RoomStore;
 pub use sqlite::SqliteStore;
 
@@ -28,26 +30,64 @@ pub use sqlite::SqliteStore;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AuthorId(pub i64);
 
-/// A validated message on its way into the store.
+/// A validated message, or a change to one, on its way into the store.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
-    /// Where it was posted.
+    /// Where it was posted (for a change: where the message it changes is).
     pub room: String,
     /// The display name it shows.
     pub author: String,
     /// Who wrote it.
     pub author_id: AuthorId,
-    /// The validated text.
+    /// The validated text (for an edit: the new text; for a delete: empty).
     pub value: String,
     /// The client's idempotency key: the same author and nonce are stored once.
     pub nonce: Option<String>,
+    /// A new message, or a change to which one.
+    pub action: Action,
 }
 
-/// A message that has just been committed, as the fan-out receives it.
+/// What a [`NewMessage`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Posts a new message.
+    Post,
+    /// Replaces the text of the author's own message.
+    Edit(Target),
+    /// Deletes the author's own message, text and all.
+    Delete(Target),
+}
+
+/// The message a change applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// Its id.
+    pub id: u64,
+    /// The oldest it may be: messages sent before this time (ms since the
+    /// Unix epoch) can no longer be changed. `None`: no limit.
+    pub sent_since: Option<i64>,
+}
+
+/// Why a change was refused. Nothing was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum Refusal {
+    /// No such message in that room, or it is deleted already.
+    #[error("no such message in that room")]
+    UnknownMessage,
+    /// Someone else wrote it.
+    #[error("only its author can change a message")]
+    NotYours,
+    /// It is older than changes are allowed.
+    #[error("that message is too old to change")]
+    TooOld,
+}
+
+/// A message or change that has just been committed, as the fan-out
+/// receives it.
 #[derive(Debug, Clone)]
 pub struct Committed {
-    /// The stored message, nonce included.
-    pub message: ChatMessage,
+    /// The stored entry, nonce included.
+    pub entry: Entry,
     /// Who wrote it, so its own copies can carry the nonce.
     pub author_id: AuthorId,
 }
@@ -60,6 +100,24 @@ pub struct StoredMessage {
     /// Who wrote it; `None` for messages from before accounts, whose nonce
     /// is then shown to nobody.
     pub author_id: Option<AuthorId>,
+}
+
+/// A message or change read back from the store, for replay after a cursor.
+#[derive(Debug, Clone)]
+pub struct StoredEntry {
+    /// The entry, nonce included.
+    pub entry: Entry,
+    /// Who wrote it; `None` for messages from before accounts.
+    pub author_id: Option<AuthorId>,
+}
+
+impl From<StoredMessage> for StoredEntry {
+    fn from(stored: StoredMessage) -> Self {
+        StoredEntry {
+            entry: Entry::Message(stored.message),
+            author_id: stored.author_id,
+        }
+    }
 }
 
 /// What storing a message did.
@@ -92,26 +150,36 @@ pub enum StoreError {
     /// The store is shutting down and takes no more work.
     #[error("the store is closed")]
     Closed,
+    /// A change was refused; nothing was stored, and retrying will not help.
+    #[error("{0}")]
+    Refused(Refusal),
 }
 
 /// Where messages live. One small trait, so another engine (PostgreSQL, for
 /// several server processes) can stand in for SQLite.
 pub trait HistoryStore: Send + Sync + 'static {
-    /// Stores a message, or finds the one already stored for its author and
-    /// nonce (across restarts). Resolves once the message is durable.
+    /// Stores a message or a change, or finds the one already stored for its
+    /// author and nonce (across restarts). Resolves once it is durable. A
+    /// change is refused ([`StoreError::Refused`]) unless its target is a
+    /// live message in the same room, by the same author, recent enough;
+    /// an edit replaces the target's text and a delete erases it, in the
+    /// same transaction that stores the change.
     fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>>;
 
-    /// Up to `limit` messages in any of `rooms` with ids above `after`,
-    /// oldest first: one cursor resumes every room a reader is in.
+    /// Up to `limit` entries in any of `rooms` with ids above `after`,
+    /// oldest first: one cursor resumes every room a reader is in. Messages
+    /// come in their current state; deleted ones are left out (their
+    /// delete is not), and so are edits of since deleted messages.
     fn after<'a>(
         &'a self,
         rooms: &'a [String],
         after: u64,
         limit: usize,
-    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>>;
+    ) -> BoxFuture<'a, Result<Vec<StoredEntry>, StoreError>>;
 
     /// Up to `limit` of the newest messages in any of `rooms` with ids below
-    /// `before` (or the newest overall when `None`), oldest first.
+    /// `before` (or the newest overall when `None`), oldest first, in their
+    /// current state: for showing, so no changes and no deleted messages.
     fn before<'a>(
         &'a self,
         rooms: &'a [String],

@@ -17,12 +17,15 @@ use std::time::Duration;
 use deadpool_sqlite::rusqlite::{Connection, Row, ToSql, params_from_iter};
 use deadpool_sqlite::{Config, Pool, Runtime};
 use futures_util::future::BoxFuture;
-use natter_shared::ChatMessage;
+use natter_shared::{ChatMessage, MessageDeleted, MessageEdited};
 use tokio::sync::{mpsc, oneshot};
 
-use super::group_commit::{self, Pending};
+use super::group_commit::{self, KIND_EDIT, KIND_MESSAGE, Pending};
 use super::migrations::MIGRATIONS;
-use super::{Appended, AuthorId, HistoryStore, NewMessage, OnCommit, StoreError, StoredMessage};
+use super::{
+    Appended, AuthorId, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
+    StoredMessage,
+};
 
 /// Appends that may wait for the writer before senders are made to wait.
 const QUEUE_CAPACITY: usize = 8192;
@@ -98,7 +101,8 @@ impl SqliteStore {
 }
 
 /// WAL so readers never block the writer; synchronous=FULL so a commit is on
-/// disk before anything is acknowledged (group commit keeps that affordable).
+/// disk before anything is acknowledged (group commit keeps that affordable);
+/// secure_delete for the writer, which is what erases deleted messages.
 /// Then the schema migrations, each in its own transaction; bringing a file
 /// up to date writes it, and `user_version` is written even when nothing is
 /// pending, so a file that cannot be written fails here, at start, rather
@@ -112,8 +116,10 @@ fn prepare(connection: &mut Connection) -> Result<(), String> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(format!("could not switch to WAL mode (got {mode})"));
     }
+    // secure_delete: space freed by a deleted message's text is zeroed, so
+    // the text does not linger in the file's free pages.
     connection
-        .execute_batch("PRAGMA synchronous = FULL;")
+        .execute_batch("PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")
         .map_err(sqlite)?;
     MIGRATIONS
         .to_latest(connection)
@@ -157,7 +163,10 @@ fn bound<'a>(
 }
 
 /// The columns [`message`] reads, in its order.
-const MESSAGE_COLUMNS: &str = "id, value, author, timestamp, nonce, author_id, room";
+const MESSAGE_COLUMNS: &str = "id, value, author, timestamp, nonce, author_id, room, edited_at";
+
+/// A message as stored now: never a change row, never a deleted one.
+const LIVE_MESSAGE: &str = "kind = 0 AND deleted_at IS NULL";
 
 fn message(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<StoredMessage> {
     Ok(StoredMessage {
@@ -168,8 +177,60 @@ fn message(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<StoredMessage> {
             timestamp: row.get(3)?,
             nonce: row.get(4)?,
             room: row.get(6)?,
+            edited: row.get(7)?,
         },
         author_id: row.get::<_, Option<i64>>(5)?.map(AuthorId),
+    })
+}
+
+/// Every entry after a cursor: live messages, deletes, and edits of
+/// messages not deleted since, which carry their target's current text
+/// (the edit row keeps none). [`message`]'s columns, then `kind`, `target`
+/// and the target's text.
+const ENTRIES_AFTER: &str = "SELECT m.id, m.value, m.author, m.timestamp, m.nonce, m.author_id,
+        m.room, m.edited_at, m.kind, m.target, t.value
+     FROM messages m LEFT JOIN messages t ON m.kind = 1 AND t.id = m.target
+     WHERE m.room IN ({rooms}) AND m.id > ?1
+       AND ((m.kind = 0 AND m.deleted_at IS NULL) OR m.kind = 2
+            OR (m.kind = 1 AND t.deleted_at IS NULL))
+     ORDER BY m.id LIMIT ?2";
+
+fn entry(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<StoredEntry> {
+    let stored = message(row)?;
+    let (kind, target): (i64, Option<i64>) = (row.get(8)?, row.get(9)?);
+    let ChatMessage {
+        id,
+        room,
+        author,
+        timestamp,
+        nonce,
+        ..
+    } = stored.message.clone();
+    let target = target.unwrap_or_default() as u64;
+    let entry = match kind {
+        KIND_MESSAGE => Entry::Message(stored.message),
+        KIND_EDIT => Entry::Edited(MessageEdited {
+            id,
+            room,
+            target,
+            value: row.get(10)?,
+            author,
+            timestamp,
+            nonce,
+        }),
+        _ => Entry::Deleted(MessageDeleted {
+            id,
+            room,
+            target,
+            value: MessageDeleted::line(&author),
+            author,
+            timestamp,
+            nonce,
+        }),
+    };
+    Ok(StoredEntry {
+        entry,
+        author_id: stored.author_id,
     })
 }
 
@@ -197,16 +258,14 @@ impl HistoryStore for SqliteStore {
         rooms: &'a [String],
         after: u64,
         limit: usize,
-    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
+    ) -> BoxFuture<'a, Result<Vec<StoredEntry>, StoreError>> {
         let rooms = rooms.to_vec();
         Box::pin(self.on_pool(move |connection| {
-            let mut query = connection.prepare_cached(&format!(
-                "SELECT {MESSAGE_COLUMNS} FROM messages
-                 WHERE room IN ({}) AND id > ?1 ORDER BY id LIMIT ?2",
-                room_placeholders(rooms.len())
-            ))?;
+            let mut query = connection.prepare_cached(
+                &ENTRIES_AFTER.replace("{rooms}", &room_placeholders(rooms.len())),
+            )?;
             let bounds = [cursor(after), limit as i64];
-            query.query_map(bound(&bounds, &rooms), message)?.collect()
+            query.query_map(bound(&bounds, &rooms), entry)?.collect()
         }))
     }
 
@@ -221,7 +280,7 @@ impl HistoryStore for SqliteStore {
         Box::pin(self.on_pool(move |connection| {
             let mut query = connection.prepare_cached(&format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages
-                 WHERE room IN ({}) AND id < ?1 ORDER BY id DESC LIMIT ?2",
+                 WHERE room IN ({}) AND id < ?1 AND {LIVE_MESSAGE} ORDER BY id DESC LIMIT ?2",
                 room_placeholders(rooms.len())
             ))?;
             let bounds = [before, limit as i64];

@@ -13,7 +13,8 @@ use crate::clock::now_ms;
 
 /// A room as member `?1` sees it: its kind, the member's marker, the member
 /// count, the newest message and when it was sent, how many messages by
-/// others are newer than the marker, and (for a direct conversation) the
+/// others are newer than the marker (messages only: changes and deleted
+/// messages are not news), and (for a direct conversation) the
 /// other member's name. One statement, so the counts agree with each other.
 const ROOM_INFO: &str = "
     SELECT r.name, r.kind, m.last_read,
@@ -21,12 +22,14 @@ const ROOM_INFO: &str = "
         n.id, n.timestamp,
         (SELECT COUNT(*) FROM messages u
             WHERE u.room = r.name AND u.id > m.last_read AND u.id <= COALESCE(n.id, 0)
+              AND u.kind = 0 AND u.deleted_at IS NULL
               AND (u.author_id IS NULL OR u.author_id != ?1)),
         (SELECT users.name FROM memberships o JOIN users ON users.id = o.user_id
             WHERE r.kind = 'direct' AND o.room = r.name AND o.user_id != ?1)
     FROM memberships m
     JOIN rooms r ON r.name = m.room
-    LEFT JOIN messages n ON n.id = (SELECT MAX(id) FROM messages WHERE room = r.name)
+    LEFT JOIN messages n ON n.id = (SELECT MAX(id) FROM messages
+        WHERE room = r.name AND kind = 0 AND deleted_at IS NULL)
     WHERE m.user_id = ?1";
 
 fn room_info(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<RoomInfo> {
@@ -107,7 +110,9 @@ impl RoomStore for SqliteStore {
                 .prepare_cached(
                     "SELECT r.name,
                         (SELECT COUNT(*) FROM memberships e WHERE e.room = r.name),
-                        (SELECT timestamp FROM messages WHERE room = r.name ORDER BY id DESC LIMIT 1),
+                        (SELECT timestamp FROM messages
+                            WHERE room = r.name AND kind = 0 AND deleted_at IS NULL
+                            ORDER BY id DESC LIMIT 1),
                         EXISTS (SELECT 1 FROM memberships m WHERE m.room = r.name AND m.user_id = ?1)
                      FROM rooms r WHERE r.kind = 'public' ORDER BY r.name",
                 )?
@@ -219,7 +224,8 @@ impl RoomStore for SqliteStore {
                 .prepare_cached(
                     "SELECT (SELECT COUNT(*) FROM memberships WHERE room = ?1), n.id, n.timestamp
                      FROM (SELECT 1) LEFT JOIN messages n
-                        ON n.id = (SELECT MAX(id) FROM messages WHERE room = ?1)",
+                        ON n.id = (SELECT MAX(id) FROM messages
+                            WHERE room = ?1 AND kind = 0 AND deleted_at IS NULL)",
                 )?
                 .query_row(params![LOBBY], |row| {
                     Ok(RoomInfo {

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses a different part of this module
 
 pub mod api;
+pub mod changes;
 pub mod durable_client;
 pub mod process;
 pub mod raw;

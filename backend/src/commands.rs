@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use natter_shared::{
-    ClientFrame, DeleteParams, EditParams, ErrorCode, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams,
-    ReadMarker, ServerFrame, TypingParams, decode_client_frame, validate_nonce, validate_text,
+    ClientFrame, DeleteParams, EditParams, ErrorCode, HistoryPage, HistoryRequest,
+    MAX_HISTORY_PAGE, NoParams, PublishParams, ReadMarker, ServerFrame, TypingParams,
+    decode_client_frame, validate_nonce, validate_text,
 };
 
-use crate::hub::as_seen_by;
 use crate::clock::now_ms;
+use crate::hub::as_seen_by;
 use crate::store::{Action, AuthorId, HistoryStore, NewMessage, RoomStore, Target};
 
 /// Who sent a frame.
@@ -150,9 +151,9 @@ pub fn interpret(rules: &FrameRules, sender: &Sender<'_>, text: &str) -> Command
 fn target(rules: &FrameRules, id: u64) -> Target {
     Target {
         id,
-        sent_since: rules
-            .edit_window
-            .map(|window| now_ms().saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX))),
+        sent_since: rules.edit_window.map(|window| {
+            now_ms().saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX))
+        }),
     }
 }
 
@@ -391,7 +392,8 @@ mod tests {
     fn a_ping_is_answered_and_a_history_request_passed_on() {
         let rooms = ada_rooms();
         let ada = ada(&rooms);
-        let Command::Reply(pong) = interpret(&rules(2000), &ada, r#"{"type":"ping","params":{}}"#) else {
+        let Command::Reply(pong) = interpret(&rules(2000), &ada, r#"{"type":"ping","params":{}}"#)
+        else {
             panic!("expected a pong");
         };
         assert_eq!(&*pong, r#"{"type":"pong","params":{}}"#);

@@ -122,11 +122,7 @@ impl HistorySource {
         let newest = entries.last().map(|stored| stored.entry.id());
         let frames = entries
             .into_iter()
-            .map(|stored| {
-                entry_as_seen_by(stored, self.reader)
-                    .into_frame()
-                    .to_json()
-            })
+            .map(|stored| entry_as_seen_by(stored, self.reader).into_frame().to_json())
             .collect();
         Step {
             frames,

@@ -8,11 +8,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::accounts::Accounts;
+use crate::commands::FrameRules;
 use crate::config::Config;
 use crate::fan_out::FanOut;
 use crate::hub::Hub;
 use crate::limits::ConnectionLimits;
-use crate::commands::FrameRules;
 use crate::lobby_card::LobbyCard;
 use crate::origin::SitePolicy;
 use crate::presence::Presence;

@@ -54,7 +54,10 @@ async fn an_edit_reaches_everyone_live_and_is_what_history_shows() {
     let server = TestServer::start().await;
     let ada_account = Person::sign_up(&server, "Ada").await;
     let mut ada = ada_account.connect(&server, "").await;
-    let mut bob = Person::sign_up(&server, "Bob").await.connect(&server, "").await;
+    let mut bob = Person::sign_up(&server, "Bob")
+        .await
+        .connect(&server, "")
+        .await;
     let id = post(&mut ada, &mut bob, "helo wrold", "m1").await;
 
     ada.edit(LOBBY, id, "  hello world ", Some("e1")).await;
@@ -95,7 +98,10 @@ async fn an_edit_reaches_everyone_live_and_is_what_history_shows() {
 #[tokio::test]
 async fn only_the_author_can_change_a_message_and_a_refusal_changes_nothing() {
     let server = TestServer::start().await;
-    let mut ada = Person::sign_up(&server, "Ada").await.connect(&server, "").await;
+    let mut ada = Person::sign_up(&server, "Ada")
+        .await
+        .connect(&server, "")
+        .await;
     let bob_account = Person::sign_up(&server, "Bob").await;
     let mut bob = bob_account.connect(&server, "").await;
     let id = post(&mut ada, &mut bob, "mine", "m1").await;
@@ -127,8 +133,14 @@ async fn only_the_author_can_change_a_message_and_a_refusal_changes_nothing() {
 #[tokio::test]
 async fn a_deleted_message_is_gone_from_the_database_file() {
     let server = TestServer::start().await;
-    let mut ada = Person::sign_up(&server, "Ada").await.connect(&server, "").await;
-    let mut bob = Person::sign_up(&server, "Bob").await.connect(&server, "").await;
+    let mut ada = Person::sign_up(&server, "Ada")
+        .await
+        .connect(&server, "")
+        .await;
+    let mut bob = Person::sign_up(&server, "Bob")
+        .await
+        .connect(&server, "")
+        .await;
     // Enough text that a trace would be found; and a first version of an
     // edited message, which must go too.
     let secret = "the vault code is swordfish-4711-".repeat(8);
@@ -184,7 +196,10 @@ async fn a_deleted_message_is_gone_from_the_database_file() {
 #[tokio::test]
 async fn changes_made_while_away_arrive_once_on_resume_and_after_a_restart() {
     let server = TestServer::start().await;
-    let mut ada = Person::sign_up(&server, "Ada").await.connect(&server, "").await;
+    let mut ada = Person::sign_up(&server, "Ada")
+        .await
+        .connect(&server, "")
+        .await;
     let bob_account = Person::sign_up(&server, "Bob").await;
     let mut bob = bob_account.connect(&server, "").await;
     let first = post(&mut ada, &mut bob, "one", "m1").await;
@@ -253,7 +268,11 @@ async fn changes_made_while_away_arrive_once_on_resume_and_after_a_restart() {
     sorted.sort_unstable();
     sorted.dedup();
     assert_eq!(ids, sorted, "each change once, in id order");
-    assert_eq!(ids.len(), 5, "four changes and the fleeting message's delete");
+    assert_eq!(
+        ids.len(),
+        5,
+        "four changes and the fleeting message's delete"
+    );
     assert_eq!(*ids.last().unwrap(), newest);
 
     // After a restart, the same cursor gives the same changes: they are
@@ -267,8 +286,14 @@ async fn changes_made_while_away_arrive_once_on_resume_and_after_a_restart() {
 #[tokio::test]
 async fn the_edit_window_closes_for_edits_and_deletes_alike() {
     let server = TestServer::start_with(&["--edit-window", "1s"]).await;
-    let mut ada = Person::sign_up(&server, "Ada").await.connect(&server, "").await;
-    let mut bob = Person::sign_up(&server, "Bob").await.connect(&server, "").await;
+    let mut ada = Person::sign_up(&server, "Ada")
+        .await
+        .connect(&server, "")
+        .await;
+    let mut bob = Person::sign_up(&server, "Bob")
+        .await
+        .connect(&server, "")
+        .await;
     let id = post(&mut ada, &mut bob, "quick", "m1").await;
     ada.edit(LOBBY, id, "quick fix", Some("e1")).await;
     ack_and_change(&mut ada).await;
@@ -288,7 +313,10 @@ async fn the_edit_window_closes_for_edits_and_deletes_alike() {
 async fn a_seed_page_shows_an_edit_and_a_delete_as_text() {
     let server = TestServer::start().await;
     let mut page = Client::connect(&server).await;
-    let mut ada = Person::sign_up(&server, "Ada").await.connect(&server, "").await;
+    let mut ada = Person::sign_up(&server, "Ada")
+        .await
+        .connect(&server, "")
+        .await;
     ada.publish("helo", Some("m1")).await;
     let (id, _) = ack_and_change(&mut ada).await;
     ada.edit(LOBBY, id, "hello", Some("e1")).await;
@@ -310,7 +338,10 @@ async fn unread_counts_leave_out_changes_and_deleted_messages() {
     let server = TestServer::start().await;
     let ada_account = Person::sign_up(&server, "Ada").await;
     let bob = Person::sign_up(&server, "Bob").await;
-    assert_eq!(ada_account.create_room(&server, "general").await.status, 201);
+    assert_eq!(
+        ada_account.create_room(&server, "general").await.status,
+        201
+    );
     assert_eq!(bob.join(&server, "general").await.status, 200);
     let mut ada = ada_account.connect(&server, "").await;
     let mut ids = Vec::new();
@@ -332,5 +363,8 @@ async fn unread_counts_leave_out_changes_and_deleted_messages() {
         .find(|room| room.room == "general")
         .expect("Bob is in general");
     assert_eq!(general.unread, 2, "m0 (edited) and m2");
-    assert_eq!(general.newest_id, ids[2], "the newest message, not a change");
+    assert_eq!(
+        general.newest_id, ids[2],
+        "the newest message, not a change"
+    );
 }

@@ -62,6 +62,16 @@ async fn every_state_of_the_page_passes_the_accessibility_rules() {
     bob.click("a.room-link[data-room^='dm:']").await;
     bob.wait_for_top_message("psst").await;
     assert_accessible(&bob, &axe, "a direct conversation").await;
+    // Ada changes her message: the edit field, then the delete question.
+    ada.wait_for_state("psst", "sent").await;
+    ada.click("ol.messages > li.own button.edit").await;
+    ada.wait_for_text("ol.messages > li.own .edit-form label", "Edit your message")
+        .await;
+    assert_accessible(&ada, &axe, "editing a message").await;
+    ada.click("ol.messages > li.own button.discard").await;
+    ada.click("ol.messages > li.own button.delete").await;
+    assert_accessible(&ada, &axe, "asked whether to delete a message").await;
+    ada.click("ol.messages > li.own button.discard").await;
 
     // A phone's screen, with the room drawer open.
     ada.set_window_size(390, 844).await;

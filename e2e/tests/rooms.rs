@@ -99,6 +99,21 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
         bob.count(&format!("{dm_link} .badge")).await == 0
     })
     .await;
+    // Ada adds to her message; Bob sees the change live, marked edited.
+    ada.click("ol.messages > li.own button.edit").await;
+    ada.type_into("ol.messages > li.own textarea", ": lunch?")
+        .await;
+    bob.wait_for_top_message("psst: lunch?").await;
+    bob.wait_for_text("ol.messages > li .edited", "(edited)")
+        .await;
+    // And takes back one meant for somewhere else: it goes for Bob too.
+    ada.say("wrong window").await;
+    ada.wait_for_state("wrong window", "sent").await;
+    bob.wait_for_top_message("wrong window").await;
+    ada.click("ol.messages > li.own button.delete").await;
+    ada.click("ol.messages > li.own button.confirm-delete")
+        .await;
+    bob.wait_for_top_message("psst: lunch?").await;
 
     // A reload keeps the place, the session and the rooms; #general's
     // unread message is still unread (on the server, for every device).
@@ -108,7 +123,8 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
         bob.hash().await == "#/dm/Ada"
     })
     .await;
-    assert_eq!(bob.wait_for_top_message("psst").await.author, "Ada");
+    // The edit is kept, and the deleted message stays gone.
+    assert_eq!(bob.wait_for_top_message("psst: lunch?").await.author, "Ada");
     bob.wait_for_text("a.room-link[data-room='general'] .badge", "1")
         .await;
     let details = bob
@@ -185,7 +201,7 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
             .messages()
             .await
             .iter()
-            .all(|m| m.text != "psst" && m.text != "hello general")
+            .all(|m| m.text != "psst: lunch?" && m.text != "hello general")
     );
 
     // Ada closes her window: after the grace, Bob sees her go offline

@@ -1,4 +1,5 @@
-//! The outbox: messages this tab wrote that the server has not yet confirmed.
+//! The outbox: messages this tab wrote, and changes it made to messages
+//! (edits, deletes), that the server has not yet confirmed.
 //!
 //! An entry is written to localStorage the moment it is created, so neither a
 //! dropped connection nor a reload loses it. It is sent (again, with the same
@@ -41,6 +42,28 @@ pub struct OutboxEntry {
     /// Where it stands.
     #[serde(flatten)]
     pub delivery: Delivery,
+    /// A change to one of our messages rather than a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+}
+
+/// What an outbox entry does to a message already sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Replaces the text of the message with this id by the entry's value.
+    Edit(u64),
+    /// Deletes the message with this id.
+    Delete(u64),
+}
+
+impl Change {
+    /// The message it changes.
+    pub fn target(self) -> u64 {
+        match self {
+            Change::Edit(id) | Change::Delete(id) => id,
+        }
+    }
 }
 
 impl OutboxEntry {

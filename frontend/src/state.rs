@@ -10,7 +10,7 @@ use natter_shared::{
 
 use crate::new_since::NewSince;
 use crate::nonce::fresh_nonce;
-use crate::outbox::{Delivery, OutboxEntry};
+use crate::outbox::{Change, Delivery, OutboxEntry};
 use crate::route::Route;
 use crate::socket::ConnectionStatus;
 use crate::storage;
@@ -40,8 +40,12 @@ pub struct Notice {
 pub struct ChatState {
     /// Delivered messages of every room, newest first, each id once.
     pub messages: RwSignal<Vec<ShownMessage>>,
-    /// Our messages the server has not confirmed yet, oldest first.
+    /// Our messages (and changes to them) the server has not confirmed
+    /// yet, oldest first.
     pub outbox: RwSignal<Vec<OutboxEntry>>,
+    /// The newest id of an edit or delete applied: a resume continues
+    /// after it, as after a message.
+    pub newest_change: StoredValue<u64>,
     /// The rooms whose beginning is shown (the server said nothing older exists).
     pub complete: RwSignal<HashSet<String>>,
     /// The room whose older messages are on their way, if any.
@@ -106,6 +110,7 @@ impl ChatState {
         ChatState {
             messages: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(storage::saved_outbox()),
+            newest_change: StoredValue::new(0),
             complete: RwSignal::new(HashSet::new()),
             loading_older: RwSignal::new(None),
             rooms: RwSignal::new(Vec::new()),
@@ -123,10 +128,13 @@ impl ChatState {
         }
     }
 
-    /// The newest id shown, in any room.
+    /// The newest id shown (or change applied), in any room.
     pub fn newest_id(&self) -> Option<u64> {
-        self.messages
-            .with_untracked(|list| list.first().map(|shown| shown.message.id))
+        let message = self
+            .messages
+            .with_untracked(|list| list.first().map(|shown| shown.message.id));
+        let change = Some(self.newest_change.get_value()).filter(|id| *id > 0);
+        message.max(change)
     }
 
     /// The key of the room the page shows (tracked); `None` while a direct
@@ -240,13 +248,32 @@ impl ChatState {
     /// Puts a validated message for `room` in the outbox (and in
     /// localStorage) and returns the entry to send.
     pub fn queue(&self, room: &str, value: String) -> OutboxEntry {
+        self.queue_change(room, value, None)
+    }
+
+    /// Puts a message, or a change to one of ours (`change`), in the outbox
+    /// and returns the entry to send. A change replaces any earlier one to
+    /// the same message still waiting: only the last counts.
+    pub fn queue_change(&self, room: &str, value: String, change: Option<Change>) -> OutboxEntry {
         let entry = OutboxEntry {
             nonce: fresh_nonce(),
             value,
             written_at: js_sys::Date::now() as i64,
             room: room.to_owned(),
             delivery: Delivery::Pending,
+            change,
         };
+        if let Some(change) = change {
+            let target = change.target();
+            self.change_outbox(|entries| {
+                entries.retain(|entry| {
+                    entry
+                        .change
+                        .is_none_or(|pending| pending.target() != target)
+                        || entry.delivery != Delivery::Pending
+                })
+            });
+        }
         self.change_outbox(|entries| entries.push(entry.clone()));
         entry
     }
@@ -308,6 +335,7 @@ impl ChatState {
                 self.online.set(Vec::new());
                 self.typing.update(Typists::clear);
                 if someone_else {
+                    self.newest_change.set_value(0);
                     self.new_since.set(None);
                     self.messages.set(Vec::new());
                     self.complete.set(HashSet::new());
@@ -363,6 +391,26 @@ impl ChatState {
                 }
             }),
             ServerFrame::Typing(notice) => self.someone_typing(&notice.room, &notice.name),
+            ServerFrame::Edited(edited) => self.changed(
+                edited.id,
+                edited.nonce.as_deref(),
+                edited.target,
+                |list, at| {
+                    list[at].message.value = edited.value;
+                    list[at].message.edited = Some(edited.timestamp);
+                },
+            ),
+            ServerFrame::Deleted(deleted) => {
+                self.uncount(&deleted.room, deleted.target);
+                self.changed(
+                    deleted.id,
+                    deleted.nonce.as_deref(),
+                    deleted.target,
+                    |list, at| {
+                        list.remove(at);
+                    },
+                );
+            }
         }
     }
 
@@ -417,6 +465,46 @@ impl ChatState {
         self.count_unread(&message, own);
         self.messages
             .update(|list| list.insert(position, ShownMessage { message, own }));
+    }
+
+    /// Applies an edit or delete (`id`) to the shown message `target`, if
+    /// this page has it (otherwise it was never loaded, or is gone).
+    fn changed(
+        &self,
+        id: u64,
+        nonce: Option<&str>,
+        target: u64,
+        apply: impl FnOnce(&mut Vec<ShownMessage>, usize),
+    ) {
+        if id <= self.newest_change.get_value() {
+            return;
+        }
+        self.newest_change.set_value(id);
+        if let Some(nonce) = nonce {
+            self.discard(nonce);
+        }
+        let at = self
+            .messages
+            .with_untracked(|list| list.binary_search_by(|shown| target.cmp(&shown.message.id)));
+        if let Ok(at) = at {
+            self.messages.update(|list| apply(list, at));
+        }
+    }
+
+    /// A message that counted as unread is gone: so is its count.
+    fn uncount(&self, room: &str, target: u64) {
+        let counted = self.messages.with_untracked(|list| {
+            list.iter()
+                .any(|shown| shown.message.id == target && !shown.own)
+        });
+        self.rooms.update(|rooms| {
+            if let Some(known) = rooms.iter_mut().find(|known| known.room == room)
+                && counted
+                && target > known.last_read
+            {
+                known.unread = known.unread.saturating_sub(1);
+            }
+        });
     }
 
     /// Keeps the room list's unread count: a message by someone else, newer
@@ -488,8 +576,14 @@ impl ChatState {
         let already_shown = self
             .messages
             .with_untracked(|list| list.iter().any(|s| s.message.id == id));
+        let change = self.outbox.with_untracked(|entries| {
+            entries
+                .iter()
+                .any(|entry| entry.nonce == nonce && entry.change.is_some())
+        });
         self.change_outbox(|entries| {
-            if already_shown {
+            // A change is done once stored: its frame only confirms it.
+            if already_shown || change {
                 entries.retain(|entry| entry.nonce != nonce);
             } else if let Some(entry) = entries.iter_mut().find(|entry| entry.nonce == nonce) {
                 entry.delivery = Delivery::Sent { id };
@@ -521,6 +615,22 @@ impl ChatState {
             self.outbox
                 .with_untracked(|entries| entries.iter().any(|entry| &entry.nonce == nonce))
         });
+        let change = error.nonce.as_ref().is_some_and(|nonce| {
+            self.outbox.with_untracked(|entries| {
+                entries
+                    .iter()
+                    .any(|entry| &entry.nonce == nonce && entry.change.is_some())
+            })
+        });
+        if let (true, Some(nonce)) = (change, &error.nonce) {
+            // A refused change will not succeed later: drop it and say why.
+            self.discard(nonce);
+            self.notice.set(Some(Notice {
+                code: error.code.as_str().to_owned(),
+                message: error.message,
+            }));
+            return;
+        }
         if let (true, Some(nonce)) = (about_ours, &error.nonce) {
             self.change_outbox(|entries| {
                 if let Some(entry) = entries.iter_mut().find(|entry| &entry.nonce == nonce) {

@@ -21,66 +21,9 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh element in the page for one test to mount into.
-fn test_root() -> HtmlElement {
-    let root = document().create_element("section").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    root.unchecked_into()
-}
+mod common;
 
-/// Mounts `view` with `chat` and a socket in context and keeps it mounted for
-/// the test. The socket is the real one; the test page's server has no `/ws`,
-/// so it stays disconnected.
-fn mount_with<V: IntoView + 'static>(
-    chat: ChatState,
-    view: impl FnOnce() -> V + 'static,
-) -> HtmlElement {
-    let root = test_root();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(chat);
-        provide_context(Socket::start(chat));
-        view()
-    });
-    // The element stays in the page until the test ends; unmounting early
-    // would make the assertions look at nothing.
-    std::mem::forget(handle);
-    root
-}
-
-fn message(id: u64, author: &str, value: &str, nonce: Option<&str>) -> ServerFrame {
-    ServerFrame::Message(ChatMessage {
-        id,
-        room: natter_shared::lobby(),
-        value: value.into(),
-        author: author.into(),
-        timestamp: 1_700_000_000_000 + id as i64,
-        nonce: nonce.map(str::to_owned),
-        edited: None,
-    })
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn all_texts(root: &Element, selector: &str) -> Vec<String> {
-    let nodes = root.query_selector_all(selector).unwrap();
-    (0..nodes.length())
-        .map(|index| {
-            nodes
-                .item(index)
-                .unwrap()
-                .text_content()
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-async fn tick() {
-    leptos::task::tick().await;
-}
+use common::{all_texts, find, message, mount_with, test_root, tick};
 
 #[wasm_bindgen_test]
 async fn the_app_renders_its_parts() {

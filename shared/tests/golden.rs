@@ -390,7 +390,8 @@ fn edit_and_delete_frames() {
         value: "hello".into(),
         nonce: Some("e-1".into()),
     });
-    let golden = r#"{"type":"edit","params":{"id":42,"room":"general","value":"hello","nonce":"e-1"}}"#;
+    let golden =
+        r#"{"type":"edit","params":{"id":42,"room":"general","value":"hello","nonce":"e-1"}}"#;
     assert_eq!(edit.to_json(), golden);
     assert_eq!(decode_client_frame(golden).unwrap(), edit);
     let delete = ClientFrame::Delete(DeleteParams {

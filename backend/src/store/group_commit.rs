@@ -11,7 +11,9 @@ use natter_shared::{ChatMessage, MessageDeleted, MessageEdited};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{error, warn};
 
-use super::{Action, Appended, Committed, Entry, NewMessage, OnCommit, Refusal, StoreError, Target};
+use super::{
+    Action, Appended, Committed, Entry, NewMessage, OnCommit, Refusal, StoreError, Target,
+};
 use crate::clock::now_ms;
 
 /// The most appends one transaction takes; bounds how long one commit makes
@@ -62,7 +64,10 @@ pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_co
         match committed {
             Ok(outcomes) => {
                 let changed = outcomes.iter().any(|outcome| {
-                    matches!(outcome, Outcome::Stored(Entry::Edited(_) | Entry::Deleted(_)))
+                    matches!(
+                        outcome,
+                        Outcome::Stored(Entry::Edited(_) | Entry::Deleted(_))
+                    )
                 });
                 let committed: Vec<Committed> = batch
                     .iter()
@@ -118,7 +123,9 @@ fn erase_old_versions(connection: &Connection) {
     });
     match checkpoint {
         Ok(0) => {}
-        Ok(_) => warn!("readers kept the log busy; replaced text stays in it until the next checkpoint"),
+        Ok(_) => {
+            warn!("readers kept the log busy; replaced text stays in it until the next checkpoint")
+        }
         Err(cause) => warn!(%cause, "could not empty the log after a change"),
     }
 }
@@ -158,7 +165,8 @@ fn commit(
 }
 
 /// The columns every kind of row fills, in [`insert`]'s order.
-const INSERT: &str = "INSERT INTO messages (room, author, author_id, value, timestamp, nonce, kind, target)
+const INSERT: &str =
+    "INSERT INTO messages (room, author, author_id, value, timestamp, nonce, kind, target)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /// `kind` of a message row, an edit row and a delete row.
@@ -247,7 +255,11 @@ fn insert(
     kind: i64,
     target: Option<u64>,
 ) -> Result<u64> {
-    let value = if kind == KIND_MESSAGE { row.value.as_str() } else { "" };
+    let value = if kind == KIND_MESSAGE {
+        row.value.as_str()
+    } else {
+        ""
+    };
     transaction.prepare_cached(INSERT)?.execute(params![
         row.room,
         row.author,

@@ -2,12 +2,15 @@
 
 use leptos::prelude::*;
 
+use crate::components::message_controls::MessageControls;
+use crate::outbox::Change;
 use crate::route::Route;
 use crate::state::{ChatState, ShownMessage};
 use crate::time::{iso, local_time};
 
 /// A message the server stored. Its text is a text node: markup in a message
-/// shows as typed. Our own are marked and read "sent".
+/// shows as typed. Our own are marked and read "sent", and can be edited
+/// or deleted; one changed since it was sent says "edited".
 #[component]
 pub fn MessageItem(
     /// The message and whether it is ours.
@@ -40,19 +43,47 @@ pub fn MessageItem(
     } else {
         view! { <span class="author">{author.clone()}</span> }.into_any()
     };
+    let id = message.id;
+    // A change of ours the server has not confirmed yet shows at once.
+    let waiting = move || {
+        chat.outbox.with(|entries| {
+            entries
+                .iter()
+                .find(|entry| entry.change.is_some_and(|change| change.target() == id))
+                .map(|entry| (entry.change, entry.value.clone()))
+        })
+    };
+    let text = message.value.clone();
+    let shown_text = move || match waiting() {
+        Some((Some(Change::Edit(_)), value)) => value,
+        _ => text.clone(),
+    };
+    let label = move || match waiting() {
+        Some((Some(Change::Delete(_)), _)) => Some("deleting…"),
+        Some(_) => Some("saving…"),
+        None => own.then_some("sent"),
+    };
+    let edited = message.edited.map(|at| {
+        view! { <span class="edited" title=format!("edited {}", local_time(at))>"(edited)"</span> }
+    });
+    let controls = own.then(|| {
+        view! { <MessageControls id room=message.room.clone() text=message.value.clone()/> }
+    });
     view! {
         <li
             class="message"
             class:own=own
-            data-id=message.id.to_string()
-            data-state=own.then_some("sent")
+            data-id=id.to_string()
+            data-state=move || label().map(|label| label.trim_end_matches('…'))
         >
             <div class="meta">
                 {name}
-                {own.then(|| view! { <span class="delivery">"sent"</span> })}
+                {move || label().map(|label| view! { <span class="delivery">{label}</span> })}
+                {edited}
                 <time datetime=iso(message.timestamp)>{local_time(message.timestamp)}</time>
             </div>
-            <p class="text">{message.value}</p>
+            <p class="text">{shown_text}</p>
+            {controls}
         </li>
     }
 }

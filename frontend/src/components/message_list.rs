@@ -21,7 +21,7 @@ pub fn MessageList() -> impl IntoView {
         chat.outbox.with(|entries| {
             entries
                 .iter()
-                .filter(|entry| entry.room == room)
+                .filter(|entry| entry.room == room && entry.change.is_none())
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -50,7 +50,8 @@ pub fn MessageList() -> impl IntoView {
             }}
             <For
                 each=shown
-                key=|shown| shown.message.id
+                // An edit gives the item a new key, so it is drawn again.
+                key=|shown| (shown.message.id, shown.message.edited)
                 children=move |shown| {
                     let id = shown.message.id;
                     view! {

@@ -4,6 +4,7 @@ pub mod account_panel;
 pub mod app;
 pub mod composer;
 pub mod load_older;
+pub mod message_controls;
 pub mod message_item;
 pub mod message_list;
 pub mod name_field;

@@ -30,8 +30,8 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use natter_shared::{
-    ClientFrame, DEFAULT_HISTORY_PAGE, HistoryRequest, NoParams, PublishParams, ReadMarker,
-    ServerFrame, TypingParams,
+    ClientFrame, DEFAULT_HISTORY_PAGE, DeleteParams, EditParams, HistoryRequest, NoParams,
+    PublishParams, ReadMarker, ServerFrame, TypingParams,
 };
 
 pub use backoff::Backoff;
@@ -39,7 +39,7 @@ pub use heartbeat::{Check, Heartbeat};
 pub use status::ConnectionStatus;
 pub use url::{Query, ws_url, ws_url_for_this_page};
 
-use crate::outbox::OutboxEntry;
+use crate::outbox::{Change, OutboxEntry};
 use crate::state::ChatState;
 
 /// The close code for a connection that failed without a close frame.
@@ -135,11 +135,22 @@ impl Socket {
     /// Sends an outbox entry. Not being connected is fine: the entry stays
     /// pending and goes out when the next connection opens.
     pub fn send_entry(&self, entry: &OutboxEntry) {
-        let _ = self.send(&ClientFrame::Message(PublishParams {
-            value: entry.value.clone(),
-            nonce: Some(entry.nonce.clone()),
-            room: entry.room.clone(),
-        }));
+        let (nonce, room) = (Some(entry.nonce.clone()), entry.room.clone());
+        let frame = match entry.change {
+            None => ClientFrame::Message(PublishParams {
+                value: entry.value.clone(),
+                nonce,
+                room,
+            }),
+            Some(Change::Edit(id)) => ClientFrame::Edit(EditParams {
+                id,
+                room,
+                value: entry.value.clone(),
+                nonce,
+            }),
+            Some(Change::Delete(id)) => ClientFrame::Delete(DeleteParams { id, room, nonce }),
+        };
+        let _ = self.send(&frame);
     }
 
     /// Asks for the page of `room`'s messages before `before` (its newest

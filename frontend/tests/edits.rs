@@ -1,0 +1,199 @@
+//! Editing and deleting messages in the browser: changes from the server
+//! change what is shown, and our own messages' controls queue changes like
+//! messages. Browser only: on native targets this file is empty.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::{all_texts, find, message, mount_with, tick};
+use frontend::components::message_list::MessageList;
+use frontend::outbox::Change;
+use frontend::state::ChatState;
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use natter_shared::{
+    AckParams, ErrorCode, LOBBY, MessageDeleted, MessageEdited, RoomInfo, RoomKind, ServerFrame,
+    Welcome,
+};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn edited(id: u64, target: u64, value: &str, nonce: Option<&str>) -> ServerFrame {
+    ServerFrame::Edited(MessageEdited {
+        id,
+        room: LOBBY.into(),
+        target,
+        value: value.into(),
+        author: "me".into(),
+        timestamp: 1_700_000_100_000,
+        nonce: nonce.map(str::to_owned),
+    })
+}
+
+fn deleted(id: u64, target: u64) -> ServerFrame {
+    ServerFrame::Deleted(MessageDeleted {
+        id,
+        room: LOBBY.into(),
+        target,
+        author: "bob".into(),
+        value: MessageDeleted::line("bob"),
+        timestamp: 1_700_000_100_000,
+        nonce: None,
+    })
+}
+
+fn click(root: &web_sys::Element, selector: &str) {
+    find(root, selector).unchecked_into::<HtmlElement>().click();
+}
+
+#[wasm_bindgen_test]
+async fn an_edit_changes_the_text_shown_and_says_so_and_moves_the_cursor() {
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <MessageList/> });
+    chat.apply(message(1, "bob", "helo", None));
+    chat.apply(message(2, "ada", "hi", None));
+    tick().await;
+    chat.apply(edited(3, 1, "hello", None));
+    tick().await;
+    assert_eq!(all_texts(&root, "li .text"), ["hi", "hello"]);
+    assert_eq!(all_texts(&root, "li[data-id='1'] .edited"), ["(edited)"]);
+    assert!(all_texts(&root, "li[data-id='2'] .edited").is_empty());
+    assert_eq!(
+        chat.resume_after(),
+        Some(3),
+        "a resume continues after the change"
+    );
+    // The same change again (a replay) changes nothing.
+    chat.apply(edited(3, 1, "stale", None));
+    tick().await;
+    assert_eq!(all_texts(&root, "li .text"), ["hi", "hello"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_deleted_message_leaves_the_list_and_its_unread_count() {
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <MessageList/> });
+    let lobby = RoomInfo {
+        room: LOBBY.into(),
+        kind: RoomKind::Public,
+        with: None,
+        members: 2,
+        last_read: 0,
+        unread: 0,
+        newest_id: 0,
+        newest_at: None,
+    };
+    chat.apply(ServerFrame::Welcome(Welcome {
+        connection_id: 1,
+        name: "ada".into(),
+        server_time: 0,
+        value: String::new(),
+        token: None,
+        rooms: vec![lobby],
+    }));
+    // Away from the tab: Bob's two messages are unread.
+    chat.visible.set(false);
+    chat.apply(message(1, "bob", "oops", None));
+    chat.apply(message(2, "bob", "meant this", None));
+    tick().await;
+    assert_eq!(chat.total_unread(), 2);
+    chat.apply(deleted(3, 1));
+    tick().await;
+    assert_eq!(all_texts(&root, "li .text"), ["meant this"]);
+    assert_eq!(chat.total_unread(), 1);
+    assert_eq!(chat.resume_after(), Some(3));
+}
+
+#[wasm_bindgen_test]
+async fn our_message_is_edited_through_its_controls_and_the_outbox() {
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <MessageList/> });
+    chat.apply(message(1, "me", "helo", Some("m-1")));
+    chat.apply(message(2, "bob", "hi", None));
+    tick().await;
+    assert!(
+        all_texts(&root, "li[data-id='2'] .message-controls button").is_empty(),
+        "only our own messages can be changed"
+    );
+    click(&root, "li[data-id='1'] button.edit");
+    tick().await;
+    let field = find(&root, "li[data-id='1'] textarea");
+    assert_eq!(
+        document().active_element().as_ref(),
+        Some(&field),
+        "the field takes the focus"
+    );
+    let field = field.unchecked_into::<web_sys::HtmlTextAreaElement>();
+    field.set_value("hello");
+    field
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    click(&root, "li[data-id='1'] button.save");
+    tick().await;
+
+    // Waiting in the outbox (so a reload keeps it), and shown at once.
+    let waiting = chat.awaiting_send();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].change, Some(Change::Edit(1)));
+    assert_eq!(waiting[0].value, "hello");
+    let item = find(&root, "li[data-id='1']");
+    assert_eq!(item.get_attribute("data-state").unwrap(), "saving");
+    assert_eq!(all_texts(&root, "li[data-id='1'] .text"), ["hello"]);
+    assert!(
+        root.query_selector("li.outbox").unwrap().is_none(),
+        "a change is not a new message"
+    );
+
+    let nonce = waiting[0].nonce.clone();
+    chat.apply(ServerFrame::Ack(AckParams {
+        nonce: nonce.clone(),
+        id: 3,
+    }));
+    chat.apply(edited(3, 1, "hello", Some(&nonce)));
+    tick().await;
+    assert!(chat.outbox.with_untracked(Vec::is_empty));
+    let item = find(&root, "li[data-id='1']");
+    assert_eq!(item.get_attribute("data-state").unwrap(), "sent");
+    assert_eq!(all_texts(&root, "li[data-id='1'] .edited"), ["(edited)"]);
+    LocalStorage::clear();
+}
+
+#[wasm_bindgen_test]
+async fn a_delete_asks_first_and_a_refused_change_says_why() {
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <MessageList/> });
+    chat.apply(message(1, "me", "old news", Some("m-1")));
+    tick().await;
+    click(&root, "li[data-id='1'] button.delete");
+    tick().await;
+    assert!(
+        chat.awaiting_send().is_empty(),
+        "nothing before the person confirms"
+    );
+    click(&root, "li[data-id='1'] button.confirm-delete");
+    tick().await;
+    let waiting = chat.awaiting_send();
+    assert_eq!(waiting[0].change, Some(Change::Delete(1)));
+    let item = find(&root, "li[data-id='1']");
+    assert_eq!(item.get_attribute("data-state").unwrap(), "deleting");
+
+    chat.apply(ServerFrame::error_about(
+        ErrorCode::EditWindowClosed,
+        "message not changed: that message is too old to change",
+        Some(waiting[0].nonce.clone()),
+    ));
+    tick().await;
+    assert!(
+        chat.outbox.with_untracked(Vec::is_empty),
+        "it will not succeed later"
+    );
+    assert_eq!(all_texts(&root, "li .text"), ["old news"]);
+    let notice = chat.notice.get_untracked().expect("the reason is shown");
+    assert_eq!(notice.code, "edit_window_closed");
+    LocalStorage::clear();
+}

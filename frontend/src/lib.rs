@@ -8,11 +8,13 @@
 //! - [`socket`]: the connection state machine: connect, reconnect with backoff,
 //!   hand frames to an open socket. The only module that touches the WebSocket.
 //! - [`outbox`]: our messages until the server confirms them.
+//! - [`completion`]: `@` completion in the message box.
 //! - [`components`]: one file per component; [`App`] puts them together.
 //! - [`storage`], [`time`], [`nonce`]: what localStorage keeps (name,
 //!   guest token, outbox), local time formatting, and message nonces.
 
 pub mod account;
+pub mod completion;
 pub mod components;
 pub mod new_since;
 pub mod nonce;

@@ -6,7 +6,7 @@
 use gloo_net::http::Request;
 use natter_shared::RoomInfo;
 pub use natter_shared::api::DirectoryEntry;
-use natter_shared::api::{Directory, Named};
+use natter_shared::api::{Directory, Members, Named};
 
 use crate::account::{AccountError, post, refused, unreachable};
 
@@ -23,6 +23,22 @@ pub async fn directory() -> Result<Vec<DirectoryEntry>, AccountError> {
         .json::<Directory>()
         .await
         .map(|directory| directory.rooms)
+        .map_err(unreachable)
+}
+
+/// Who is in a room we are in (by its key), for `@` completion.
+pub async fn members(room: &str) -> Result<Vec<String>, AccountError> {
+    let response = Request::get(&format!("/api/rooms/{}/members", segment(room)))
+        .send()
+        .await
+        .map_err(unreachable)?;
+    if let Some(error) = refused(&response).await {
+        return Err(error);
+    }
+    response
+        .json::<Members>()
+        .await
+        .map(|members| members.members)
         .map_err(unreachable)
 }
 

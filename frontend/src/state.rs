@@ -491,20 +491,37 @@ impl ChatState {
         }
     }
 
-    /// A message that counted as unread is gone: so is its count.
+    /// A message that counted as unread is gone: so is its count (and its
+    /// mention's).
     fn uncount(&self, room: &str, target: u64) {
         let counted = self.messages.with_untracked(|list| {
             list.iter()
-                .any(|shown| shown.message.id == target && !shown.own)
+                .find(|shown| shown.message.id == target && !shown.own)
+                .map(|shown| self.mentions_me(&shown.message.value))
         });
+        let Some(mentioned) = counted else {
+            return;
+        };
         self.rooms.update(|rooms| {
             if let Some(known) = rooms.iter_mut().find(|known| known.room == room)
-                && counted
                 && target > known.last_read
             {
                 known.unread = known.unread.saturating_sub(1);
+                if mentioned {
+                    known.mentions = known.mentions.saturating_sub(1);
+                }
             }
         });
+    }
+
+    /// Whether `text` mentions the person on this page, by the name the
+    /// server knows them by.
+    pub fn mentions_me(&self, text: &str) -> bool {
+        self.identity.with_untracked(|identity| {
+            identity
+                .as_ref()
+                .is_some_and(|welcome| natter_shared::mentions(text, &welcome.name))
+        })
     }
 
     /// Keeps the room list's unread count: a message by someone else, newer
@@ -512,6 +529,7 @@ impl ChatState {
     /// read.
     fn count_unread(&self, message: &ChatMessage, own: bool) {
         let reading = self.reading(&message.room);
+        let mentioned = !own && self.mentions_me(&message.value);
         self.rooms.update(|rooms| {
             let Some(room) = rooms.iter_mut().find(|room| room.room == message.room) else {
                 return;
@@ -523,24 +541,34 @@ impl ChatState {
             room.newest_at = Some(message.timestamp);
             if !own && !reading && message.id > room.last_read {
                 room.unread += 1;
+                room.mentions += u64::from(mentioned);
             }
         });
     }
 
     /// The account read `room` up to `id` (on this tab or another).
     fn marked_read(&self, ReadMarker { room, id }: ReadMarker) {
-        let unread_shown = self.messages.with_untracked(|list| {
+        let (unread_shown, mentions_shown) = self.messages.with_untracked(|list| {
             list.iter()
                 .filter(|shown| shown.message.room == room && shown.message.id > id && !shown.own)
-                .count() as u64
+                .fold((0, 0), |(unread, mentions), shown| {
+                    let mentioned = self.mentions_me(&shown.message.value);
+                    (unread + 1, mentions + u64::from(mentioned))
+                })
         });
         self.rooms.update(|rooms| {
             if let Some(known) = rooms.iter_mut().find(|known| known.room == room) {
                 known.last_read = known.last_read.max(id);
-                known.unread = if id >= known.newest_id {
+                let all_read = id >= known.newest_id;
+                known.unread = if all_read {
                     0
                 } else {
                     known.unread.min(unread_shown)
+                };
+                known.mentions = if all_read {
+                    0
+                } else {
+                    known.mentions.min(mentions_shown)
                 };
             }
         });
@@ -551,7 +579,8 @@ impl ChatState {
     /// there), if it moved.
     pub fn read_up_to_newest(&self, room: &str) -> Option<ReadMarker> {
         let newest = self.newest_in(room)?;
-        let stale = |known: &RoomInfo| known.last_read < newest || known.unread > 0;
+        let stale =
+            |known: &RoomInfo| known.last_read < newest || known.unread > 0 || known.mentions > 0;
         // Checked first: the effect that calls this tracks the room list, so
         // touching the list when nothing moved would wake it again forever.
         let moved = self
@@ -564,6 +593,7 @@ impl ChatState {
             if let Some(known) = rooms.iter_mut().find(|known| known.room == room) {
                 known.last_read = known.last_read.max(newest);
                 known.unread = 0;
+                known.mentions = 0;
             }
         });
         Some(ReadMarker {

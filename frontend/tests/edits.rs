@@ -83,6 +83,7 @@ async fn a_deleted_message_leaves_the_list_and_its_unread_count() {
         members: 2,
         last_read: 0,
         unread: 0,
+        mentions: 0,
         newest_id: 0,
         newest_at: None,
     };

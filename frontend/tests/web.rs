@@ -441,6 +441,7 @@ fn room(key: &str, kind: RoomKind, with: Option<&str>, unread: u64, newest_id: u
         members: 2,
         last_read: 0,
         unread,
+        mentions: 0,
         newest_id,
         newest_at: None,
     }

@@ -62,6 +62,13 @@ pub struct Directory {
     pub rooms: Vec<DirectoryEntry>,
 }
 
+/// Who is in a room (`GET /api/rooms/{room}/members`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Members {
+    /// Their names, sorted as names compare.
+    pub members: Vec<String>,
+}
+
 /// A public room in the directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryEntry {

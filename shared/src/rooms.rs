@@ -78,6 +78,10 @@ pub enum RoomKind {
     Direct,
 }
 
+fn is_zero(count: &u64) -> bool {
+    *count == 0
+}
+
 /// A room as one of its members sees it: in the welcome, and when it joins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomInfo {
@@ -96,6 +100,9 @@ pub struct RoomInfo {
     /// How many messages by others are newer than `last_read`, counted up
     /// to `newest_id`; a message above `newest_id` is not in the count.
     pub unread: u64,
+    /// How many of the `unread` messages mention this reader (`@name`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub mentions: u64,
     /// The newest message id in the room when this was counted (0 when empty).
     pub newest_id: u64,
     /// When that message was sent, in ms since the Unix epoch.

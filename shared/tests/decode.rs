@@ -90,7 +90,7 @@ fn unknown_type_names_the_type() {
     assert_eq!(error.code(), ErrorCode::UnknownType);
     assert_eq!(
         error.to_string(),
-        "unknown frame type \"shout\"; known types: message, history, read, typing, ping"
+        "unknown frame type \"shout\"; known types: message, history, read, typing, edit, delete, ping"
     );
 }
 

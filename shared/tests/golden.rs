@@ -11,6 +11,8 @@ fn assert_server_golden(frame: ServerFrame, golden: &str) {
     assert_eq!(frame.to_json(), golden);
     let parsed: ServerFrame = serde_json::from_str(golden).expect("golden parses");
     assert_eq!(parsed, frame);
+    // The web client's reader agrees.
+    assert_eq!(natter_shared::decode_server_frame(golden).unwrap(), frame);
 }
 
 #[test]
@@ -256,6 +258,7 @@ fn lobby_info() -> RoomInfo {
         members: 12,
         last_read: 0,
         unread: 0,
+        mentions: 0,
         newest_id: 40,
         newest_at: Some(1_700_000_000_100),
     }
@@ -313,6 +316,7 @@ fn joined_and_left_frames() {
             members: 2,
             last_read: 0,
             unread: 1,
+            mentions: 0,
             newest_id: 45,
             newest_at: Some(1_700_000_000_900),
         }),

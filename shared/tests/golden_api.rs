@@ -2,7 +2,7 @@
 //! A change to one shows up here as a changed string.
 
 use natter_shared::api::{
-    ApiError, Credentials, Directory, DirectoryEntry, Named, PasswordChange, SignedIn,
+    ApiError, Credentials, Directory, DirectoryEntry, Members, Named, PasswordChange, SignedIn,
 };
 use natter_shared::{RoomInfo, RoomKind};
 use serde::Serialize;
@@ -101,6 +101,7 @@ fn a_room_as_its_member_sees_it() {
             members: 1,
             last_read: 0,
             unread: 0,
+            mentions: 0,
             newest_id: 0,
             newest_at: None,
         },
@@ -114,6 +115,7 @@ fn a_room_as_its_member_sees_it() {
             members: 2,
             last_read: 0,
             unread: 0,
+            mentions: 0,
             newest_id: 0,
             newest_at: None,
         },
@@ -129,5 +131,15 @@ fn refusal() {
             message: "wrong name or password".into(),
         },
         r#"{"code":"invalid_credentials","message":"wrong name or password"}"#,
+    );
+}
+
+#[test]
+fn members() {
+    assert_golden(
+        Members {
+            members: vec!["Ada".into(), "bob".into()],
+        },
+        r#"{"members":["Ada","bob"]}"#,
     );
 }

@@ -46,6 +46,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/rooms", get(rooms::directory).post(rooms::create))
         .route("/rooms/{room}/join", post(rooms::join))
         .route("/rooms/{room}/leave", post(rooms::leave))
+        .route("/rooms/{room}/members", get(rooms::members))
         .route("/dms", post(rooms::open_direct))
         .layer(middleware::from_fn_with_state(state, same_origin_writes))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use natter_shared::api::{Directory, DirectoryEntry, Named};
+use natter_shared::api::{Directory, DirectoryEntry, Members, Named};
 use natter_shared::{LOBBY, RoomInfo, validate_room_name};
 
 use super::ApiError;
@@ -119,6 +119,26 @@ pub(super) async fn join(
         .fan_out
         .notify(user.id, AccountEvent::Membership(room.clone()));
     seen_by(&state, &room, &user).await
+}
+
+/// The most names `/api/rooms/{room}/members` answers with.
+const MEMBERS_LISTED: usize = 1000;
+
+/// `GET /api/rooms/{room}/members`: who is in a room the caller is in (a
+/// public room, the lobby, or one of their direct conversations, by key),
+/// by name, for `@` completion. Any other room is `unknown_room`, whether
+/// or not it exists.
+pub(super) async fn members(
+    State(state): State<Arc<AppState>>,
+    Path(room): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Members>, ApiError> {
+    let user = signed_in(&state, &headers).await?;
+    match state.rooms.members(&room, user.id, MEMBERS_LISTED).await {
+        Ok(Some(members)) => Ok(Json(Members { members })),
+        Ok(None) => Err(unknown_room()),
+        Err(error) => Err(AuthError::Store(error).into()),
+    }
 }
 
 /// `POST /api/rooms/{room}/leave`: leaves a public room (not the lobby,

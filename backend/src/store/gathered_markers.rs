@@ -153,6 +153,15 @@ impl RoomStore for GatheredMarkers {
         self.store.is_public(room)
     }
 
+    fn members<'a>(
+        &'a self,
+        room: &'a str,
+        reader: UserId,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Option<Vec<String>>, StoreError>> {
+        self.store.members(room, reader, limit)
+    }
+
     /// Notes the marker; it is written within [`GATHER`]. Membership is not
     /// checked here (callers check it against the connection's rooms), and
     /// a marker for a room left meanwhile is dropped when written.

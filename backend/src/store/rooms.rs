@@ -88,6 +88,16 @@ pub trait RoomStore: Send + Sync + 'static {
     /// The lobby as a guest sees it: no read marker, nothing unread.
     fn lobby(&self) -> BoxFuture<'_, Result<RoomInfo, StoreError>>;
 
+    /// The names of `room`'s members, by name, if `reader` is one of them
+    /// (`None` otherwise: a room one is not in is not one's business). At
+    /// most `limit`.
+    fn members<'a>(
+        &'a self,
+        room: &'a str,
+        reader: UserId,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Option<Vec<String>>, StoreError>>;
+
     /// Whether `room` is a public room (which anyone signed in may see exists).
     fn is_public<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
 

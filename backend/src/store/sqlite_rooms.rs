@@ -4,7 +4,7 @@
 
 use deadpool_sqlite::rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params};
 use futures_util::future::BoxFuture;
-use natter_shared::{LOBBY, RoomInfo, RoomKind};
+use natter_shared::{LOBBY, RoomInfo, RoomKind, mentions};
 
 use super::accounts::UserId;
 use super::rooms::{PublicRoom, RoomError, RoomStore, direct_key};
@@ -46,8 +46,49 @@ fn room_info(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<RoomInfo> {
         newest_id: row.get::<_, Option<i64>>(4)?.unwrap_or(0) as u64,
         newest_at: row.get(5)?,
         unread: row.get::<_, i64>(6)? as u64,
+        mentions: 0,
         with: row.get(7)?,
     })
+}
+
+/// The unread messages (as [`ROOM_INFO`] counts them) in room `?2` that
+/// could mention member `?1`: they hold an `@`. The newest first, and at
+/// most a few thousand: a count beyond that is not worth reading.
+const MENTION_CANDIDATES: &str = "
+    SELECT u.value FROM messages u
+    JOIN memberships m ON m.room = u.room AND m.user_id = ?1
+    WHERE u.room = ?2 AND u.id > m.last_read AND u.id <= ?3
+      AND u.kind = 0 AND u.deleted_at IS NULL
+      AND (u.author_id IS NULL OR u.author_id != ?1)
+      AND instr(u.value, '@') > 0
+    ORDER BY u.id DESC LIMIT 5000";
+
+/// Fills in how many of each room's unread messages mention `user`, by
+/// the same rule the web client highlights with.
+fn count_mentions(
+    connection: &Connection,
+    user: UserId,
+    rooms: &mut [RoomInfo],
+) -> deadpool_sqlite::rusqlite::Result<()> {
+    if rooms.iter().all(|room| room.unread == 0) {
+        return Ok(());
+    }
+    let name: String = connection
+        .prepare_cached("SELECT name FROM users WHERE id = ?1")?
+        .query_row(params![user.0], |row| row.get(0))?;
+    let mut candidates = connection.prepare_cached(MENTION_CANDIDATES)?;
+    for room in rooms.iter_mut().filter(|room| room.unread > 0) {
+        let newest = i64::try_from(room.newest_id).unwrap_or(i64::MAX);
+        let mut count = 0;
+        let mut texts = candidates.query(params![user.0, room.room, newest])?;
+        while let Some(row) = texts.next()? {
+            if mentions(row.get_ref(0)?.as_str()?, &name) {
+                count += 1;
+            }
+        }
+        room.mentions = count;
+    }
+    Ok(())
 }
 
 /// Adds a membership whose marker starts at the room's newest message.
@@ -200,6 +241,7 @@ impl RoomStore for SqliteStore {
                         &b.room,
                     ))
             });
+            count_mentions(connection, user, &mut rooms)?;
             Ok(rooms)
         }))
     }
@@ -211,10 +253,40 @@ impl RoomStore for SqliteStore {
     ) -> BoxFuture<'a, Result<Option<RoomInfo>, StoreError>> {
         let room = room.to_owned();
         Box::pin(self.on_pool(move |connection| {
-            connection
+            let info = connection
                 .prepare_cached(&format!("{ROOM_INFO} AND m.room = ?2"))?
                 .query_row(params![user.0, room], room_info)
-                .optional()
+                .optional()?;
+            let mut found: Vec<RoomInfo> = info.into_iter().collect();
+            count_mentions(connection, user, &mut found)?;
+            Ok(found.pop())
+        }))
+    }
+
+    fn members<'a>(
+        &'a self,
+        room: &'a str,
+        reader: UserId,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Option<Vec<String>>, StoreError>> {
+        let room = room.to_owned();
+        Box::pin(self.on_pool(move |connection| {
+            let member: bool = connection
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM memberships WHERE room = ?1 AND user_id = ?2)",
+                )?
+                .query_row(params![room, reader.0], |row| row.get(0))?;
+            if !member {
+                return Ok(None);
+            }
+            connection
+                .prepare_cached(
+                    "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id
+                     WHERE m.room = ?1 ORDER BY u.name_key LIMIT ?2",
+                )?
+                .query_map(params![room, limit as i64], |row| row.get(0))?
+                .collect::<Result<Vec<String>, _>>()
+                .map(Some)
         }))
     }
 
@@ -235,6 +307,7 @@ impl RoomStore for SqliteStore {
                         members: row.get::<_, i64>(0)? as u64,
                         last_read: 0,
                         unread: 0,
+                        mentions: 0,
                         newest_id: row.get::<_, Option<i64>>(1)?.unwrap_or(0) as u64,
                         newest_at: row.get(2)?,
                     })

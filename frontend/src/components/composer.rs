@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
-use leptos::ev::SubmitEvent;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use natter_shared::{DEFAULT_MAX_MESSAGE_CHARS, LOBBY, ValidationError, validate_text};
 
+use crate::completion::Completion;
 use crate::socket::Socket;
 use crate::state::ChatState;
 use crate::typing::{OwnTyping, typing_line};
@@ -51,12 +52,35 @@ pub fn Composer() -> impl IntoView {
     // Keys pressed in a room: others there see "… is typing", told at most
     // every few seconds; Enter ends it (the message arriving clears it).
     let own_typing = StoredValue::new(OwnTyping::default());
+    // `@` completion: a list of names under the box while a mention is
+    // typed; arrows choose, Enter or Tab take, Escape closes.
+    let completion = Completion::new(draft);
+    let offered = completion.offered;
+    let chosen = completion.chosen;
+    let keys = move |event: KeyboardEvent| {
+        let count = offered.with_untracked(Vec::len);
+        if count == 0 {
+            return;
+        }
+        match event.key().as_str() {
+            "ArrowDown" => chosen.update(|at| *at = (*at + 1) % count),
+            "ArrowUp" => chosen.update(|at| *at = (*at + count - 1) % count),
+            "Enter" | "Tab" => completion.take(chosen.get_untracked()),
+            "Escape" => offered.set(Vec::new()),
+            _ => return,
+        }
+        event.prevent_default();
+    };
+    let listed = move || !offered.with(Vec::is_empty);
+    let listed_untracked = move || !offered.with_untracked(Vec::is_empty);
     let typed = move |event: leptos::ev::Event| {
         let Some(room) = room.get_untracked() else {
             return;
         };
         // From the event: the bound draft may not have taken it yet.
-        if event_target_value(&event).trim().is_empty() {
+        let text = event_target_value(&event);
+        completion.follow(chat, &room, &text);
+        if text.trim().is_empty() {
             return;
         }
         let now = js_sys::Date::now();
@@ -84,6 +108,9 @@ pub fn Composer() -> impl IntoView {
             }
         };
         own_typing.update_value(|own| own.sent(&room));
+        if listed_untracked() {
+            offered.set(Vec::new());
+        }
         let entry = chat.queue(&room, text);
         draft.set(String::new());
         chat.notice.set(None);
@@ -102,8 +129,37 @@ pub fn Composer() -> impl IntoView {
                 disabled=move || !member()
                 bind:value=draft
                 on:input=typed
+                on:keydown=keys
+                role="combobox"
+                aria-autocomplete="list"
+                aria-controls="mention-options"
+                aria-expanded=move || listed().to_string()
+                aria-activedescendant=move || listed().then(|| format!("mention-{}", chosen.get()))
             />
             <button type="submit" disabled=move || !member()>"Send"</button>
+            <ul id="mention-options" class="mention-options" role="listbox" aria-label="People to mention" hidden=move || !listed()>
+                {move || {
+                    offered
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, name)| view! {
+                            <li
+                                id=format!("mention-{index}")
+                                role="option"
+                                aria-selected=move || (chosen.get() == index).to_string()
+                                // On press, before the box loses the focus.
+                                on:mousedown=move |event| {
+                                    event.prevent_default();
+                                    completion.take(index);
+                                }
+                            >
+                                {format!("@{name}")}
+                            </li>
+                        })
+                        .collect_view()
+                }}
+            </ul>
         </form>
         <TypingIndicator/>
     }

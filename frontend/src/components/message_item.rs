@@ -66,6 +66,8 @@ pub fn MessageItem(
     let edited = message.edited.map(|at| {
         view! { <span class="edited" title=format!("edited {}", local_time(at))>"(edited)"</span> }
     });
+    // A message that mentions this person stands out.
+    let mentioned = !own && chat.mentions_me(&message.value);
     let controls = own.then(|| {
         view! { <MessageControls id room=message.room.clone() text=message.value.clone()/> }
     });
@@ -73,6 +75,7 @@ pub fn MessageItem(
         <li
             class="message"
             class:own=own
+            class:mention=mentioned
             data-id=id.to_string()
             data-state=move || label().map(|label| label.trim_end_matches('…'))
         >

@@ -70,8 +70,15 @@ pub fn in_list_order(rooms: &[RoomInfo]) -> Vec<&RoomInfo> {
 }
 
 /// What a list entry shows: when any of it changes, the entry is drawn again.
-fn shown_as(room: &RoomInfo) -> (String, u64, u64, Option<i64>) {
-    (room.room.clone(), room.unread, room.members, room.newest_at)
+fn shown_as(room: &RoomInfo) -> (String, u64, u64, u64, Option<i64>) {
+    let RoomInfo {
+        unread,
+        mentions,
+        members,
+        newest_at,
+        ..
+    } = *room;
+    (room.room.clone(), unread, mentions, members, newest_at)
 }
 
 /// One room of the list: its name and unread badge, and under the name how
@@ -88,6 +95,7 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
         .flatten();
     let unread = room.unread;
     let has_unread = unread > 0;
+    let mentioned = room.mentions;
     let members = (room.kind == RoomKind::Public).then(|| crate::route::members(room.members));
     let newest = room.newest_at.map(brief);
     let details = [members, newest]
@@ -106,7 +114,7 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
                 on:click=move |_| open.set(false)
             >
                 // Its name for screen readers is what it shows, read as
-                // "#general, 2 members · 14:05, 3 unread".
+                // "#general, 2 members · 14:05, 3 unread, 1 mentioning you".
                 {direct_with.map(|(room, name)| {
                     let here = Memo::new(move |_| chat.is_online(&room, &name));
                     view! {
@@ -124,6 +132,10 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
                 {has_unread.then(|| view! {
                     <span class="visually-hidden">{format!(", {unread} unread")}</span>
                     <span class="badge" aria-hidden="true">{unread}</span>
+                })}
+                {(mentioned > 0).then(|| view! {
+                    <span class="visually-hidden">{format!(", {mentioned} mentioning you")}</span>
+                    <span class="badge mention" aria-hidden="true">{format!("@{mentioned}")}</span>
                 })}
             </a>
         </li>

@@ -31,7 +31,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use natter_shared::{
     ClientFrame, DEFAULT_HISTORY_PAGE, DeleteParams, EditParams, HistoryRequest, NoParams,
-    PublishParams, ReadMarker, ServerFrame, TypingParams,
+    PublishParams, ReadMarker, TypingParams, decode_server_frame,
 };
 
 pub use backoff::Backoff;
@@ -260,7 +260,7 @@ async fn connect_once(
         match event {
             Event::Frame(Some(Ok(Message::Text(text)))) => {
                 heartbeat.heard(js_sys::Date::now());
-                match serde_json::from_str::<ServerFrame>(&text) {
+                match decode_server_frame(&text) {
                     Ok(frame) => chat.apply(frame),
                     Err(error) => leptos::logging::warn!(
                         "ignoring a frame this client does not understand: {error}"

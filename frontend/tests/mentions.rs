@@ -1,0 +1,163 @@
+//! Mentions in the browser: a message that mentions you stands out and
+//! badges its room apart from the unread count, and `@` in the message box
+//! offers names to complete. Browser only: on native targets this file is
+//! empty.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::{all_texts, find, mount_with, tick};
+use frontend::components::composer::Composer;
+use frontend::components::message_list::MessageList;
+use frontend::components::room_list::RoomList;
+use frontend::state::ChatState;
+use leptos::prelude::*;
+use natter_shared::{ChatMessage, LOBBY, RoomInfo, RoomKind, ServerFrame, Welcome};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn room(key: &str, unread: u64, mentions: u64) -> RoomInfo {
+    RoomInfo {
+        room: key.into(),
+        kind: RoomKind::Public,
+        with: None,
+        members: 2,
+        last_read: 0,
+        unread,
+        mentions,
+        newest_id: 10,
+        newest_at: None,
+    }
+}
+
+fn welcome_ada(chat: ChatState) {
+    chat.apply(ServerFrame::Welcome(Welcome {
+        connection_id: 1,
+        name: "Ada".into(),
+        server_time: 0,
+        value: String::new(),
+        token: None,
+        rooms: vec![room(LOBBY, 0, 0), room("general", 3, 1)],
+    }));
+}
+
+fn said(room: &str, id: u64, author: &str, value: &str) -> ServerFrame {
+    ServerFrame::Message(ChatMessage {
+        id,
+        room: room.into(),
+        value: value.into(),
+        author: author.into(),
+        timestamp: 1_700_000_000_000,
+        nonce: None,
+        edited: None,
+    })
+}
+
+#[wasm_bindgen_test]
+async fn a_mention_stands_out_and_badges_its_room_apart_from_unread() {
+    let chat = ChatState::new(String::new());
+    welcome_ada(chat);
+    let list = mount_with(chat, || view! { <RoomList open=RwSignal::new(false)/> });
+    let messages = mount_with(chat, || view! { <MessageList/> });
+    tick().await;
+    let general = "a.room-link[data-room='general']";
+    assert_eq!(
+        all_texts(&list, &format!("{general} .badge.mention")),
+        ["@1"]
+    );
+
+    // Two more in #general while the lobby is shown: one mentions Ada.
+    chat.apply(said("general", 11, "Bob", "hey @ada, look"));
+    chat.apply(said("general", 12, "Bob", "@adam not you"));
+    chat.apply(said(LOBBY, 13, "Bob", "@Ada in the lobby"));
+    chat.apply(said(LOBBY, 14, "Bob", "no one"));
+    tick().await;
+    assert_eq!(
+        all_texts(&list, &format!("{general} .badge:not(.mention)")),
+        ["5"]
+    );
+    assert_eq!(
+        all_texts(&list, &format!("{general} .badge.mention")),
+        ["@2"]
+    );
+    assert!(
+        find(&list, general)
+            .text_content()
+            .unwrap()
+            .contains("2 mentioning you"),
+        "screen readers hear it too"
+    );
+    assert_eq!(
+        all_texts(&messages, "li.mention .text"),
+        ["@Ada in the lobby"]
+    );
+
+    // Reading the room ends both.
+    chat.read_up_to_newest("general");
+    tick().await;
+    assert!(all_texts(&list, &format!("{general} .badge")).is_empty());
+}
+
+fn key(input: &HtmlInputElement, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+fn type_in(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_at_offers_names_from_the_room_and_enter_takes_one() {
+    let chat = ChatState::new(String::new());
+    welcome_ada(chat);
+    chat.apply(said(LOBBY, 1, "Bob", "hi"));
+    chat.apply(said(LOBBY, 2, "Bea", "hello"));
+    chat.apply(said(LOBBY, 3, "Carl", "hey"));
+    chat.apply(said(LOBBY, 4, "Ada", "me"));
+    let root = mount_with(chat, || view! { <Composer/> });
+    tick().await;
+    let input: HtmlInputElement = find(&root, "#message-input").unchecked_into();
+    assert_eq!(input.get_attribute("aria-expanded").unwrap(), "false");
+
+    type_in(&input, "thanks @b");
+    tick().await;
+    let mut offered = all_texts(&root, "#mention-options li");
+    offered.sort();
+    assert_eq!(offered, ["@Bea", "@Bob"]);
+    assert_eq!(input.get_attribute("aria-expanded").unwrap(), "true");
+    type_in(&input, "thanks @");
+    tick().await;
+    assert!(
+        !all_texts(&root, "#mention-options li").contains(&"@Ada".to_owned()),
+        "never oneself"
+    );
+
+    type_in(&input, "thanks @b");
+    tick().await;
+    let first = all_texts(&root, "#mention-options li")[1].clone();
+    key(&input, "ArrowDown");
+    tick().await;
+    assert_eq!(
+        all_texts(&root, "#mention-options li[aria-selected=true]"),
+        [first.as_str()]
+    );
+    key(&input, "Enter");
+    tick().await;
+    assert_eq!(input.value(), format!("thanks {first} "));
+    assert!(all_texts(&root, "#mention-options li").is_empty());
+    assert!(
+        chat.outbox.with_untracked(Vec::is_empty),
+        "Enter took the name; it did not send"
+    );
+}

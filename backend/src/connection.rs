@@ -360,6 +360,14 @@ async fn on_account_event(
                 _ => None,
             }
         }
+        // The room again, as `joined` carries it: every tab shows the new
+        // setting.
+        AccountEvent::Settings(room) if rooms.contains(&room) => state
+            .rooms
+            .room_of(&room, user)
+            .await?
+            .map(|info| Outbound::Frame(ServerFrame::Joined(info).to_json().into())),
+        AccountEvent::Settings(_) => None,
         AccountEvent::Read(room, id) => rooms
             .contains(&room)
             .then(|| Outbound::Frame(ServerFrame::Read(ReadMarker { room, id }).to_json().into())),

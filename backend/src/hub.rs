@@ -127,6 +127,8 @@ pub enum AccountEvent {
     Membership(String),
     /// Its read marker in this room is now this id.
     Read(String, u64),
+    /// Its settings for this room (what it is notified of) changed.
+    Settings(String),
 }
 
 /// A room's messages, as a connection holds them.

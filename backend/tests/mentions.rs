@@ -1,11 +1,13 @@
-//! Unread mentions: each room a person is in counts how many of its unread
-//! messages mention them (`@name`), by the rule the web client highlights
-//! with, and forgets them once read.
+//! What gets a person's attention: each room counts how many of its unread
+//! messages mention them (`@name`, by the rule the web client highlights
+//! with), the members of their rooms are listed for completing names, and
+//! what they are notified of is kept per room and account.
 
 mod common;
 
 use common::TestServer;
 use common::rooms::Person;
+use natter_shared::{Notify, ServerFrame};
 
 #[tokio::test]
 async fn a_room_counts_the_unread_messages_that_mention_you() {
@@ -115,4 +117,86 @@ async fn members_of_your_rooms_are_listed_for_completion_and_no_others() {
     // And nobody who is not signed in.
     let answer = common::api::call(&server, "GET", "/api/rooms/lobby/members", None, &[]).await;
     assert_eq!(answer.status, 401);
+}
+
+#[tokio::test]
+async fn what_to_be_notified_of_is_kept_per_account_and_reaches_every_tab() {
+    let server = TestServer::start().await;
+    let ada = Person::sign_up(&server, "Ada").await;
+    let bob = Person::sign_up(&server, "Bob").await;
+    assert_eq!(ada.create_room(&server, "general").await.status, 201);
+    assert_eq!(bob.join(&server, "general").await.status, 200);
+    let direct = ada.open_direct(&server, "Bob").await.body["room"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let notify_of = |page: &common::Client, room: &str| {
+        page.welcome
+            .rooms
+            .iter()
+            .find(|info| info.room == room)
+            .map(|info| info.notify)
+            .expect("in the room")
+    };
+    // The defaults: mentions in a public room, everything in a DM.
+    let mut tab = ada.connect(&server, "").await;
+    assert_eq!(notify_of(&tab, "general"), Notify::Mentions);
+    assert_eq!(notify_of(&tab, &direct), Notify::All);
+
+    async fn set(
+        server: &TestServer,
+        who: &Person,
+        room: &str,
+        notify: &str,
+    ) -> common::api::Answer {
+        let path = format!("/api/rooms/{room}/notify");
+        let body = serde_json::json!({ "notify": notify });
+        who.call(server, "PUT", &path, Some(body)).await
+    }
+    let answer = set(&server, &ada, "general", "all").await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    assert_eq!(answer.body["notify"], "all");
+    // Her open tab is told.
+    match tab.next_frame().await {
+        ServerFrame::Joined(info) => {
+            assert_eq!((info.room.as_str(), info.notify), ("general", Notify::All))
+        }
+        other => panic!("expected the room again, got {other:?}"),
+    }
+    assert_eq!(set(&server, &ada, &direct, "nothing").await.status, 200);
+
+    // Kept: a new tab (a restart too) has them; Bob's are his own.
+    let server = server.restart().await;
+    let later = ada.connect(&server, "").await;
+    assert_eq!(notify_of(&later, "general"), Notify::All);
+    assert_eq!(notify_of(&later, &direct), Notify::Nothing);
+    assert_eq!(
+        notify_of(&bob.connect(&server, "").await, "general"),
+        Notify::Mentions
+    );
+
+    // A room she is not in, or a setting that does not exist.
+    let carol = Person::sign_up(&server, "Carol").await;
+    let path = format!("/api/rooms/{direct}/notify");
+    let answer = carol
+        .call(
+            &server,
+            "PUT",
+            &path,
+            Some(serde_json::json!({ "notify": "all" })),
+        )
+        .await;
+    assert_eq!(
+        (answer.status.as_u16(), answer.code()),
+        (404, "unknown_room")
+    );
+    let answer = ada
+        .call(
+            &server,
+            "PUT",
+            "/api/rooms/general/notify",
+            Some(serde_json::json!({ "notify": "loud" })),
+        )
+        .await;
+    assert_eq!((answer.status.as_u16(), answer.code()), (422, "invalid_request"));
 }

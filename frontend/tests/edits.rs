@@ -86,6 +86,7 @@ async fn a_deleted_message_leaves_the_list_and_its_unread_count() {
         mentions: 0,
         newest_id: 0,
         newest_at: None,
+        notify: Default::default(),
     };
     chat.apply(ServerFrame::Welcome(Welcome {
         connection_id: 1,

@@ -30,6 +30,7 @@ fn room(key: &str, unread: u64, mentions: u64) -> RoomInfo {
         mentions,
         newest_id: 10,
         newest_at: None,
+        notify: Default::default(),
     }
 }
 

@@ -444,6 +444,7 @@ fn room(key: &str, kind: RoomKind, with: Option<&str>, unread: u64, newest_id: u
         mentions: 0,
         newest_id,
         newest_at: None,
+        notify: Default::default(),
     }
 }
 

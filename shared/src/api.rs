@@ -62,6 +62,13 @@ pub struct Directory {
     pub rooms: Vec<DirectoryEntry>,
 }
 
+/// A room's notification setting (`PUT /api/rooms/{room}/notify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifyChoice {
+    /// What to be notified of there.
+    pub notify: crate::Notify,
+}
+
 /// Who is in a room (`GET /api/rooms/{room}/members`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Members {

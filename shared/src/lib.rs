@@ -41,7 +41,7 @@ pub use protocol::{
     Welcome,
 };
 pub use rooms::{
-    LOBBY, MAX_ROOM_NAME_CHARS, RoomInfo, RoomKind, RoomNameError, is_lobby, lobby,
+    LOBBY, MAX_ROOM_NAME_CHARS, Notify, RoomInfo, RoomKind, RoomNameError, is_lobby, lobby,
     validate_room_name,
 };
 pub use server_decode::decode_server_frame;

@@ -78,6 +78,23 @@ pub enum RoomKind {
     Direct,
 }
 
+/// What a person wants to hear about from a room when the page is not in
+/// view: a browser notification for every message, only for those that
+/// mention them (and, in a direct conversation, every message is meant for
+/// them), or nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notify {
+    /// Every message by someone else.
+    All,
+    /// Messages that mention them. The default for public rooms; direct
+    /// conversations default to `All`.
+    #[default]
+    Mentions,
+    /// None.
+    Nothing,
+}
+
 fn is_zero(count: &u64) -> bool {
     *count == 0
 }
@@ -108,6 +125,10 @@ pub struct RoomInfo {
     /// When that message was sent, in ms since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newest_at: Option<i64>,
+    /// What this reader is notified of here (kept on the server, per
+    /// account: the same on every tab and device).
+    #[serde(default)]
+    pub notify: Notify,
 }
 
 #[cfg(test)]

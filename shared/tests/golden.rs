@@ -66,7 +66,7 @@ fn welcome_frame() {
             token: Some("g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into()),
             rooms: vec![lobby_info()],
         }),
-        r#"{"type":"welcome","params":{"connection_id":8,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter","token":"g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","rooms":[{"room":"lobby","kind":"public","members":12,"last_read":0,"unread":0,"newest_id":40,"newest_at":1700000000100}]}}"#,
+        r#"{"type":"welcome","params":{"connection_id":8,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter","token":"g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","rooms":[{"room":"lobby","kind":"public","members":12,"last_read":0,"unread":0,"newest_id":40,"newest_at":1700000000100,"notify":"mentions"}]}}"#,
     );
 }
 
@@ -261,6 +261,7 @@ fn lobby_info() -> RoomInfo {
         mentions: 0,
         newest_id: 40,
         newest_at: Some(1_700_000_000_100),
+        notify: Default::default(),
     }
 }
 
@@ -316,11 +317,12 @@ fn joined_and_left_frames() {
             members: 2,
             last_read: 0,
             unread: 1,
-            mentions: 0,
+            mentions: 1,
             newest_id: 45,
             newest_at: Some(1_700_000_000_900),
+            notify: natter_shared::Notify::All,
         }),
-        r#"{"type":"joined","params":{"room":"dm:3:7","kind":"direct","with":"bob","members":2,"last_read":0,"unread":1,"newest_id":45,"newest_at":1700000000900}}"#,
+        r#"{"type":"joined","params":{"room":"dm:3:7","kind":"direct","with":"bob","members":2,"last_read":0,"unread":1,"mentions":1,"newest_id":45,"newest_at":1700000000900,"notify":"all"}}"#,
     );
     assert_server_golden(
         ServerFrame::Left(RoomRef {

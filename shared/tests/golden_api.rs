@@ -104,8 +104,9 @@ fn a_room_as_its_member_sees_it() {
             mentions: 0,
             newest_id: 0,
             newest_at: None,
+            notify: Default::default(),
         },
-        r#"{"room":"general","kind":"public","members":1,"last_read":0,"unread":0,"newest_id":0}"#,
+        r#"{"room":"general","kind":"public","members":1,"last_read":0,"unread":0,"newest_id":0,"notify":"mentions"}"#,
     );
     assert_golden(
         RoomInfo {
@@ -118,8 +119,9 @@ fn a_room_as_its_member_sees_it() {
             mentions: 0,
             newest_id: 0,
             newest_at: None,
+            notify: natter_shared::Notify::Nothing,
         },
-        r#"{"room":"dm:3:7","kind":"direct","with":"bob","members":2,"last_read":0,"unread":0,"newest_id":0}"#,
+        r#"{"room":"dm:3:7","kind":"direct","with":"bob","members":2,"last_read":0,"unread":0,"newest_id":0,"notify":"nothing"}"#,
     );
 }
 
@@ -142,4 +144,19 @@ fn members() {
         },
         r#"{"members":["Ada","bob"]}"#,
     );
+}
+
+#[test]
+fn notify_choice() {
+    use natter_shared::api::NotifyChoice;
+    for (notify, name) in [
+        (natter_shared::Notify::All, "all"),
+        (natter_shared::Notify::Mentions, "mentions"),
+        (natter_shared::Notify::Nothing, "nothing"),
+    ] {
+        assert_golden(
+            NotifyChoice { notify },
+            &format!(r#"{{"notify":"{name}"}}"#),
+        );
+    }
 }

@@ -17,7 +17,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::CookieJar;
 use natter_shared::api::{self, Credentials, PasswordChange, SignedIn};
@@ -47,6 +47,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/rooms/{room}/join", post(rooms::join))
         .route("/rooms/{room}/leave", post(rooms::leave))
         .route("/rooms/{room}/members", get(rooms::members))
+        .route("/rooms/{room}/notify", put(rooms::set_notify))
         .route("/dms", post(rooms::open_direct))
         .layer(middleware::from_fn_with_state(state, same_origin_writes))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use natter_shared::api::{Directory, DirectoryEntry, Members, Named};
+use natter_shared::api::{Directory, DirectoryEntry, Members, Named, NotifyChoice};
 use natter_shared::{LOBBY, RoomInfo, validate_room_name};
 
 use super::ApiError;
@@ -118,6 +118,28 @@ pub(super) async fn join(
     state
         .fan_out
         .notify(user.id, AccountEvent::Membership(room.clone()));
+    seen_by(&state, &room, &user).await
+}
+
+/// `PUT /api/rooms/{room}/notify`: what the caller is notified of in a
+/// room they are in (by key, so a direct conversation too); every tab and
+/// device of theirs is told. Any other room is `unknown_room`.
+pub(super) async fn set_notify(
+    State(state): State<Arc<AppState>>,
+    Path(room): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<NotifyChoice>, JsonRejection>,
+) -> Result<Json<RoomInfo>, ApiError> {
+    let Json(NotifyChoice { notify }) = body?;
+    let user = signed_in(&state, &headers).await?;
+    match state.rooms.set_notify(&room, user.id, notify).await {
+        Ok(true) => {}
+        Ok(false) => return Err(unknown_room()),
+        Err(error) => return Err(AuthError::Store(error).into()),
+    }
+    state
+        .fan_out
+        .notify(user.id, AccountEvent::Settings(room.clone()));
     seen_by(&state, &room, &user).await
 }
 

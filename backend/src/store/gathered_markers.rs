@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use natter_shared::RoomInfo;
+use natter_shared::{Notify, RoomInfo};
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
@@ -151,6 +151,15 @@ impl RoomStore for GatheredMarkers {
 
     fn is_public<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
         self.store.is_public(room)
+    }
+
+    fn set_notify<'a>(
+        &'a self,
+        room: &'a str,
+        user: UserId,
+        notify: Notify,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        self.store.set_notify(room, user, notify)
     }
 
     fn members<'a>(

@@ -78,6 +78,13 @@ const STEPS: &[M<'_>] = &[
         ALTER TABLE messages ADD COLUMN edited_at INTEGER;
         ALTER TABLE messages ADD COLUMN deleted_at INTEGER;",
     ),
+    // 5. What each member wants to be notified of in each room; NULL is
+    //    the default for its kind (everything in a direct conversation,
+    //    mentions in a public room).
+    M::up(
+        "ALTER TABLE memberships ADD COLUMN notify TEXT
+            CHECK (notify IS NULL OR notify IN ('all', 'mentions', 'nothing'));",
+    ),
 ];
 
 /// Every migration, in order.

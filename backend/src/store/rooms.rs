@@ -8,7 +8,7 @@
 //! account is a member of from sign-up and never leaves.
 
 use futures_util::future::BoxFuture;
-use natter_shared::RoomInfo;
+use natter_shared::{Notify, RoomInfo};
 use thiserror::Error;
 
 use super::StoreError;
@@ -87,6 +87,15 @@ pub trait RoomStore: Send + Sync + 'static {
 
     /// The lobby as a guest sees it: no read marker, nothing unread.
     fn lobby(&self) -> BoxFuture<'_, Result<RoomInfo, StoreError>>;
+
+    /// Sets what `user` is notified of in `room`. `false` if `user` is not
+    /// in it.
+    fn set_notify<'a>(
+        &'a self,
+        room: &'a str,
+        user: UserId,
+        notify: Notify,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
 
     /// The names of `room`'s members, by name, if `reader` is one of them
     /// (`None` otherwise: a room one is not in is not one's business). At

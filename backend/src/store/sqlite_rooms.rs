@@ -4,7 +4,7 @@
 
 use deadpool_sqlite::rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params};
 use futures_util::future::BoxFuture;
-use natter_shared::{LOBBY, RoomInfo, RoomKind, mentions};
+use natter_shared::{LOBBY, Notify, RoomInfo, RoomKind, mentions};
 
 use super::accounts::UserId;
 use super::rooms::{PublicRoom, RoomError, RoomStore, direct_key};
@@ -25,7 +25,8 @@ const ROOM_INFO: &str = "
               AND u.kind = 0 AND u.deleted_at IS NULL
               AND (u.author_id IS NULL OR u.author_id != ?1)),
         (SELECT users.name FROM memberships o JOIN users ON users.id = o.user_id
-            WHERE r.kind = 'direct' AND o.room = r.name AND o.user_id != ?1)
+            WHERE r.kind = 'direct' AND o.room = r.name AND o.user_id != ?1),
+        COALESCE(m.notify, CASE r.kind WHEN 'direct' THEN 'all' ELSE 'mentions' END)
     FROM memberships m
     JOIN rooms r ON r.name = m.room
     LEFT JOIN messages n ON n.id = (SELECT MAX(id) FROM messages
@@ -48,7 +49,24 @@ fn room_info(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<RoomInfo> {
         unread: row.get::<_, i64>(6)? as u64,
         mentions: 0,
         with: row.get(7)?,
+        notify: notify_from(&row.get::<_, String>(8)?),
     })
+}
+
+fn notify_from(stored: &str) -> Notify {
+    match stored {
+        "all" => Notify::All,
+        "nothing" => Notify::Nothing,
+        _ => Notify::Mentions,
+    }
+}
+
+fn notify_to(notify: Notify) -> &'static str {
+    match notify {
+        Notify::All => "all",
+        Notify::Mentions => "mentions",
+        Notify::Nothing => "nothing",
+    }
 }
 
 /// The unread messages (as [`ROOM_INFO`] counts them) in room `?2` that
@@ -263,6 +281,23 @@ impl RoomStore for SqliteStore {
         }))
     }
 
+    fn set_notify<'a>(
+        &'a self,
+        room: &'a str,
+        user: UserId,
+        notify: Notify,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        let room = room.to_owned();
+        Box::pin(self.on_pool(move |connection| {
+            connection
+                .prepare_cached(
+                    "UPDATE memberships SET notify = ?3 WHERE room = ?1 AND user_id = ?2",
+                )?
+                .execute(params![room, user.0, notify_to(notify)])
+                .map(|changed| changed == 1)
+        }))
+    }
+
     fn members<'a>(
         &'a self,
         room: &'a str,
@@ -310,6 +345,7 @@ impl RoomStore for SqliteStore {
                         mentions: 0,
                         newest_id: row.get::<_, Option<i64>>(1)?.unwrap_or(0) as u64,
                         newest_at: row.get(2)?,
+                        notify: Default::default(),
                     })
                 })
         }))

@@ -198,5 +198,8 @@ async fn what_to_be_notified_of_is_kept_per_account_and_reaches_every_tab() {
             Some(serde_json::json!({ "notify": "loud" })),
         )
         .await;
-    assert_eq!((answer.status.as_u16(), answer.code()), (422, "invalid_request"));
+    assert_eq!(
+        (answer.status.as_u16(), answer.code()),
+        (422, "invalid_request")
+    );
 }

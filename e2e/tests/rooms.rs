@@ -189,6 +189,59 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
     eventually("in the lobby", || async { bob.hash().await == "#/r/lobby" }).await;
     bob.set_window_size(1280, 900).await;
 
+    // Bob asks to hear of everything in the lobby, then his tab goes to the
+    // background (with a recorder standing in for the browser's
+    // notifications): the lobby's chat, a mention in #general and a DM
+    // reach him; #general's other chat does not.
+    bob.run(
+        "const s = document.querySelector('.notify-setting select');
+         s.value = 'all'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    )
+    .await;
+    // Kept on the server: after a reload the page shows it again.
+    let chosen = "return document.querySelector('.notify-setting select')?.value ?? ''";
+    eventually("the setting is kept", || async {
+        bob.reload().await;
+        bob.wait_for_status("open").await;
+        bob.wait_for_text("#room-title", "#lobby").await;
+        bob.script_string(chosen).await == "all"
+    })
+    .await;
+    bob.run(
+        "window.__notified = [];
+         window.Notification = class {
+             static get permission() { return 'granted'; }
+             static requestPermission() { return Promise.resolve('granted'); }
+             constructor(title, options) { window.__notified.push(title + ': ' + options.body); }
+         };
+         Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+         document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));",
+    )
+    .await;
+    ada.click("a.room-link[data-room='lobby']").await;
+    ada.say("hello lobby").await;
+    ada.click("a.room-link[data-room='general']").await;
+    ada.wait_for_text("#room-title", "#general").await;
+    ada.say("no mention here").await;
+    ada.say("@Bob see this").await;
+    ada.click(dm_link).await;
+    ada.wait_for_text("#room-title", "@Bob").await;
+    ada.say("one more thing").await;
+    let expected = serde_json::json!([
+        "Ada in #lobby: hello lobby",
+        "Ada mentioned you in #general: @Bob see this",
+        "Ada (direct message): one more thing",
+    ]);
+    eventually("Bob is told of what he asked for", || async {
+        bob.global("__notified").await == expected
+    })
+    .await;
+    bob.run(
+        "Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+         document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));",
+    )
+    .await;
+
     // A guest: the lobby, and nothing else.
     let guest = Browser::open(&driver.url(), &page).await;
     guest.wait_for_status("open").await;

@@ -7,6 +7,7 @@
 //!   component reads, and how server frames change it.
 //! - [`socket`]: the connection state machine: connect, reconnect with backoff,
 //!   hand frames to an open socket. The only module that touches the WebSocket.
+//! - [`notifications`]: browser notifications while the tab is hidden.
 //! - [`outbox`]: our messages until the server confirms them.
 //! - [`completion`]: `@` completion in the message box.
 //! - [`components`]: one file per component; [`App`] puts them together.
@@ -18,6 +19,7 @@ pub mod completion;
 pub mod components;
 pub mod new_since;
 pub mod nonce;
+pub mod notifications;
 pub mod outbox;
 pub mod page;
 pub mod rooms_api;

@@ -22,6 +22,7 @@ pub fn start(chat: ChatState, socket: Socket) {
     follow_the_url(chat);
     follow_visibility(chat);
     count_unread_in_the_title(chat);
+    tell_of_alerts(chat);
     switch_rooms_from_the_keyboard(chat);
     read_what_is_shown(chat, socket);
     fill_in_history(chat, socket);
@@ -61,6 +62,18 @@ fn count_unread_in_the_title(chat: ChatState) {
             format!("({unread}) Natter")
         };
         document().set_title(&title);
+    });
+}
+
+/// A message worth telling the person about while they are away from the
+/// tab becomes a browser notification (if they allowed them).
+fn tell_of_alerts(chat: ChatState) {
+    Effect::new(move |_| {
+        chat.alert.with(|alert| {
+            if let Some(alert) = alert {
+                crate::notifications::show(chat, alert);
+            }
+        });
     });
 }
 

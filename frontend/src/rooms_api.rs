@@ -4,9 +4,9 @@
 //! which is what updates the room list; these calls only report refusals.
 
 use gloo_net::http::Request;
-use natter_shared::RoomInfo;
 pub use natter_shared::api::DirectoryEntry;
-use natter_shared::api::{Directory, Members, Named};
+use natter_shared::api::{Directory, Members, Named, NotifyChoice};
+use natter_shared::{Notify, RoomInfo};
 
 use crate::account::{AccountError, post, refused, unreachable};
 
@@ -40,6 +40,19 @@ pub async fn members(room: &str) -> Result<Vec<String>, AccountError> {
         .await
         .map(|members| members.members)
         .map_err(unreachable)
+}
+
+/// Sets what we are notified of in a room we are in (by its key); the
+/// room as it is now.
+pub async fn set_notify(room_key: &str, notify: Notify) -> Result<RoomInfo, AccountError> {
+    let path = format!("/api/rooms/{}/notify", segment(room_key));
+    let response = Request::put(&path)
+        .json(&NotifyChoice { notify })
+        .map_err(unreachable)?
+        .send()
+        .await
+        .map_err(unreachable)?;
+    room(response).await
 }
 
 /// Creates a public room (and joins it).

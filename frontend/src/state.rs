@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 use natter_shared::{
-    AckParams, ChatMessage, ErrorCode, ErrorParams, HistoryPage, ReadMarker, RoomInfo, ServerFrame,
-    Welcome,
+    AckParams, ChatMessage, ErrorCode, ErrorParams, HistoryPage, Notify, ReadMarker, RoomInfo,
+    ServerFrame, Welcome,
 };
 
 use crate::new_since::NewSince;
@@ -26,6 +26,19 @@ pub struct ShownMessage {
     pub own: bool,
 }
 
+/// A message to tell the person about while they are away from the tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// The room it came in.
+    pub room: String,
+    /// Who wrote it.
+    pub author: String,
+    /// What it says.
+    pub text: String,
+    /// Whether it mentions them.
+    pub mention: bool,
+}
+
 /// Something the person should read near the message form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -43,6 +56,9 @@ pub struct ChatState {
     /// Our messages (and changes to them) the server has not confirmed
     /// yet, oldest first.
     pub outbox: RwSignal<Vec<OutboxEntry>>,
+    /// The newest message worth a browser notification (the tab is hidden,
+    /// and the room's setting asks for it); the page shows it.
+    pub alert: RwSignal<Option<Alert>>,
     /// The newest id of an edit or delete applied: a resume continues
     /// after it, as after a message.
     pub newest_change: StoredValue<u64>,
@@ -83,6 +99,16 @@ pub struct ChatState {
     pub typing: RwSignal<Typists>,
 }
 
+/// Whether a new message in `room` is worth a notification by the room's
+/// setting: every message, or only those that mention them.
+fn worth_telling(room: &RoomInfo, mentioned: bool) -> bool {
+    match room.notify {
+        Notify::All => true,
+        Notify::Mentions => mentioned,
+        Notify::Nothing => false,
+    }
+}
+
 /// A guest keeps its read marker in this browser: the lobby counts as read
 /// up to it, so what arrives above it (the replay included) is unread until
 /// shown. Without one (a first visit), everything already there is read.
@@ -111,6 +137,7 @@ impl ChatState {
             messages: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(storage::saved_outbox()),
             newest_change: StoredValue::new(0),
+            alert: RwSignal::new(None),
             complete: RwSignal::new(HashSet::new()),
             loading_older: RwSignal::new(None),
             rooms: RwSignal::new(Vec::new()),
@@ -530,6 +557,7 @@ impl ChatState {
     fn count_unread(&self, message: &ChatMessage, own: bool) {
         let reading = self.reading(&message.room);
         let mentioned = !own && self.mentions_me(&message.value);
+        let mut alert = None;
         self.rooms.update(|rooms| {
             let Some(room) = rooms.iter_mut().find(|room| room.room == message.room) else {
                 return;
@@ -542,8 +570,19 @@ impl ChatState {
             if !own && !reading && message.id > room.last_read {
                 room.unread += 1;
                 room.mentions += u64::from(mentioned);
+                if !self.visible.get_untracked() && worth_telling(room, mentioned) {
+                    alert = Some(Alert {
+                        room: room.room.clone(),
+                        author: message.author.clone(),
+                        text: message.value.clone(),
+                        mention: mentioned,
+                    });
+                }
             }
         });
+        if alert.is_some() {
+            self.alert.set(alert);
+        }
     }
 
     /// The account read `room` up to `id` (on this tab or another).

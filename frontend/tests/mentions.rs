@@ -12,7 +12,7 @@ use frontend::components::message_list::MessageList;
 use frontend::components::room_list::RoomList;
 use frontend::state::ChatState;
 use leptos::prelude::*;
-use natter_shared::{ChatMessage, LOBBY, RoomInfo, RoomKind, ServerFrame, Welcome};
+use natter_shared::{ChatMessage, LOBBY, Notify, RoomInfo, RoomKind, ServerFrame, Welcome};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlInputElement, KeyboardEvent, KeyboardEventInit};
@@ -161,4 +161,59 @@ async fn an_at_offers_names_from_the_room_and_enter_takes_one() {
         chat.outbox.with_untracked(Vec::is_empty),
         "Enter took the name; it did not send"
     );
+}
+
+#[wasm_bindgen_test]
+fn a_hidden_tab_is_told_of_what_each_rooms_setting_asks_for() {
+    let chat = ChatState::new(String::new());
+    let mut quiet_lobby = room(LOBBY, 0, 0);
+    quiet_lobby.notify = Notify::Nothing;
+    let mut direct = room("dm:1:2", 0, 0);
+    direct.kind = RoomKind::Direct;
+    direct.with = Some("Bob".into());
+    direct.notify = Notify::All;
+    chat.apply(ServerFrame::Welcome(Welcome {
+        connection_id: 1,
+        name: "Ada".into(),
+        server_time: 0,
+        value: String::new(),
+        token: None,
+        rooms: vec![quiet_lobby, room("general", 0, 0), direct],
+    }));
+    let told = || {
+        chat.alert
+            .get_untracked()
+            .map(|alert| (alert.room, alert.text, alert.mention))
+    };
+
+    // In view, nothing is worth a notification.
+    chat.apply(said("general", 11, "Bob", "@Ada while you look"));
+    assert_eq!(told(), None);
+
+    chat.visible.set(false);
+    chat.apply(said("general", 12, "Bob", "just chatting"));
+    assert_eq!(told(), None, "general tells of mentions only");
+    chat.apply(said("general", 13, "Bob", "@Ada are you there?"));
+    assert_eq!(
+        told(),
+        Some(("general".into(), "@Ada are you there?".into(), true))
+    );
+    chat.apply(said("dm:1:2", 14, "Bob", "psst"));
+    assert_eq!(
+        told(),
+        Some(("dm:1:2".into(), "psst".into(), false)),
+        "a DM tells of everything"
+    );
+    chat.apply(said(LOBBY, 15, "Bob", "@Ada in the lobby"));
+    assert_eq!(told().unwrap().0, "dm:1:2", "the lobby is set to nothing");
+    // Her own message, and a replayed one she had, tell of nothing.
+    chat.apply(ServerFrame::Message(ChatMessage {
+        nonce: Some("n".into()),
+        ..match said("general", 16, "Ada", "@Ada note") {
+            ServerFrame::Message(message) => message,
+            _ => unreachable!(),
+        }
+    }));
+    chat.apply(said("general", 13, "Bob", "@Ada are you there?"));
+    assert_eq!(told().unwrap().0, "dm:1:2");
 }

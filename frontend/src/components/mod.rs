@@ -9,6 +9,7 @@ pub mod message_item;
 pub mod message_list;
 pub mod name_field;
 pub mod notice;
+pub mod notify_setting;
 pub mod outbox_item;
 pub mod room_actions;
 pub mod room_header;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use natter_shared::{LOBBY, RoomKind, validate_room_name};
 
+use crate::components::notify_setting::NotifySetting;
 use crate::rooms_api;
 use crate::route::Route;
 use crate::state::ChatState;
@@ -60,9 +61,11 @@ pub fn RoomHeader() -> impl IntoView {
                     let leavable = room.kind == RoomKind::Public && room.room != LOBBY;
                     let key = room.room.clone();
                     let online = move || chat.online_in(&key);
+                    let notify = room.notify;
                     view! {
                         <span class="members">{members}</span>
                         <OnlineNow online=Signal::derive(online)/>
+                        <NotifySetting room=room.room.clone() notify/>
                         {leavable.then(|| view! {
                             <button type="button" class="leave" on:click=leave>"Leave"</button>
                         })}

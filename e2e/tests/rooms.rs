@@ -241,6 +241,22 @@ async fn two_accounts_chat_in_a_room_and_in_private_and_a_guest_sees_only_the_lo
          document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));",
     )
     .await;
+    // Back on the page: #general has a mention badge beside its unread
+    // count, and the message that mentions him stands out there.
+    let general = "a.room-link[data-room='general']";
+    bob.wait_for_text(&format!("{general} .badge.mention"), "@1")
+        .await;
+    bob.wait_for_text(&format!("{general} .badge:not(.mention)"), "2")
+        .await;
+    bob.click(general).await;
+    bob.wait_for_top_message("@Bob see this").await;
+    bob.wait_for_text("ol.messages > li.mention .text", "@Bob see this")
+        .await;
+    assert_eq!(bob.count("ol.messages > li.mention").await, 1);
+    eventually("both badges go once read", || async {
+        bob.count(&format!("{general} .badge")).await == 0
+    })
+    .await;
 
     // A guest: the lobby, and nothing else.
     let guest = Browser::open(&driver.url(), &page).await;

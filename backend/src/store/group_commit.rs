@@ -2,44 +2,16 @@
 //! arrive together share one transaction, so a burst costs one commit (and one
 //! fsync) instead of one per message.
 
-use std::time::{Duration, Instant};
-
 use deadpool_sqlite::rusqlite::{
     Connection, OptionalExtension, Result, Transaction, TransactionBehavior, params,
 };
 use natter_shared::{ChatMessage, MessageDeleted, MessageEdited};
-use tokio::sync::{mpsc, oneshot};
-use tracing::{error, warn};
+use tokio::sync::mpsc;
+use tracing::warn;
 
-use super::{
-    Action, Appended, Committed, Entry, NewMessage, OnCommit, Refusal, StoreError, Target,
-};
+use super::settle::{MAX_BATCH, Outcome, Pending, judge, settle, timed};
+use super::{Action, Entry, NewMessage, OnCommit, Target};
 use crate::clock::now_ms;
-
-/// The most appends one transaction takes; bounds how long one commit makes
-/// the first message of the next batch wait.
-const MAX_BATCH: usize = 1024;
-
-/// A commit slower than this is logged. Nobody receives a message before its
-/// commit ends, so this is latency every user felt; the log tells operators
-/// it came from the database (a disk slow to sync, or another process
-/// holding the lock), not from the network.
-const SLOW_COMMIT: Duration = Duration::from_millis(250);
-
-/// One append waiting for the writer.
-pub struct Pending {
-    /// What to store.
-    pub message: NewMessage,
-    /// Where the outcome goes once the batch is committed (or failed).
-    pub reply: oneshot::Sender<Result<Appended, StoreError>>,
-}
-
-/// What one append did inside a transaction.
-enum Outcome {
-    Stored(Entry),
-    Duplicate(u64),
-    Refused(Refusal),
-}
 
 /// Runs until every sender of `queue` is gone and the queue is empty.
 pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_commit: OnCommit) {
@@ -51,61 +23,12 @@ pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_co
                 Err(_) => break,
             }
         }
-        let started = Instant::now();
-        let committed = commit(&mut connection, &batch);
-        let took = started.elapsed();
-        if took >= SLOW_COMMIT {
-            warn!(
-                messages = batch.len(),
-                took_ms = took.as_millis() as u64,
-                "slow commit: nobody received its messages before it ended"
-            );
-        }
-        match committed {
-            Ok(outcomes) => {
-                let changed = outcomes.iter().any(|outcome| {
-                    matches!(
-                        outcome,
-                        Outcome::Stored(Entry::Edited(_) | Entry::Deleted(_))
-                    )
-                });
-                let committed: Vec<Committed> = batch
-                    .iter()
-                    .zip(&outcomes)
-                    .filter_map(|(pending, outcome)| match outcome {
-                        Outcome::Stored(entry) => Some(Committed {
-                            entry: entry.clone(),
-                            author_id: pending.message.author_id,
-                        }),
-                        Outcome::Duplicate(_) | Outcome::Refused(_) => None,
-                    })
-                    .collect();
-                // Fan out before acknowledging: an acked message is always
-                // already on its way to everyone.
-                if !committed.is_empty() {
-                    on_commit(&committed);
-                }
-                for (pending, outcome) in batch.into_iter().zip(outcomes) {
-                    let appended = match outcome {
-                        Outcome::Stored(entry) => Ok(Appended { id: entry.id() }),
-                        Outcome::Duplicate(id) => Ok(Appended { id }),
-                        Outcome::Refused(refusal) => Err(StoreError::Refused(refusal)),
-                    };
-                    let _ = pending.reply.send(appended);
-                }
-                // After the acks, so the change itself is not delayed.
-                if changed {
-                    erase_old_versions(&connection);
-                }
-            }
-            Err(cause) => {
-                error!(%cause, messages = batch.len(), "could not store messages");
-                for pending in batch {
-                    let _ = pending
-                        .reply
-                        .send(Err(StoreError::Database(cause.to_string())));
-                }
-            }
+        let committed = timed(batch.len(), || commit(&mut connection, &batch))
+            .map_err(|error| error.to_string());
+        let changed = settle(batch, committed, &on_commit);
+        // After the acks, so the change itself is not delayed.
+        if changed {
+            erase_old_versions(&connection);
         }
     }
 }
@@ -200,16 +123,8 @@ fn change(transaction: &Transaction<'_>, change: &NewMessage, target: Target) ->
             Ok((row.get(0)?, row.get(1)?))
         })
         .optional()?;
-    let Some((author_id, sent_at)) = found else {
-        return Ok(Outcome::Refused(Refusal::UnknownMessage));
-    };
-    // Checked before the age, so nobody learns more about another's
-    // message than that it is not theirs.
-    if author_id != Some(change.author_id.0) {
-        return Ok(Outcome::Refused(Refusal::NotYours));
-    }
-    if target.sent_since.is_some_and(|since| sent_at < since) {
-        return Ok(Outcome::Refused(Refusal::TooOld));
+    if let Err(refusal) = judge(found, change, target) {
+        return Ok(Outcome::Refused(refusal));
     }
     let timestamp = now_ms();
     let entry = if matches!(change.action, Action::Delete(_)) {

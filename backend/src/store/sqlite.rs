@@ -20,8 +20,9 @@ use futures_util::future::BoxFuture;
 use natter_shared::{ChatMessage, MessageDeleted, MessageEdited};
 use tokio::sync::{mpsc, oneshot};
 
-use super::group_commit::{self, KIND_EDIT, KIND_MESSAGE, Pending};
+use super::group_commit::{self, KIND_EDIT, KIND_MESSAGE};
 use super::migrations::MIGRATIONS;
+use super::settle::Pending;
 use super::{
     Appended, AuthorId, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
     StoredMessage,

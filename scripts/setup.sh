@@ -112,6 +112,19 @@ ensure_axe() {
   export AXE_JS
 }
 
+# PostgreSQL and Redis, for the tests of several natter processes. The tests
+# start servers of their own on loopback ports, in temporary folders; the
+# packages' own services are not used (and PostgreSQL is told not to create
+# its default cluster).
+ensure_engines() {
+  if ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q "install ok installed"; then
+    as_root mkdir -p /etc/postgresql-common
+    [ -f /etc/postgresql-common/createcluster.conf ] \
+      || echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  ensure_apt postgresql redis-server
+}
+
 ensure_browser() {
   ensure_apt chromium chromium-driver
   export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"

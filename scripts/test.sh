@@ -8,6 +8,7 @@ ensure_frontend_tools
 ensure_browser
 ensure_node
 ensure_axe
+ensure_engines
 cd "$ROOT"
 
 # Every temporary file of this run (databases, Chromium's profiles) goes in one

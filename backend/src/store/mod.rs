@@ -10,6 +10,7 @@ mod entry;
 pub mod gathered_markers;
 mod group_commit;
 mod migrations;
+pub mod postgres;
 pub mod rooms;
 mod settle;
 pub mod sqlite;

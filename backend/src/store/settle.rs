@@ -79,6 +79,14 @@ pub fn timed<R>(messages: usize, commit: impl FnOnce() -> R) -> R {
     result
 }
 
+/// Times the future `commit`, and logs it if slow.
+pub async fn timed_async<R>(messages: usize, commit: impl Future<Output = R>) -> R {
+    let started = Instant::now();
+    let result = commit.await;
+    note_duration(messages, started.elapsed());
+    result
+}
+
 /// Settles a batch after its transaction: on success, hands what was
 /// stored to the fan-out (in id order) before anyone is acknowledged, then
 /// answers every append; on failure, tells every append it was not stored.

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod changes;
 pub mod durable_client;
+pub mod engines;
 pub mod process;
 pub mod raw;
 pub mod rooms;

@@ -1,0 +1,407 @@
+//! The engine for several processes: PostgreSQL, shared by every natter
+//! process pointed at it.
+//!
+//! **Commit order is id order.** Every append transaction first takes one
+//! transaction-scoped advisory lock, and only then draws its ids from the
+//! sequence; the lock is held until the transaction ends. So a transaction
+//! that draws ids commits before the next one can draw any: ids become
+//! visible in increasing order, and a reader that has seen id N never later
+//! finds an id below N appear (gaps, from a failed transaction, are never
+//! filled). The lock costs one round trip per batch, not per message: like
+//! the SQLite engine, each process gathers the appends that arrive together
+//! into one transaction.
+
+use std::sync::Mutex;
+
+use deadpool_postgres::{Config, Pool, Runtime};
+use futures_util::future::BoxFuture;
+use natter_shared::{ChatMessage, MessageDeleted, MessageEdited};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio_postgres::{NoTls, Row, Transaction};
+
+use super::settle::{MAX_BATCH, Outcome, Pending, judge, settle, timed_async};
+use super::{
+    Action, Appended, AuthorId, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
+    StoredMessage, Target,
+};
+use crate::clock::now_ms;
+
+refinery::embed_migrations!("migrations/postgres");
+
+/// The advisory lock every append transaction takes first (any constant;
+/// this one spells "natter ids").
+const ID_ORDER_LOCK: i64 = 0x6e61_7474_6572;
+
+/// Appends that may wait for the writer before senders are made to wait.
+const QUEUE_CAPACITY: usize = 8192;
+
+/// `kind` of a message row, an edit row and a delete row.
+const KIND_MESSAGE: i16 = 0;
+const KIND_EDIT: i16 = 1;
+const KIND_DELETE: i16 = 2;
+
+/// History in PostgreSQL.
+pub struct PgStore {
+    /// Connections, for the writer's transactions and for reads.
+    pool: Pool,
+    /// The writer task's queue; `None` once closed.
+    queue: Mutex<Option<mpsc::Sender<Pending>>>,
+    /// The writer task, awaited on close.
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+fn database(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Database(error.to_string())
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user@host:port/database`), brings the
+    /// schema up to date (each migration once, whichever process gets there
+    /// first) and starts this process's writer.
+    pub async fn connect(url: &str, on_commit: OnCommit) -> Result<Self, StoreError> {
+        let failed = |cause: &dyn std::fmt::Display| StoreError::Open {
+            path: url.to_owned(),
+            cause: cause.to_string(),
+        };
+        let config = Config {
+            url: Some(url.to_owned()),
+            ..Config::default()
+        };
+        let pool = config
+            .create_pool(Some(Runtime::Tokio1), NoTls)
+            .map_err(|e| failed(&e))?;
+        let mut client = pool.get().await.map_err(|e| failed(&e))?;
+        migrations::runner()
+            .run_async(&mut **client)
+            .await
+            .map_err(|e| failed(&e))?;
+        drop(client);
+        let (queue, pending) = mpsc::channel(QUEUE_CAPACITY);
+        let writer = tokio::spawn(run(pool.clone(), pending, on_commit));
+        Ok(PgStore {
+            pool,
+            queue: Mutex::new(Some(queue)),
+            writer: Mutex::new(Some(writer)),
+        })
+    }
+
+    /// A pooled connection.
+    pub(super) async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(database)
+    }
+}
+
+/// This process's writer: gathers what arrives together into one
+/// transaction, until every sender is gone.
+async fn run(pool: Pool, mut queue: mpsc::Receiver<Pending>, on_commit: OnCommit) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(pending) => batch.push(pending),
+                Err(_) => break,
+            }
+        }
+        let committed = timed_async(batch.len(), commit(&pool, &batch)).await;
+        settle(batch, committed, &on_commit);
+    }
+}
+
+/// Stores a batch in one transaction, ids drawn under the order lock.
+async fn commit(pool: &Pool, batch: &[Pending]) -> Result<Vec<Outcome>, String> {
+    let mut client = pool.get().await.map_err(|e| e.to_string())?;
+    let transaction = client.transaction().await.map_err(|e| e.to_string())?;
+    transaction
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&ID_ORDER_LOCK])
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for Pending { message, .. } in batch {
+        let outcome = store_one(&transaction, message)
+            .await
+            .map_err(|e| e.to_string())?;
+        outcomes.push(outcome);
+    }
+    transaction.commit().await.map_err(|e| e.to_string())?;
+    Ok(outcomes)
+}
+
+async fn store_one(
+    transaction: &Transaction<'_>,
+    message: &NewMessage,
+) -> Result<Outcome, tokio_postgres::Error> {
+    if let Some(nonce) = &message.nonce {
+        let existing = transaction
+            .query_opt(
+                "SELECT id FROM messages WHERE author_id = $1 AND nonce = $2",
+                &[&message.author_id.0, nonce],
+            )
+            .await?;
+        if let Some(row) = existing {
+            return Ok(Outcome::Duplicate(row.get::<_, i64>(0) as u64));
+        }
+    }
+    match message.action {
+        Action::Post => {
+            let timestamp = now_ms();
+            let id = insert(transaction, message, timestamp, KIND_MESSAGE, None).await?;
+            Ok(Outcome::Stored(Entry::Message(ChatMessage {
+                id,
+                room: message.room.clone(),
+                value: message.value.clone(),
+                author: message.author.clone(),
+                timestamp,
+                nonce: message.nonce.clone(),
+                edited: None,
+            })))
+        }
+        Action::Edit(target) | Action::Delete(target) => change(transaction, message, target).await,
+    }
+}
+
+/// Checks a change against its target (locked for the rest of the
+/// transaction), then applies it and records it as a row of its own.
+async fn change(
+    transaction: &Transaction<'_>,
+    change: &NewMessage,
+    target: Target,
+) -> Result<Outcome, tokio_postgres::Error> {
+    let found = transaction
+        .query_opt(
+            "SELECT author_id, timestamp FROM messages
+             WHERE id = $1 AND room = $2 AND kind = 0 AND deleted_at IS NULL FOR UPDATE",
+            &[&cursor(target.id), &change.room],
+        )
+        .await?
+        .map(|row| (row.get::<_, Option<i64>>(0), row.get::<_, i64>(1)));
+    if let Err(refusal) = judge(found, change, target) {
+        return Ok(Outcome::Refused(refusal));
+    }
+    let timestamp = now_ms();
+    let entry = if matches!(change.action, Action::Delete(_)) {
+        transaction
+            .execute(
+                "UPDATE messages SET value = '', deleted_at = $2 WHERE id = $1",
+                &[&cursor(target.id), &timestamp],
+            )
+            .await?;
+        let id = insert(transaction, change, timestamp, KIND_DELETE, Some(target.id)).await?;
+        Entry::Deleted(MessageDeleted {
+            id,
+            room: change.room.clone(),
+            target: target.id,
+            value: MessageDeleted::line(&change.author),
+            author: change.author.clone(),
+            timestamp,
+            nonce: change.nonce.clone(),
+        })
+    } else {
+        transaction
+            .execute(
+                "UPDATE messages SET value = $2, edited_at = $3 WHERE id = $1",
+                &[&cursor(target.id), &change.value, &timestamp],
+            )
+            .await?;
+        let id = insert(transaction, change, timestamp, KIND_EDIT, Some(target.id)).await?;
+        Entry::Edited(MessageEdited {
+            id,
+            room: change.room.clone(),
+            target: target.id,
+            value: change.value.clone(),
+            author: change.author.clone(),
+            timestamp,
+            nonce: change.nonce.clone(),
+        })
+    };
+    Ok(Outcome::Stored(entry))
+}
+
+/// Inserts one row and returns its id. A change's row keeps no text.
+async fn insert(
+    transaction: &Transaction<'_>,
+    row: &NewMessage,
+    timestamp: i64,
+    kind: i16,
+    target: Option<u64>,
+) -> Result<u64, tokio_postgres::Error> {
+    let value = if kind == KIND_MESSAGE {
+        row.value.as_str()
+    } else {
+        ""
+    };
+    let inserted = transaction
+        .query_one(
+            "INSERT INTO messages (room, author, author_id, value, timestamp, nonce, kind, target)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            &[
+                &row.room,
+                &row.author,
+                &row.author_id.0,
+                &value,
+                &timestamp,
+                &row.nonce,
+                &kind,
+                &target.map(cursor),
+            ],
+        )
+        .await?;
+    Ok(inserted.get::<_, i64>(0) as u64)
+}
+
+/// Ids are BIGINTs; a cursor beyond them means "no limit".
+fn cursor(id: u64) -> i64 {
+    i64::try_from(id).unwrap_or(i64::MAX)
+}
+
+/// The columns [`message`] reads, in its order.
+const MESSAGE_COLUMNS: &str = "id, value, author, timestamp, nonce, author_id, room, edited_at";
+
+fn message(row: &Row) -> StoredMessage {
+    StoredMessage {
+        message: ChatMessage {
+            id: row.get::<_, i64>(0) as u64,
+            value: row.get(1),
+            author: row.get(2),
+            timestamp: row.get(3),
+            nonce: row.get(4),
+            room: row.get(6),
+            edited: row.get(7),
+        },
+        author_id: row.get::<_, Option<i64>>(5).map(AuthorId),
+    }
+}
+
+/// Every entry after a cursor, as the SQLite engine reads them: live
+/// messages, deletes, and edits of messages not deleted since (with their
+/// target's current text).
+const ENTRIES_AFTER: &str = "SELECT m.id, m.value, m.author, m.timestamp, m.nonce, m.author_id,
+        m.room, m.edited_at, m.kind, m.target, t.value
+     FROM messages m LEFT JOIN messages t ON m.kind = 1 AND t.id = m.target
+     WHERE m.room = ANY($3) AND m.id > $1
+       AND ((m.kind = 0 AND m.deleted_at IS NULL) OR m.kind = 2
+            OR (m.kind = 1 AND t.deleted_at IS NULL))
+     ORDER BY m.id LIMIT $2";
+
+fn entry(row: &Row) -> StoredEntry {
+    let stored = message(row);
+    let kind: i16 = row.get(8);
+    let target = row.get::<_, Option<i64>>(9).unwrap_or_default() as u64;
+    let ChatMessage {
+        id,
+        room,
+        author,
+        timestamp,
+        nonce,
+        ..
+    } = stored.message.clone();
+    let entry = match kind {
+        KIND_MESSAGE => Entry::Message(stored.message),
+        KIND_EDIT => Entry::Edited(MessageEdited {
+            id,
+            room,
+            target,
+            value: row.get(10),
+            author,
+            timestamp,
+            nonce,
+        }),
+        _ => Entry::Deleted(MessageDeleted {
+            id,
+            room,
+            target,
+            value: MessageDeleted::line(&author),
+            author,
+            timestamp,
+            nonce,
+        }),
+    };
+    StoredEntry {
+        entry,
+        author_id: stored.author_id,
+    }
+}
+
+impl HistoryStore for PgStore {
+    fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>> {
+        Box::pin(async move {
+            // Cloned out so the lock is released before the await.
+            let queue = self
+                .queue
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone()
+                .ok_or(StoreError::Closed)?;
+            let (reply, outcome) = oneshot::channel();
+            queue
+                .send(Pending { message, reply })
+                .await
+                .map_err(|_| StoreError::Closed)?;
+            outcome.await.map_err(|_| StoreError::Closed)?
+        })
+    }
+
+    fn after<'a>(
+        &'a self,
+        rooms: &'a [String],
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<StoredEntry>, StoreError>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(ENTRIES_AFTER, &[&cursor(after), &(limit as i64), &rooms])
+                .await
+                .map_err(database)?;
+            Ok(rows.iter().map(entry).collect())
+        })
+    }
+
+    fn before<'a>(
+        &'a self,
+        rooms: &'a [String],
+        before: Option<u64>,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
+        let before = before.map_or(i64::MAX, cursor);
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    &format!(
+                        "SELECT {MESSAGE_COLUMNS} FROM messages
+                         WHERE room = ANY($3) AND id < $1 AND kind = 0 AND deleted_at IS NULL
+                         ORDER BY id DESC LIMIT $2"
+                    ),
+                    &[&before, &(limit as i64), &rooms],
+                )
+                .await
+                .map_err(database)?;
+            let mut newest_first: Vec<StoredMessage> = rows.iter().map(message).collect();
+            newest_first.reverse();
+            Ok(newest_first)
+        })
+    }
+
+    fn newest_id(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let row = client
+                .query_one("SELECT COALESCE(MAX(id), 0) FROM messages", &[])
+                .await
+                .map_err(database)?;
+            Ok(row.get::<_, i64>(0) as u64)
+        })
+    }
+
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            // Dropping the last sender lets the writer drain the queue and stop.
+            drop(self.queue.lock().unwrap_or_else(|p| p.into_inner()).take());
+            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+            if let Some(writer) = writer {
+                let _ = writer.await;
+            }
+        })
+    }
+}

@@ -11,6 +11,7 @@ pub mod gathered_markers;
 mod group_commit;
 mod migrations;
 pub mod postgres;
+mod postgres_accounts;
 pub mod rooms;
 mod settle;
 pub mod sqlite;

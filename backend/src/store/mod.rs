@@ -12,6 +12,7 @@ mod group_commit;
 mod migrations;
 pub mod postgres;
 mod postgres_accounts;
+mod postgres_rooms;
 pub mod rooms;
 mod settle;
 pub mod sqlite;

@@ -8,11 +8,48 @@
 //! account is a member of from sign-up and never leaves.
 
 use futures_util::future::BoxFuture;
-use natter_shared::{Notify, RoomInfo};
+use natter_shared::{LOBBY, Notify, RoomInfo, RoomKind};
 use thiserror::Error;
 
 use super::StoreError;
 use super::accounts::UserId;
+
+/// How a notification setting is stored (NULL, the kind's default, aside).
+pub(super) fn notify_to(notify: Notify) -> &'static str {
+    match notify {
+        Notify::All => "all",
+        Notify::Mentions => "mentions",
+        Notify::Nothing => "nothing",
+    }
+}
+
+/// A stored notification setting.
+pub(super) fn notify_from(stored: &str) -> Notify {
+    match stored {
+        "all" => Notify::All,
+        "nothing" => Notify::Nothing,
+        _ => Notify::Mentions,
+    }
+}
+
+/// The order a welcome lists rooms in: the lobby, public rooms by name,
+/// then direct conversations by the other person's name.
+pub(super) fn in_welcome_order(rooms: &mut [RoomInfo]) {
+    rooms.sort_by(|a, b| {
+        (
+            a.room != LOBBY,
+            a.kind == RoomKind::Direct,
+            &a.with,
+            &a.room,
+        )
+            .cmp(&(
+                b.room != LOBBY,
+                b.kind == RoomKind::Direct,
+                &b.with,
+                &b.room,
+            ))
+    });
+}
 
 /// The key of the direct conversation between two accounts, the same
 /// whichever of them asks.

@@ -7,7 +7,9 @@ use futures_util::future::BoxFuture;
 use natter_shared::{LOBBY, Notify, RoomInfo, RoomKind, mentions};
 
 use super::accounts::UserId;
-use super::rooms::{PublicRoom, RoomError, RoomStore, direct_key};
+use super::rooms::{
+    PublicRoom, RoomError, RoomStore, direct_key, in_welcome_order, notify_from, notify_to,
+};
 use super::{SqliteStore, StoreError};
 use crate::clock::now_ms;
 
@@ -51,22 +53,6 @@ fn room_info(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<RoomInfo> {
         with: row.get(7)?,
         notify: notify_from(&row.get::<_, String>(8)?),
     })
-}
-
-fn notify_from(stored: &str) -> Notify {
-    match stored {
-        "all" => Notify::All,
-        "nothing" => Notify::Nothing,
-        _ => Notify::Mentions,
-    }
-}
-
-fn notify_to(notify: Notify) -> &'static str {
-    match notify {
-        Notify::All => "all",
-        Notify::Mentions => "mentions",
-        Notify::Nothing => "nothing",
-    }
 }
 
 /// The unread messages (as [`ROOM_INFO`] counts them) in room `?2` that
@@ -245,20 +231,7 @@ impl RoomStore for SqliteStore {
                 .prepare_cached(ROOM_INFO)?
                 .query_map(params![user.0], room_info)?
                 .collect::<Result<_, _>>()?;
-            rooms.sort_by(|a, b| {
-                (
-                    a.room != LOBBY,
-                    a.kind == RoomKind::Direct,
-                    &a.with,
-                    &a.room,
-                )
-                    .cmp(&(
-                        b.room != LOBBY,
-                        b.kind == RoomKind::Direct,
-                        &b.with,
-                        &b.room,
-                    ))
-            });
+            in_welcome_order(&mut rooms);
             count_mentions(connection, user, &mut rooms)?;
             Ok(rooms)
         }))

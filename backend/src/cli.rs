@@ -12,7 +12,8 @@ use natter_shared::name_key;
 use crate::accounts::{Accounts, AuthError};
 use crate::clock::now_ms;
 use crate::config::Config;
-use crate::store::{AccountStore, HistoryStore, SqliteStore, StoreError};
+use crate::store::StoreError;
+use crate::store::engine;
 
 /// An operator command.
 #[derive(Debug, Clone, Subcommand)]
@@ -51,10 +52,11 @@ pub enum UserAction {
 /// or the error to report.
 pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
     let Command::User { action } = command;
-    let store =
-        Arc::new(SqliteStore::open(&config.db, Box::new(|_| {})).map_err(|e| e.to_string())?);
+    let engine = engine::open(config, Box::new(|_| {}))
+        .await
+        .map_err(|e| e.to_string())?;
     let accounts = Accounts::new(
-        Arc::clone(&store) as Arc<dyn AccountStore>,
+        Arc::clone(&engine.accounts),
         config.signup,
         config.guests,
         config.session_lifetime,
@@ -80,7 +82,8 @@ pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
             format!("changed the password of {name} and ended its sessions")
         }
         UserAction::List => {
-            let users = store
+            let users = engine
+                .accounts
                 .list_users(now_ms())
                 .await
                 .map_err(|e| e.to_string())?;
@@ -99,7 +102,8 @@ pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
             lines
         }
         UserAction::Remove { name } => {
-            let removed = store
+            let removed = engine
+                .accounts
                 .remove_user(&name_key(name.trim()))
                 .await
                 .map_err(|e: StoreError| e.to_string())?;
@@ -109,7 +113,7 @@ pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
             format!("removed the account {name} and ended its sessions")
         }
     };
-    store.close().await;
+    engine.history.close().await;
     Ok(said)
 }
 

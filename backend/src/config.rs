@@ -34,6 +34,12 @@ pub struct Config {
     #[arg(long, env = "NATTER_DB", default_value = "natter.db", global = true)]
     pub db: PathBuf,
 
+    /// PostgreSQL instead of the SQLite file, e.g.
+    /// postgres://natter@db.internal/natter: several natter processes
+    /// pointed at one database share its accounts, rooms and history.
+    #[arg(long, env = "NATTER_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
     /// Folder holding the built web client (trunk's output), served at /.
     #[arg(long, env = "NATTER_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,

@@ -40,7 +40,7 @@ async fn main() -> ExitCode {
 
     // The database first: a path that cannot be opened or written is the most
     // likely mistake, and should fail before anything listens.
-    let state = match AppState::open(&config) {
+    let state = match AppState::open(&config).await {
         Ok(state) => Arc::new(state),
         Err(error) => {
             eprintln!("natter: {error}");

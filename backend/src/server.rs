@@ -38,7 +38,7 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let state = Arc::new(AppState::open(&config)?);
+    let state = Arc::new(AppState::open(&config).await?);
     let tls = load_tls(&config).await?;
     serve(listener, state, &config, tls, shutdown).await
 }
@@ -150,7 +150,7 @@ impl ServerHandle {
     /// Opens the database, loads TLS if configured, binds `config.bind` and
     /// starts serving.
     pub async fn start(config: Config) -> Result<Self, ServerError> {
-        let state = Arc::new(AppState::open(&config)?);
+        let state = Arc::new(AppState::open(&config).await?);
         let tls = load_tls(&config).await?;
         let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;

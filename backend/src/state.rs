@@ -17,8 +17,9 @@ use crate::lobby_card::LobbyCard;
 use crate::origin::SitePolicy;
 use crate::presence::Presence;
 use crate::rate_limit::RateLimit;
+use crate::store::engine;
 use crate::store::gathered_markers::GatheredMarkers;
-use crate::store::{AccountStore, HistoryStore, RoomStore, SqliteStore, StoreError};
+use crate::store::{HistoryStore, RoomStore, StoreError};
 
 /// Per-connection limits and timers, copied into each connection.
 #[derive(Debug, Clone, Copy)]
@@ -73,23 +74,21 @@ pub struct AppState {
 impl AppState {
     /// State for a server with this configuration: opens the database, whose
     /// writer publishes every committed batch through the fan-out.
-    pub fn open(config: &Config) -> Result<Self, StoreError> {
+    pub async fn open(config: &Config) -> Result<Self, StoreError> {
         let hub = Arc::new(Hub::new(config.broadcast_buffer));
         // One process: the hub is the whole fan-out.
         let fan_out: Arc<dyn FanOut> = Arc::clone(&hub) as Arc<dyn FanOut>;
         let publisher = Arc::clone(&fan_out);
-        let store = SqliteStore::open(&config.db, Box::new(move |batch| publisher.publish(batch)))?;
-        // What the file already holds counts as committed before any connection
-        // subscribes, so a new client's first page includes it.
-        hub.committed_up_to(store.newest_at_open());
-        let store = Arc::new(store);
-        let markers = Arc::new(GatheredMarkers::new(
-            Arc::clone(&store) as Arc<dyn RoomStore>
-        ));
+        let engine = engine::open(config, Box::new(move |batch| publisher.publish(batch))).await?;
+        // What the database already holds counts as committed before any
+        // connection subscribes, so a new client's first page includes it.
+        hub.committed_up_to(engine.newest_at_open);
+        let store = engine.history;
+        let markers = Arc::new(GatheredMarkers::new(engine.rooms));
         let presence = Arc::new(Presence::new(Arc::clone(&fan_out), config.presence_grace));
         Ok(AppState {
             accounts: Accounts::new(
-                Arc::clone(&store) as Arc<dyn AccountStore>,
+                engine.accounts,
                 config.signup,
                 config.guests,
                 config.session_lifetime,

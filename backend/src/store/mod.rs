@@ -6,6 +6,7 @@
 //! broadcast or acknowledged before it is committed.
 
 pub mod accounts;
+pub mod engine;
 mod entry;
 pub mod gathered_markers;
 mod group_commit;

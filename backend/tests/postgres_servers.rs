@@ -1,0 +1,76 @@
+//! Two natter servers on one PostgreSQL (`--database-url`): accounts,
+//! sessions, rooms and history are shared, so a session made on one works on
+//! the other, and what one stores the other serves. (Live delivery between
+//! processes needs the broker, `--redis-url`, still to come: until then the
+//! other server's clients get such messages from the database when they
+//! resume, and its first pages stop at what it has seen committed.)
+
+mod common;
+
+use common::engines::Postgres;
+use common::rooms::Person;
+use common::{Client, TestServer};
+
+#[tokio::test]
+async fn two_servers_on_one_postgresql_share_accounts_rooms_and_history() {
+    let postgres = Postgres::start();
+    let url = postgres.database().await;
+    let flags = ["--database-url", url.as_str()];
+    let one = TestServer::start_with(&flags).await;
+    let two = TestServer::start_with(&flags).await;
+
+    // An account made on one server, and its session, work on the other.
+    let ada = Person::sign_up(&one, "Ada").await;
+    let on_two = ada.connect(&two, "").await;
+    assert_eq!(on_two.welcome.name, "Ada");
+    assert_eq!(ada.create_room(&one, "general").await.status, 201);
+    let bob = Person::sign_up(&two, "Bob").await;
+    assert_eq!(bob.join(&two, "general").await.status, 200);
+
+    // Stored through one, served by the other to a resuming client; a retry
+    // through the other finds the same message.
+    let mut ada_one = ada.connect(&one, "").await;
+    ada_one
+        .publish_in("general", "hello from one", Some("n-1"))
+        .await;
+    let id = ada_one.next_ack().await.id;
+    let mut bob_two = bob.connect(&two, "?since=0").await;
+    let first_page = bob_two.next_message().await;
+    assert_eq!(
+        (first_page.id, first_page.value.as_str()),
+        (id, "hello from one")
+    );
+    let mut ada_two = ada.connect(&two, "?since=0").await;
+    assert_eq!(ada_two.next_message().await.id, id, "her first page");
+    ada_two
+        .publish_in("general", "hello from one", Some("n-1"))
+        .await;
+    assert_eq!(
+        ada_two.next_ack().await.id,
+        id,
+        "stored once, whichever server"
+    );
+
+    // Bob's unread count and Ada's rooms come from the shared database.
+    let bob_again = bob.connect(&two, "").await;
+    let general = bob_again
+        .welcome
+        .rooms
+        .iter()
+        .find(|room| room.room == "general")
+        .cloned()
+        .unwrap();
+    assert_eq!((general.unread, general.newest_id), (1, id));
+
+    // A server started after it was stored serves it on a first page; a
+    // server stopped and started again keeps everything.
+    one.stop().await;
+    let one = TestServer::start_with(&flags).await;
+    let mut bob_one = bob.connect(&one, "").await;
+    assert_eq!(bob_one.next_message().await.id, id, "a first page");
+    let mut guest = Client::connect(&one).await;
+    guest.publish("lobby, after a restart", Some("g-1")).await;
+    assert!(guest.next_ack().await.id > id);
+    let mut bob_later = bob.connect(&one, &format!("?since={}", id - 1)).await;
+    assert_eq!(bob_later.next_message().await.id, id);
+}

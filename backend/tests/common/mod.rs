@@ -38,7 +38,8 @@ pub fn rss_kib() -> u64 {
 }
 
 /// A natter server on 127.0.0.1 and a free port, serving a stand-in web client,
-/// with its own database file.
+/// with its own database: a SQLite file, or, when `NATTER_TEST_ENGINE` is
+/// `postgres`, a PostgreSQL of its own (so one test suite runs on both).
 pub struct TestServer {
     /// The running server; stops when dropped.
     handle: Option<ServerHandle>,
@@ -46,6 +47,14 @@ pub struct TestServer {
     dir: TempDir,
     /// The extra flags it was started with, kept for restarts.
     flags: Vec<String>,
+    /// The PostgreSQL it runs on, if that is the engine under test; stopped
+    /// after the server (fields drop in order).
+    _postgres: Option<engines::Postgres>,
+}
+
+/// Whether the tests run on PostgreSQL rather than SQLite.
+pub fn on_postgres() -> bool {
+    std::env::var("NATTER_TEST_ENGINE").is_ok_and(|engine| engine == "postgres")
 }
 
 impl TestServer {
@@ -65,12 +74,19 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         prepare(&dir.path().join("natter.db"));
         std::fs::write(dir.path().join("index.html"), INDEX_HTML).expect("write index");
-        let flags: Vec<String> = flags.iter().map(|flag| (*flag).to_owned()).collect();
+        let mut flags: Vec<String> = flags.iter().map(|flag| (*flag).to_owned()).collect();
+        let mut postgres = None;
+        if on_postgres() && !flags.iter().any(|flag| flag == "--database-url") {
+            let server = engines::Postgres::start();
+            flags.extend(["--database-url".to_owned(), server.database().await]);
+            postgres = Some(server);
+        }
         let handle = Self::launch(&dir, &flags).await;
         TestServer {
             handle: Some(handle),
             dir,
             flags,
+            _postgres: postgres,
         }
     }
 
@@ -83,6 +99,15 @@ impl TestServer {
             .expect("server ran cleanly");
         self.handle = Some(Self::launch(&self.dir, &self.flags).await);
         self
+    }
+
+    /// The PostgreSQL database it runs on, if not on a SQLite file.
+    pub fn database_url(&self) -> Option<&str> {
+        let at = self
+            .flags
+            .iter()
+            .position(|flag| flag == "--database-url")?;
+        self.flags.get(at + 1).map(String::as_str)
     }
 
     /// The database file.

@@ -13,11 +13,12 @@ use tower_http::trace::TraceLayer;
 use crate::api;
 use crate::config::Config;
 use crate::http_guards;
+use crate::readiness;
 use crate::security_headers::static_headers;
 use crate::state::AppState;
 use crate::upgrade::upgrade;
 
-/// The routes: `/ws`, `/healthz`, the built web client (with security
+/// The routes: `/ws`, `/healthz`, `/readyz`, the built web client (with security
 /// headers), and 404 for the rest; every request first passes the guards in
 /// [`crate::http_guards`].
 pub fn router(state: Arc<AppState>, config: &Config) -> Router {
@@ -29,6 +30,7 @@ pub fn router(state: Arc<AppState>, config: &Config) -> Router {
     Router::new()
         .route("/ws", get(upgrade))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readiness::readyz))
         .nest("/api", api::routes(Arc::clone(&state)))
         .fallback_service(web_client)
         // Run outermost first: a connection over the limits, then a request

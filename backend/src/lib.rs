@@ -9,7 +9,8 @@
 //! - [`admission`], [`guarded_stream`]: what every TCP connection goes
 //!   through first: its place under the limits, a deadline to start a
 //!   request (HTTP/1.1 only), and a deadline on every write.
-//! - [`app`]: the routes (`/ws`, `/healthz`, `/api/`, the web client, 404);
+//! - [`app`]: the routes (`/ws`, `/healthz`, `/readyz`, `/api/`, the web client, 404);
+//! - [`readiness`]: `/readyz`, whether the database answers;
 //!   [`state`]: [`AppState`](state::AppState), what they share;
 //!   [`http_guards`]: the checks every request passes first (limits, path
 //!   length, `Host`).
@@ -58,6 +59,7 @@ pub mod lobby_card;
 pub mod origin;
 pub mod presence;
 pub mod rate_limit;
+pub mod readiness;
 pub mod replay;
 pub mod replies;
 pub mod room_signals;

@@ -30,6 +30,14 @@ async fn healthz_answers_ok() {
 }
 
 #[tokio::test]
+async fn readyz_answers_ready_when_the_database_does() {
+    let server = TestServer::start().await;
+    let response = reqwest::get(server.http_url("/readyz")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), r#"{"database":"ok"}"#);
+}
+
+#[tokio::test]
 async fn unknown_paths_are_404() {
     let server = TestServer::start().await;
     for path in ["/nope", "/ws/extra", "/dist/index.html", "/../Cargo.toml"] {

@@ -74,3 +74,42 @@ async fn two_servers_on_one_postgresql_share_accounts_rooms_and_history() {
     let mut bob_later = bob.connect(&one, &format!("?since={}", id - 1)).await;
     assert_eq!(bob_later.next_message().await.id, id);
 }
+
+#[tokio::test]
+async fn readiness_follows_the_database() {
+    let postgres = Postgres::start();
+    let url = postgres.database().await;
+    let server = TestServer::start_with(&["--database-url", url.as_str()]).await;
+    let ready = || async {
+        let response = reqwest::get(server.http_url("/readyz")).await.unwrap();
+        let status = response.status().as_u16();
+        let body: serde_json::Value =
+            serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        (
+            status,
+            body["database"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    assert_eq!(ready().await, (200, "ok".to_owned()));
+
+    // The database goes away: not ready (at once, not after a hang), and
+    // the body says why; alive all the same.
+    postgres.stop();
+    let (status, database) = ready().await;
+    assert_eq!(status, 503);
+    assert!(database.starts_with("unavailable"), "{database}");
+    let alive = reqwest::get(server.http_url("/healthz")).await.unwrap();
+    assert_eq!(alive.status(), 200);
+
+    // Back: ready again, through fresh connections.
+    postgres.start_again();
+    let mut answer = ready().await;
+    for _ in 0..50 {
+        if answer.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        answer = ready().await;
+    }
+    assert_eq!(answer, (200, "ok".to_owned()));
+}

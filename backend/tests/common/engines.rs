@@ -19,6 +19,12 @@ pub struct Postgres {
     databases: AtomicU32,
 }
 
+/// `pg_ctl`'s options for this server: its port, its socket folder, and
+/// loopback only.
+fn server_options(port: u16, dir: &Path) -> String {
+    format!("-p {port} -k {} -c listen_addresses=127.0.0.1", path(dir))
+}
+
 /// Where Debian puts a PostgreSQL version's programs: the newest there is.
 fn binaries() -> PathBuf {
     if let Ok(bin) = std::env::var("NATTER_PG_BIN") {
@@ -80,13 +86,37 @@ impl Postgres {
                 "UTF8",
             ],
         );
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1",
-            path(dir.path())
-        );
-        let log = dir.path().join("log");
+        let postgres = Postgres {
+            dir,
+            bin,
+            port,
+            databases: AtomicU32::new(0),
+        };
+        postgres.start_again();
+        postgres
+    }
+
+    /// Stops the server (fast: its clients are disconnected), as an outage.
+    pub fn stop(&self) {
+        let data = self.dir.path().join("data");
         run_as_postgres(
-            &bin.join("pg_ctl"),
+            &self.bin.join("pg_ctl"),
+            &["-D", path(&data), "-m", "fast", "-w", "stop"],
+        );
+    }
+
+    /// Starts the server (again), on its port with its data, listening on
+    /// loopback only.
+    pub fn start_again(&self) {
+        let data = self.dir.path().join("data");
+        let log = self.dir.path().join("log");
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            self.port,
+            path(self.dir.path())
+        );
+        run_as_postgres(
+            &self.bin.join("pg_ctl"),
             &[
                 "-D",
                 path(&data),
@@ -98,12 +128,6 @@ impl Postgres {
                 "start",
             ],
         );
-        Postgres {
-            dir,
-            bin,
-            port,
-            databases: AtomicU32::new(0),
-        }
     }
 
     /// A fresh, empty database on this server, as a URL.

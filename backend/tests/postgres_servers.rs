@@ -113,3 +113,59 @@ async fn readiness_follows_the_database() {
     }
     assert_eq!(answer, (200, "ok".to_owned()));
 }
+
+#[tokio::test]
+async fn while_postgresql_is_down_nothing_is_acknowledged_and_retries_converge() {
+    let postgres = Postgres::start();
+    let url = postgres.database().await;
+    let server = TestServer::start_with(&["--database-url", url.as_str()]).await;
+    let mut ada = Client::connect_as(&server, "ada").await;
+    let mut bob = Client::connect_as(&server, "bob").await;
+
+    postgres.stop();
+    ada.publish("sent during the outage", Some("n-1")).await;
+    let refused = ada.next_error().await;
+    assert_eq!(
+        (refused.code, refused.nonce.as_deref()),
+        (natter_shared::ErrorCode::StoreUnavailable, Some("n-1")),
+        "{refused:?}"
+    );
+    assert!(ada.acks.is_empty(), "nothing acknowledged");
+
+    // Back: the client resends with the same nonce (as the web client's
+    // outbox does), twice for good measure; one message, one id.
+    postgres.start_again();
+    let mut acked = None;
+    'retry: for _ in 0..50 {
+        ada.publish("sent during the outage", Some("n-1")).await;
+        loop {
+            match ada.next_frame().await {
+                natter_shared::ServerFrame::Ack(ack) => {
+                    acked = Some(ack.id);
+                    break 'retry;
+                }
+                // Her own copy can come before the ack.
+                natter_shared::ServerFrame::Message(_) => {}
+                natter_shared::ServerFrame::Error(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue 'retry;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+    let id = acked.expect("stored once the database is back");
+    ada.publish("sent during the outage", Some("n-1")).await;
+    assert_eq!(ada.next_ack().await.id, id, "the retry finds it");
+    let seen = bob.next_message().await;
+    assert_eq!(
+        (seen.id, seen.value.as_str()),
+        (id, "sent during the outage")
+    );
+    bob.publish("and nothing else", None).await;
+    assert_eq!(
+        bob.next_message().await.value,
+        "and nothing else",
+        "seen once"
+    );
+}

@@ -4,6 +4,8 @@
 
 use natter_shared::{ChatMessage, MessageDeleted, MessageEdited, ServerFrame};
 
+use super::{Action, NewMessage};
+
 /// One committed step of the id sequence, as its frame will carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
@@ -60,6 +62,81 @@ impl Entry {
             Entry::Message(message) => ServerFrame::Message(message),
             Entry::Edited(edited) => ServerFrame::Edited(edited),
             Entry::Deleted(deleted) => ServerFrame::Deleted(deleted),
+        }
+    }
+}
+
+/// `kind` of a stored row: a message, an edit of `target`, a delete of it.
+pub const KIND_MESSAGE: i64 = 0;
+/// See [`KIND_MESSAGE`].
+pub const KIND_EDIT: i64 = 1;
+/// See [`KIND_MESSAGE`].
+pub const KIND_DELETE: i64 = 2;
+
+impl Entry {
+    /// The entry a stored row is, every engine alike: the row read as a
+    /// message (for a change: its id, room, author, time and nonce), its
+    /// `kind`, the message it changes, and (for an edit) that message's
+    /// text now, which the edit row does not keep.
+    pub fn from_row(row: ChatMessage, kind: i64, target: u64, target_text: Option<String>) -> Self {
+        let ChatMessage {
+            id,
+            room,
+            author,
+            timestamp,
+            nonce,
+            ..
+        } = row.clone();
+        match kind {
+            KIND_MESSAGE => Entry::Message(row),
+            KIND_EDIT => Entry::Edited(MessageEdited {
+                id,
+                room,
+                target,
+                value: target_text.unwrap_or_default(),
+                author,
+                timestamp,
+                nonce,
+            }),
+            _ => Entry::Deleted(MessageDeleted {
+                id,
+                room,
+                target,
+                value: MessageDeleted::line(&author),
+                author,
+                timestamp,
+                nonce,
+            }),
+        }
+    }
+
+    /// The entry a change just stored under `id` at `timestamp` is, as its
+    /// frame announces it.
+    pub fn from_change(change: &NewMessage, target: u64, id: u64, timestamp: i64) -> Self {
+        let (room, author, nonce) = (
+            change.room.clone(),
+            change.author.clone(),
+            change.nonce.clone(),
+        );
+        match change.action {
+            Action::Delete(_) => Entry::Deleted(MessageDeleted {
+                id,
+                room,
+                target,
+                value: MessageDeleted::line(&author),
+                author,
+                timestamp,
+                nonce,
+            }),
+            _ => Entry::Edited(MessageEdited {
+                id,
+                room,
+                target,
+                value: change.value.clone(),
+                author,
+                timestamp,
+                nonce,
+            }),
         }
     }
 }

@@ -5,10 +5,11 @@
 use deadpool_sqlite::rusqlite::{
     Connection, OptionalExtension, Result, Transaction, TransactionBehavior, params,
 };
-use natter_shared::{ChatMessage, MessageDeleted, MessageEdited};
+use natter_shared::ChatMessage;
 use tokio::sync::mpsc;
 use tracing::warn;
 
+use super::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
 use super::settle::{MAX_BATCH, Outcome, Pending, judge, settle, timed};
 use super::{Action, Entry, NewMessage, OnCommit, Target};
 use crate::clock::now_ms;
@@ -92,11 +93,6 @@ const INSERT: &str =
     "INSERT INTO messages (room, author, author_id, value, timestamp, nonce, kind, target)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-/// `kind` of a message row, an edit row and a delete row.
-pub(super) const KIND_MESSAGE: i64 = 0;
-pub(super) const KIND_EDIT: i64 = 1;
-const KIND_DELETE: i64 = 2;
-
 fn post(transaction: &Transaction<'_>, message: &NewMessage) -> Result<ChatMessage> {
     let timestamp = now_ms();
     let id = insert(transaction, message, timestamp, KIND_MESSAGE, None)?;
@@ -127,38 +123,23 @@ fn change(transaction: &Transaction<'_>, change: &NewMessage, target: Target) ->
         return Ok(Outcome::Refused(refusal));
     }
     let timestamp = now_ms();
-    let entry = if matches!(change.action, Action::Delete(_)) {
+    let kind = if matches!(change.action, Action::Delete(_)) {
         // The text is overwritten, and `secure_delete` zeroes the space it
         // took: it is gone from the file, not only hidden.
         transaction
             .prepare_cached("UPDATE messages SET value = '', deleted_at = ?2 WHERE id = ?1")?
             .execute(params![cursor(target.id), timestamp])?;
-        let id = insert(transaction, change, timestamp, KIND_DELETE, Some(target.id))?;
-        Entry::Deleted(MessageDeleted {
-            id,
-            room: change.room.clone(),
-            target: target.id,
-            value: MessageDeleted::line(&change.author),
-            author: change.author.clone(),
-            timestamp,
-            nonce: change.nonce.clone(),
-        })
+        KIND_DELETE
     } else {
         transaction
             .prepare_cached("UPDATE messages SET value = ?2, edited_at = ?3 WHERE id = ?1")?
             .execute(params![cursor(target.id), change.value, timestamp])?;
-        let id = insert(transaction, change, timestamp, KIND_EDIT, Some(target.id))?;
-        Entry::Edited(MessageEdited {
-            id,
-            room: change.room.clone(),
-            target: target.id,
-            value: change.value.clone(),
-            author: change.author.clone(),
-            timestamp,
-            nonce: change.nonce.clone(),
-        })
+        KIND_EDIT
     };
-    Ok(Outcome::Stored(entry))
+    let id = insert(transaction, change, timestamp, kind, Some(target.id))?;
+    Ok(Outcome::Stored(Entry::from_change(
+        change, target.id, id, timestamp,
+    )))
 }
 
 /// Inserts one row and returns its id. A change's row keeps no text: the

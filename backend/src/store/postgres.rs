@@ -15,12 +15,13 @@ use std::sync::Mutex;
 
 use deadpool_postgres::{Config, Pool, Runtime};
 use futures_util::future::BoxFuture;
-use natter_shared::{ChatMessage, MessageDeleted, MessageEdited};
-use tokio::sync::{mpsc, oneshot};
+use natter_shared::ChatMessage;
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_postgres::{NoTls, Row, Transaction};
 
-use super::settle::{MAX_BATCH, Outcome, Pending, judge, settle, timed_async};
+use super::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
+use super::settle::{MAX_BATCH, Outcome, Pending, WriterQueue, judge, settle, timed_async};
 use super::{
     Action, Appended, AuthorId, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
     StoredMessage, Target,
@@ -33,20 +34,12 @@ refinery::embed_migrations!("migrations/postgres");
 /// this one spells "natter ids").
 const ID_ORDER_LOCK: i64 = 0x6e61_7474_6572;
 
-/// Appends that may wait for the writer before senders are made to wait.
-const QUEUE_CAPACITY: usize = 8192;
-
-/// `kind` of a message row, an edit row and a delete row.
-const KIND_MESSAGE: i16 = 0;
-const KIND_EDIT: i16 = 1;
-const KIND_DELETE: i16 = 2;
-
 /// History in PostgreSQL.
 pub struct PgStore {
     /// Connections, for the writer's transactions and for reads.
     pool: Pool,
-    /// The writer task's queue; `None` once closed.
-    queue: Mutex<Option<mpsc::Sender<Pending>>>,
+    /// The writer task's queue.
+    queue: WriterQueue,
     /// The writer task, awaited on close.
     writer: Mutex<Option<JoinHandle<()>>>,
 }
@@ -77,11 +70,11 @@ impl PgStore {
             .await
             .map_err(|e| failed(&e))?;
         drop(client);
-        let (queue, pending) = mpsc::channel(QUEUE_CAPACITY);
+        let (queue, pending) = WriterQueue::new();
         let writer = tokio::spawn(run(pool.clone(), pending, on_commit));
         Ok(PgStore {
             pool,
-            queue: Mutex::new(Some(queue)),
+            queue,
             writer: Mutex::new(Some(writer)),
         })
     }
@@ -179,23 +172,14 @@ async fn change(
         return Ok(Outcome::Refused(refusal));
     }
     let timestamp = now_ms();
-    let entry = if matches!(change.action, Action::Delete(_)) {
+    let kind = if matches!(change.action, Action::Delete(_)) {
         transaction
             .execute(
                 "UPDATE messages SET value = '', deleted_at = $2 WHERE id = $1",
                 &[&cursor(target.id), &timestamp],
             )
             .await?;
-        let id = insert(transaction, change, timestamp, KIND_DELETE, Some(target.id)).await?;
-        Entry::Deleted(MessageDeleted {
-            id,
-            room: change.room.clone(),
-            target: target.id,
-            value: MessageDeleted::line(&change.author),
-            author: change.author.clone(),
-            timestamp,
-            nonce: change.nonce.clone(),
-        })
+        KIND_DELETE
     } else {
         transaction
             .execute(
@@ -203,18 +187,12 @@ async fn change(
                 &[&cursor(target.id), &change.value, &timestamp],
             )
             .await?;
-        let id = insert(transaction, change, timestamp, KIND_EDIT, Some(target.id)).await?;
-        Entry::Edited(MessageEdited {
-            id,
-            room: change.room.clone(),
-            target: target.id,
-            value: change.value.clone(),
-            author: change.author.clone(),
-            timestamp,
-            nonce: change.nonce.clone(),
-        })
+        KIND_EDIT
     };
-    Ok(Outcome::Stored(entry))
+    let id = insert(transaction, change, timestamp, kind, Some(target.id)).await?;
+    Ok(Outcome::Stored(Entry::from_change(
+        change, target.id, id, timestamp,
+    )))
 }
 
 /// Inserts one row and returns its id. A change's row keeps no text.
@@ -222,10 +200,12 @@ async fn insert(
     transaction: &Transaction<'_>,
     row: &NewMessage,
     timestamp: i64,
-    kind: i16,
+    kind: i64,
     target: Option<u64>,
 ) -> Result<u64, tokio_postgres::Error> {
-    let value = if kind == KIND_MESSAGE {
+    // The column is a SMALLINT; the kinds are 0 to 2.
+    let kind = kind as i16;
+    let value = if i64::from(kind) == KIND_MESSAGE {
         row.value.as_str()
     } else {
         ""
@@ -285,60 +265,17 @@ const ENTRIES_AFTER: &str = "SELECT m.id, m.value, m.author, m.timestamp, m.nonc
 
 fn entry(row: &Row) -> StoredEntry {
     let stored = message(row);
-    let kind: i16 = row.get(8);
+    let kind = i64::from(row.get::<_, i16>(8));
     let target = row.get::<_, Option<i64>>(9).unwrap_or_default() as u64;
-    let ChatMessage {
-        id,
-        room,
-        author,
-        timestamp,
-        nonce,
-        ..
-    } = stored.message.clone();
-    let entry = match kind {
-        KIND_MESSAGE => Entry::Message(stored.message),
-        KIND_EDIT => Entry::Edited(MessageEdited {
-            id,
-            room,
-            target,
-            value: row.get(10),
-            author,
-            timestamp,
-            nonce,
-        }),
-        _ => Entry::Deleted(MessageDeleted {
-            id,
-            room,
-            target,
-            value: MessageDeleted::line(&author),
-            author,
-            timestamp,
-            nonce,
-        }),
-    };
     StoredEntry {
-        entry,
+        entry: Entry::from_row(stored.message, kind, target, row.get(10)),
         author_id: stored.author_id,
     }
 }
 
 impl HistoryStore for PgStore {
     fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>> {
-        Box::pin(async move {
-            // Cloned out so the lock is released before the await.
-            let queue = self
-                .queue
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .clone()
-                .ok_or(StoreError::Closed)?;
-            let (reply, outcome) = oneshot::channel();
-            queue
-                .send(Pending { message, reply })
-                .await
-                .map_err(|_| StoreError::Closed)?;
-            outcome.await.map_err(|_| StoreError::Closed)?
-        })
+        Box::pin(self.queue.append(message))
     }
 
     fn after<'a>(
@@ -396,8 +333,7 @@ impl HistoryStore for PgStore {
 
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            // Dropping the last sender lets the writer drain the queue and stop.
-            drop(self.queue.lock().unwrap_or_else(|p| p.into_inner()).take());
+            self.queue.close();
             let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
             if let Some(writer) = writer {
                 let _ = writer.await;

@@ -28,6 +28,54 @@ pub struct Pending {
     pub reply: oneshot::Sender<Result<Appended, StoreError>>,
 }
 
+/// The queue into an engine's writer: appends wait there to be batched.
+pub struct WriterQueue {
+    /// `None` once closed.
+    sender: std::sync::Mutex<Option<tokio::sync::mpsc::Sender<Pending>>>,
+}
+
+/// Appends that may wait for a writer before senders are made to wait.
+pub const QUEUE_CAPACITY: usize = 8192;
+
+impl WriterQueue {
+    /// A queue, and the receiving end its writer reads.
+    pub fn new() -> (Self, tokio::sync::mpsc::Receiver<Pending>) {
+        let (sender, pending) = tokio::sync::mpsc::channel(QUEUE_CAPACITY);
+        let queue = WriterQueue {
+            sender: std::sync::Mutex::new(Some(sender)),
+        };
+        (queue, pending)
+    }
+
+    /// Hands `message` to the writer and waits for its outcome.
+    pub async fn append(&self, message: NewMessage) -> Result<Appended, StoreError> {
+        // Cloned out so the lock is released before the await.
+        let sender = self
+            .sender
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .ok_or(StoreError::Closed)?;
+        let (reply, outcome) = oneshot::channel();
+        sender
+            .send(Pending { message, reply })
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        outcome.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Takes no more appends: once those queued are done, the writer's
+    /// receiving end reports the queue closed and the writer stops.
+    pub fn close(&self) {
+        drop(
+            self.sender
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take(),
+        );
+    }
+}
+
 /// What one append did inside a transaction.
 pub enum Outcome {
     /// Stored as this entry.

@@ -17,19 +17,15 @@ use std::time::Duration;
 use deadpool_sqlite::rusqlite::{Connection, Row, ToSql, params_from_iter};
 use deadpool_sqlite::{Config, Pool, Runtime};
 use futures_util::future::BoxFuture;
-use natter_shared::{ChatMessage, MessageDeleted, MessageEdited};
-use tokio::sync::{mpsc, oneshot};
+use natter_shared::ChatMessage;
 
-use super::group_commit::{self, KIND_EDIT, KIND_MESSAGE};
+use super::group_commit;
 use super::migrations::MIGRATIONS;
-use super::settle::Pending;
+use super::settle::WriterQueue;
 use super::{
     Appended, AuthorId, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
     StoredMessage,
 };
-
-/// Appends that may wait for the writer before senders are made to wait.
-const QUEUE_CAPACITY: usize = 8192;
 
 /// How long the writer waits for a lock another process holds before the
 /// batch fails (and its senders are told to retry).
@@ -37,8 +33,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// History in one SQLite file.
 pub struct SqliteStore {
-    /// The writer thread's queue; `None` once closed.
-    queue: Mutex<Option<mpsc::Sender<Pending>>>,
+    /// The writer thread's queue.
+    queue: WriterQueue,
     /// The writer thread, joined on close.
     writer: Mutex<Option<JoinHandle<()>>>,
     /// Connections for reads.
@@ -66,13 +62,13 @@ impl SqliteStore {
         let readers = Config::new(path)
             .create_pool(Runtime::Tokio1)
             .map_err(|e| failed(&e))?;
-        let (queue, pending) = mpsc::channel(QUEUE_CAPACITY);
+        let (queue, pending) = WriterQueue::new();
         let writer = std::thread::Builder::new()
             .name("natter-sqlite-writer".to_owned())
             .spawn(move || group_commit::run(connection, pending, on_commit))
             .map_err(|e| failed(&e))?;
         Ok(SqliteStore {
-            queue: Mutex::new(Some(queue)),
+            queue,
             writer: Mutex::new(Some(writer)),
             readers,
             newest_at_open: newest_at_open as u64,
@@ -199,59 +195,20 @@ const ENTRIES_AFTER: &str = "SELECT m.id, m.value, m.author, m.timestamp, m.nonc
 fn entry(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<StoredEntry> {
     let stored = message(row)?;
     let (kind, target): (i64, Option<i64>) = (row.get(8)?, row.get(9)?);
-    let ChatMessage {
-        id,
-        room,
-        author,
-        timestamp,
-        nonce,
-        ..
-    } = stored.message.clone();
-    let target = target.unwrap_or_default() as u64;
-    let entry = match kind {
-        KIND_MESSAGE => Entry::Message(stored.message),
-        KIND_EDIT => Entry::Edited(MessageEdited {
-            id,
-            room,
-            target,
-            value: row.get(10)?,
-            author,
-            timestamp,
-            nonce,
-        }),
-        _ => Entry::Deleted(MessageDeleted {
-            id,
-            room,
-            target,
-            value: MessageDeleted::line(&author),
-            author,
-            timestamp,
-            nonce,
-        }),
-    };
     Ok(StoredEntry {
-        entry,
+        entry: Entry::from_row(
+            stored.message,
+            kind,
+            target.unwrap_or_default() as u64,
+            row.get(10)?,
+        ),
         author_id: stored.author_id,
     })
 }
 
 impl HistoryStore for SqliteStore {
     fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>> {
-        Box::pin(async move {
-            // Cloned out so the lock is released before the await.
-            let queue = self
-                .queue
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .clone()
-                .ok_or(StoreError::Closed)?;
-            let (reply, outcome) = oneshot::channel();
-            queue
-                .send(Pending { message, reply })
-                .await
-                .map_err(|_| StoreError::Closed)?;
-            outcome.await.map_err(|_| StoreError::Closed)?
-        })
+        Box::pin(self.queue.append(message))
     }
 
     fn after<'a>(
@@ -304,8 +261,7 @@ impl HistoryStore for SqliteStore {
 
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            // Dropping the last sender lets the writer drain the queue and stop.
-            drop(self.queue.lock().unwrap_or_else(|p| p.into_inner()).take());
+            self.queue.close();
             let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
             if let Some(writer) = writer {
                 let _ = tokio::task::spawn_blocking(move || writer.join()).await;

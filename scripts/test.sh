@@ -37,10 +37,10 @@ say "Schema, server and client-logic tests"
 run_tests -p natter-shared -p backend
 run_tests -p frontend --lib
 
-say "The same server tests on PostgreSQL"
-# Each test's server runs on a PostgreSQL of its own; the suites that are
-# about SQLite's file (storage, upgrade) or start their engines themselves
-# are left out.
+say "The same server tests on PostgreSQL and Redis"
+# Each test's server runs on a PostgreSQL and a Redis of its own; the suites
+# that are about SQLite's file (storage, upgrade) or start their engines
+# themselves are left out.
 NATTER_TEST_ENGINE=postgres run_tests -p backend \
   --test accounts --test bad_input --test broadcast --test direct_messages --test edits \
   --test history --test idempotency --test lag --test mentions --test names --test nonces \

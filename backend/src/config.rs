@@ -40,6 +40,26 @@ pub struct Config {
     #[arg(long, env = "NATTER_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 
+    /// Redis, e.g. redis://cache.internal:6379, to carry messages, presence
+    /// and typing between the natter processes sharing --database-url. The
+    /// database stays the truth: without Redis, messages still reach every
+    /// process (through the database, a little later), and presence and
+    /// typing stay within each process.
+    #[arg(long, env = "NATTER_REDIS_URL", requires = "database_url")]
+    pub redis_url: Option<String>,
+
+    /// With --redis-url: how long someone stays online after the process
+    /// holding their connection stops answering (killed, cut off), e.g.
+    /// 30s. Each process renews its people every third of this; a process
+    /// that stops renewing loses them within this time and a quarter.
+    #[arg(
+        long,
+        env = "NATTER_PRESENCE_TTL",
+        default_value = "30s",
+        value_parser = presence_ttl
+    )]
+    pub presence_ttl: Duration,
+
     /// Folder holding the built web client (trunk's output), served at /.
     #[arg(long, env = "NATTER_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
@@ -180,6 +200,14 @@ pub struct Config {
         value_parser = RangedU64ValueParser::<usize>::new().range(1..=1_000_000)
     )]
     pub broadcast_buffer: usize,
+}
+
+fn presence_ttl(raw: &str) -> Result<Duration, String> {
+    let ttl = humantime::parse_duration(raw).map_err(|e| e.to_string())?;
+    if ttl < Duration::from_secs(1) {
+        return Err(format!("{raw:?} is shorter than a second"));
+    }
+    Ok(ttl)
 }
 
 fn positive_rate(raw: &str) -> Result<f64, String> {

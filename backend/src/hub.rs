@@ -121,7 +121,8 @@ impl Rings {
 
 /// Something that happened to an account, which every one of its
 /// connections must act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AccountEvent {
     /// It joined or left this room (which, the store says).
     Membership(String),

@@ -4,23 +4,17 @@
 //! grace period (a reload, a dropped Wi-Fi reconnecting) unless the
 //! connection was found dead or the account left the room.
 //!
-//! Every change is published, while the registry's lock is held, as a
-//! [`Signal`] through the [`FanOut`]; a connection subscribes to its room's
-//! signals before it reads [`Presence::online`], so the snapshot and the
-//! changes after it, applied in order, always end at the true state.
-//!
-//! This registry is this process's. With several processes, presence
-//! moves to the shared engine behind the same calls.
+//! This counts this process's connections; the [`Roster`] behind it hears
+//! only when a person arrives in a room here or is gone from it here, and
+//! decides (for one process, or across all of them) who is online. Calls
+//! into it are made while this registry's lock is held, so it hears them
+//! in the order they happened.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::ws::Utf8Bytes;
-use natter_shared::{PresenceChange, ServerFrame};
-
-use crate::fan_out::FanOut;
-use crate::hub::Signal;
+use crate::roster::Roster;
 use crate::store::accounts::UserId;
 
 /// One account in one room.
@@ -42,20 +36,20 @@ pub enum Departure {
     Final,
 }
 
-/// Who is online where, in this process.
+/// This process's connections per room and person.
 pub struct Presence {
     rooms: Mutex<HashMap<String, HashMap<UserId, Here>>>,
-    fan_out: Arc<dyn FanOut>,
+    roster: Arc<dyn Roster>,
     grace: Duration,
 }
 
 impl Presence {
-    /// A registry publishing through `fan_out`, keeping a person online
-    /// `grace` after their last connection closes.
-    pub fn new(fan_out: Arc<dyn FanOut>, grace: Duration) -> Self {
+    /// A registry telling `roster`, keeping a person online `grace` after
+    /// their last connection here closes.
+    pub fn new(roster: Arc<dyn Roster>, grace: Duration) -> Self {
         Presence {
             rooms: Mutex::new(HashMap::new()),
-            fan_out,
+            roster,
             grace,
         }
     }
@@ -66,13 +60,7 @@ impl Presence {
 
     /// The names of everyone online in `room`, sorted.
     pub fn online(&self, room: &str) -> Vec<String> {
-        let rooms = self.lock();
-        let mut names: Vec<String> = rooms
-            .get(room)
-            .map(|here| here.values().map(|here| here.name.clone()).collect())
-            .unwrap_or_default();
-        names.sort_unstable_by_key(|name| name.to_lowercase());
-        names
+        self.roster.online(room)
     }
 
     /// A connection of `user` (shown as `name`) is in `room` now.
@@ -91,7 +79,7 @@ impl Presence {
                         generation: 0,
                     },
                 );
-                self.publish(ServerFrame::Online, room, name);
+                self.roster.add(room, user, name);
             }
         }
     }
@@ -135,26 +123,10 @@ impl Presence {
             return;
         };
         if let Some(gone) = here.remove(&user) {
-            self.publish(ServerFrame::Offline, room, &gone.name);
+            self.roster.remove(room, user, &gone.name);
         }
         if here.is_empty() {
             rooms.remove(room);
         }
-    }
-
-    /// Publishes a change; called with the lock held, so changes reach the
-    /// rings in the order they were made.
-    fn publish(&self, frame: fn(PresenceChange) -> ServerFrame, room: &str, name: &str) {
-        let change = frame(PresenceChange {
-            room: room.to_owned(),
-            name: name.to_owned(),
-        });
-        self.fan_out.signal(
-            room,
-            Signal {
-                frame: Utf8Bytes::from(change.to_json()),
-                skip: None,
-            },
-        );
     }
 }

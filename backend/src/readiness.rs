@@ -1,6 +1,7 @@
 //! `GET /readyz`: whether this process can serve, for load balancers and
 //! orchestrators (`/healthz` only says it is alive). It can when its
-//! database answers; the answer says what each dependency is doing.
+//! database answers; the answer says what each dependency is doing
+//! (Redis too, when configured, though the process serves without it).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,23 +22,38 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct Readiness {
     /// The database (SQLite file or PostgreSQL).
     pub database: String,
+    /// Redis, when configured. Reported, never a reason to be unready:
+    /// without it messages still flow (through the database), and only
+    /// presence and typing pause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis: Option<String>,
 }
 
 /// 200 when the database answers within the probe timeout, else 503; the
 /// body says which, either way.
 pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Readiness>) {
-    let database = match tokio::time::timeout(PROBE_TIMEOUT, state.store.newest_id()).await {
+    // Asked together, so a probe waits for the slower of the two only.
+    let (database, redis) = tokio::join!(database_state(&state), async {
+        match &state.broker {
+            Some((link, _)) => Some(link.state().await),
+            None => None,
+        }
+    });
+    let status = if database == "ok" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(Readiness { database, redis }))
+}
+
+async fn database_state(state: &AppState) -> String {
+    match tokio::time::timeout(PROBE_TIMEOUT, state.store.newest_id()).await {
         Ok(Ok(_)) => "ok".to_owned(),
         Ok(Err(error)) => format!("unavailable: {error}"),
         Err(_) => format!(
             "unavailable: no answer within {} s",
             PROBE_TIMEOUT.as_secs()
         ),
-    };
-    let status = if database == "ok" {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (status, Json(Readiness { database }))
+    }
 }

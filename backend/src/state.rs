@@ -8,6 +8,9 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::accounts::Accounts;
+use crate::cluster::redis_link::RedisLink;
+use crate::cluster::redis_roster::RedisRoster;
+use crate::cluster::{self, ClusterFanOut};
 use crate::commands::FrameRules;
 use crate::config::Config;
 use crate::fan_out::FanOut;
@@ -17,6 +20,7 @@ use crate::lobby_card::LobbyCard;
 use crate::origin::SitePolicy;
 use crate::presence::Presence;
 use crate::rate_limit::RateLimit;
+use crate::roster::{LocalRoster, Roster};
 use crate::store::engine;
 use crate::store::gathered_markers::GatheredMarkers;
 use crate::store::{HistoryStore, RoomStore, StoreError};
@@ -56,6 +60,9 @@ pub struct AppState {
     pub markers: Arc<GatheredMarkers>,
     /// Who is online in each room.
     pub presence: Arc<Presence>,
+    /// With several processes and Redis: the connections to it (for
+    /// `/readyz`) and presence there (told when this process stops).
+    pub broker: Option<(Arc<RedisLink>, Arc<RedisRoster>)>,
     /// The lobby as guests' welcomes show it.
     pub lobby_card: LobbyCard,
     /// Limits and timers for each connection.
@@ -76,17 +83,60 @@ impl AppState {
     /// writer publishes every committed batch through the fan-out.
     pub async fn open(config: &Config) -> Result<Self, StoreError> {
         let hub = Arc::new(Hub::new(config.broadcast_buffer));
-        // One process: the hub is the whole fan-out.
-        let fan_out: Arc<dyn FanOut> = Arc::clone(&hub) as Arc<dyn FanOut>;
+        let shutdown = CancellationToken::new();
+        let node = cluster::new_node_id();
+        let link = match &config.redis_url {
+            Some(url) => Some(Arc::new(RedisLink::open(url).map_err(|cause| {
+                StoreError::Open {
+                    path: url.clone(),
+                    cause,
+                }
+            })?)),
+            None => None,
+        };
+        // One process: the hub is the whole fan-out. Several (a shared
+        // database): every process's commits reach the hub in id order.
+        let cluster = config
+            .database_url
+            .is_some()
+            .then(|| Arc::new(ClusterFanOut::new(Arc::clone(&hub), link.as_ref(), &node)));
+        let fan_out: Arc<dyn FanOut> = match &cluster {
+            Some(cluster) => Arc::clone(cluster) as Arc<dyn FanOut>,
+            None => Arc::clone(&hub) as Arc<dyn FanOut>,
+        };
         let publisher = Arc::clone(&fan_out);
         let engine = engine::open(config, Box::new(move |batch| publisher.publish(batch))).await?;
         // What the database already holds counts as committed before any
         // connection subscribes, so a new client's first page includes it.
-        hub.committed_up_to(engine.newest_at_open);
+        match &cluster {
+            Some(cluster) => cluster.sequencer().start_after(engine.newest_at_open),
+            None => hub.committed_up_to(engine.newest_at_open),
+        }
+        let broker = link.map(|link| {
+            let roster = RedisRoster::start(
+                Arc::clone(&link),
+                node.clone(),
+                config.presence_ttl,
+                Arc::clone(&hub),
+                shutdown.clone(),
+            );
+            (link, roster)
+        });
+        if let (Some(cluster), Some(log)) = (&cluster, engine.shared_log) {
+            let subscription = broker
+                .as_ref()
+                .map(|(link, roster)| (Arc::clone(link), Arc::clone(roster), node.clone()));
+            cluster::start(cluster, log, subscription, &shutdown);
+        }
+        let roster: Arc<dyn Roster> = match &broker {
+            Some((_, roster)) => Arc::clone(roster) as Arc<dyn Roster>,
+            None => Arc::new(LocalRoster::new(Arc::clone(&fan_out))),
+        };
         let store = engine.history;
         let markers = Arc::new(GatheredMarkers::new(engine.rooms));
-        let presence = Arc::new(Presence::new(Arc::clone(&fan_out), config.presence_grace));
+        let presence = Arc::new(Presence::new(roster, config.presence_grace));
         Ok(AppState {
+            broker,
             accounts: Accounts::new(
                 engine.accounts,
                 config.signup,
@@ -123,7 +173,7 @@ impl AppState {
                 config.max_connections,
                 config.max_connections_per_ip,
             )),
-            shutdown: CancellationToken::new(),
+            shutdown,
             connections: TaskTracker::new(),
         })
     }

@@ -1,9 +1,7 @@
 //! Two natter servers on one PostgreSQL (`--database-url`): accounts,
 //! sessions, rooms and history are shared, so a session made on one works on
 //! the other, and what one stores the other serves. (Live delivery between
-//! processes needs the broker, `--redis-url`, still to come: until then the
-//! other server's clients get such messages from the database when they
-//! resume, and its first pages stop at what it has seen committed.)
+//! processes, with and without Redis, is `cluster.rs`'s.)
 
 mod common;
 

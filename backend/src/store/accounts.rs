@@ -7,7 +7,8 @@ use thiserror::Error;
 use super::StoreError;
 
 /// An account's id; also its [`AuthorId`](super::AuthorId).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct UserId(pub i64);
 
 /// A session token's SHA-256: all the store ever sees of a token.

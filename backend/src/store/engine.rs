@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::postgres::PgStore;
 use super::{AccountStore, HistoryStore, OnCommit, RoomStore, SqliteStore, StoreError};
+use crate::cluster::gap_filler::SharedLog;
 use crate::config::Config;
 
 /// The stores of the configured engine.
@@ -19,6 +20,9 @@ pub struct Engine {
     /// The newest id already stored when it was opened (0 when empty):
     /// committed before the server takes a connection.
     pub newest_at_open: u64,
+    /// For an engine several processes share: every process's entries,
+    /// which this process's fan-out reads what it missed from.
+    pub shared_log: Option<Arc<dyn SharedLog>>,
 }
 
 /// Opens the engine `config` names; `on_commit` receives every batch this
@@ -31,7 +35,8 @@ pub async fn open(config: &Config, on_commit: OnCommit) -> Result<Engine, StoreE
             Ok(Engine {
                 history: Arc::clone(&store) as Arc<dyn HistoryStore>,
                 accounts: Arc::clone(&store) as Arc<dyn AccountStore>,
-                rooms: store as Arc<dyn RoomStore>,
+                rooms: Arc::clone(&store) as Arc<dyn RoomStore>,
+                shared_log: Some(store as Arc<dyn SharedLog>),
                 newest_at_open,
             })
         }
@@ -42,6 +47,7 @@ pub async fn open(config: &Config, on_commit: OnCommit) -> Result<Engine, StoreE
                 history: Arc::clone(&store) as Arc<dyn HistoryStore>,
                 accounts: Arc::clone(&store) as Arc<dyn AccountStore>,
                 rooms: store as Arc<dyn RoomStore>,
+                shared_log: None,
             })
         }
     }

@@ -7,7 +7,9 @@ use natter_shared::{ChatMessage, MessageDeleted, MessageEdited, ServerFrame};
 use super::{Action, NewMessage};
 
 /// One committed step of the id sequence, as its frame will carry it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// (Serialized only between processes, in the broker's notices.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "params", rename_all = "snake_case")]
 pub enum Entry {
     /// A message (in its current state when read back).
     Message(ChatMessage),

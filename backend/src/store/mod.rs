@@ -32,7 +32,8 @@ pub use sqlite::SqliteStore;
 /// Who wrote a message: an account (a positive id) or a guest (a negative
 /// id derived from its guest token). Idempotency, the nonce on the author's
 /// own copies, and "is this mine" are keyed by it, never by display name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct AuthorId(pub i64);
 
 /// A validated message, or a change to one, on its way into the store.
@@ -88,8 +89,8 @@ pub enum Refusal {
 }
 
 /// A message or change that has just been committed, as the fan-out
-/// receives it.
-#[derive(Debug, Clone)]
+/// receives it (and, between processes, the broker carries it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Committed {
     /// The stored entry, nonce included.
     pub entry: Entry,

@@ -27,6 +27,7 @@ use super::{
     StoredMessage, Target,
 };
 use crate::clock::now_ms;
+use crate::cluster::gap_filler::SharedLog;
 
 refinery::embed_migrations!("migrations/postgres");
 
@@ -252,16 +253,26 @@ fn message(row: &Row) -> StoredMessage {
     }
 }
 
-/// Every entry after a cursor, as the SQLite engine reads them: live
-/// messages, deletes, and edits of messages not deleted since (with their
-/// target's current text).
-const ENTRIES_AFTER: &str = "SELECT m.id, m.value, m.author, m.timestamp, m.nonce, m.author_id,
-        m.room, m.edited_at, m.kind, m.target, t.value
-     FROM messages m LEFT JOIN messages t ON m.kind = 1 AND t.id = m.target
-     WHERE m.room = ANY($3) AND m.id > $1
-       AND ((m.kind = 0 AND m.deleted_at IS NULL) OR m.kind = 2
-            OR (m.kind = 1 AND t.deleted_at IS NULL))
-     ORDER BY m.id LIMIT $2";
+/// Every entry after a cursor (in the rooms given, or in any), as the
+/// SQLite engine reads them: live messages, deletes, and edits of messages
+/// not deleted since (with their target's current text).
+macro_rules! entries_after {
+    ($in_rooms:literal) => {
+        concat!(
+            "SELECT m.id, m.value, m.author, m.timestamp, m.nonce, m.author_id,
+                m.room, m.edited_at, m.kind, m.target, t.value
+             FROM messages m LEFT JOIN messages t ON m.kind = 1 AND t.id = m.target
+             WHERE ",
+            $in_rooms,
+            " m.id > $1
+               AND ((m.kind = 0 AND m.deleted_at IS NULL) OR m.kind = 2
+                    OR (m.kind = 1 AND t.deleted_at IS NULL))
+             ORDER BY m.id LIMIT $2"
+        )
+    };
+}
+const ENTRIES_AFTER: &str = entries_after!("m.room = ANY($3) AND");
+const ENTRIES_AFTER_IN_ANY_ROOM: &str = entries_after!("");
 
 fn entry(row: &Row) -> StoredEntry {
     let stored = message(row);
@@ -270,6 +281,26 @@ fn entry(row: &Row) -> StoredEntry {
     StoredEntry {
         entry: Entry::from_row(stored.message, kind, target, row.get(10)),
         author_id: stored.author_id,
+    }
+}
+
+impl SharedLog for PgStore {
+    fn entries_after(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<StoredEntry>, StoreError>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    ENTRIES_AFTER_IN_ANY_ROOM,
+                    &[&cursor(after), &(limit as i64)],
+                )
+                .await
+                .map_err(database)?;
+            Ok(rows.iter().map(entry).collect())
+        })
     }
 }
 

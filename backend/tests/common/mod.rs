@@ -39,7 +39,8 @@ pub fn rss_kib() -> u64 {
 
 /// A natter server on 127.0.0.1 and a free port, serving a stand-in web client,
 /// with its own database: a SQLite file, or, when `NATTER_TEST_ENGINE` is
-/// `postgres`, a PostgreSQL of its own (so one test suite runs on both).
+/// `postgres`, a PostgreSQL and a Redis of its own (so one test suite runs
+/// on both engines).
 pub struct TestServer {
     /// The running server; stops when dropped.
     handle: Option<ServerHandle>,
@@ -47,9 +48,9 @@ pub struct TestServer {
     dir: TempDir,
     /// The extra flags it was started with, kept for restarts.
     flags: Vec<String>,
-    /// The PostgreSQL it runs on, if that is the engine under test; stopped
-    /// after the server (fields drop in order).
-    _postgres: Option<engines::Postgres>,
+    /// The PostgreSQL and Redis it runs on, if that is the engine under
+    /// test; stopped after the server (fields drop in order).
+    _engines: Option<(engines::Postgres, engines::Redis)>,
 }
 
 /// Whether the tests run on PostgreSQL rather than SQLite.
@@ -75,18 +76,24 @@ impl TestServer {
         prepare(&dir.path().join("natter.db"));
         std::fs::write(dir.path().join("index.html"), INDEX_HTML).expect("write index");
         let mut flags: Vec<String> = flags.iter().map(|flag| (*flag).to_owned()).collect();
-        let mut postgres = None;
+        let mut engines = None;
         if on_postgres() && !flags.iter().any(|flag| flag == "--database-url") {
-            let server = engines::Postgres::start();
-            flags.extend(["--database-url".to_owned(), server.database().await]);
-            postgres = Some(server);
+            let postgres = engines::Postgres::start();
+            let redis = engines::Redis::start();
+            flags.extend([
+                "--database-url".to_owned(),
+                postgres.database().await,
+                "--redis-url".to_owned(),
+                redis.url(),
+            ]);
+            engines = Some((postgres, redis));
         }
         let handle = Self::launch(&dir, &flags).await;
         TestServer {
             handle: Some(handle),
             dir,
             flags,
-            _postgres: postgres,
+            _engines: engines,
         }
     }
 

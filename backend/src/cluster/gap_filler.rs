@@ -1,0 +1,130 @@
+//! The task that keeps a [`Sequencer`] whole from the database: it fills a
+//! gap the broker did not (a notice lost, or a process that died between
+//! its commit and its notice), and, with the broker down, is how other
+//! processes' messages arrive at all.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use tokio_util::sync::CancellationToken;
+use tracing::warn;
+
+use super::sequencer::Sequencer;
+use crate::store::{AuthorId, Committed, StoreError, StoredEntry};
+
+/// Every committed entry after an id, in any room: the shared log every
+/// process reads, which is the truth the broker only speeds up.
+pub trait SharedLog: Send + Sync + 'static {
+    /// Up to `limit` entries with ids above `after`, oldest first, as
+    /// [`crate::store::HistoryStore::after`] reads them for one reader.
+    fn entries_after(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<StoredEntry>, StoreError>>;
+}
+
+/// How long an entry waits for a lower id from the broker before the
+/// database is asked: notices of two processes' back-to-back commits race,
+/// and the later one usually wins by well under this.
+const GAP_WAIT: Duration = Duration::from_millis(30);
+
+/// How many entries one read takes.
+const PAGE: usize = 512;
+
+/// How often the database is read when nothing seems missing.
+#[derive(Debug, Clone, Copy)]
+pub struct Polling {
+    /// While the broker is up: a last notice lost shows no gap, so this
+    /// bounds how late it can be.
+    pub with_broker: Duration,
+    /// While it is down (or there is none): how late other processes'
+    /// messages arrive.
+    pub without_broker: Duration,
+}
+
+impl Default for Polling {
+    fn default() -> Self {
+        Polling {
+            with_broker: Duration::from_secs(1),
+            without_broker: Duration::from_millis(200),
+        }
+    }
+}
+
+/// Fills `sequencer` from `log` until `stop`: when a gap has waited
+/// [`GAP_WAIT`], and at every poll. `broker_up` says which poll applies.
+pub async fn run(
+    sequencer: Arc<Sequencer>,
+    log: Arc<dyn SharedLog>,
+    polling: Polling,
+    broker_up: impl Fn() -> bool + Send + 'static,
+    stop: CancellationToken,
+) {
+    let mut failing = false;
+    loop {
+        let poll = if broker_up() {
+            polling.with_broker
+        } else {
+            polling.without_broker
+        };
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = sequencer.gap_opened() => {
+                tokio::time::sleep(GAP_WAIT).await;
+                match sequencer.waiting_since() {
+                    Some(since) if since.elapsed() >= GAP_WAIT => {}
+                    // Closed by a notice, or a newer gap that gets its own wait.
+                    _ => continue,
+                }
+            }
+            () = tokio::time::sleep(poll) => {}
+        }
+        match catch_up(&sequencer, log.as_ref()).await {
+            Ok(()) => {
+                if failing {
+                    warn!("the database answers again: other processes' messages flow");
+                }
+                failing = false;
+            }
+            Err(error) => {
+                if !failing {
+                    warn!(%error, "cannot read the database for other processes' messages");
+                }
+                failing = true;
+            }
+        }
+    }
+}
+
+/// Reads everything after what `sequencer` has delivered, page by page.
+pub async fn catch_up(sequencer: &Sequencer, log: &dyn SharedLog) -> Result<(), StoreError> {
+    loop {
+        let after = sequencer.delivered();
+        let entries = log.entries_after(after, PAGE).await?;
+        let Some(newest) = entries.last().map(|stored| stored.entry.id()) else {
+            return Ok(());
+        };
+        let full = entries.len() == PAGE;
+        sequencer.fill(entries.into_iter().map(committed).collect(), newest);
+        if !full {
+            return Ok(());
+        }
+    }
+}
+
+/// An entry read back as the fan-out takes it. Messages from before
+/// accounts have no author: their nonce is nobody's, so it is dropped.
+fn committed(stored: StoredEntry) -> Committed {
+    match stored.author_id {
+        Some(author_id) => Committed {
+            entry: stored.entry,
+            author_id,
+        },
+        None => Committed {
+            entry: stored.entry.without_nonce(),
+            author_id: AuthorId(0),
+        },
+    }
+}

@@ -1,0 +1,135 @@
+//! Several natter processes as one chat: the fan-out and the presence of
+//! processes sharing a PostgreSQL database, with Redis (optional) carrying
+//! what moves between them.
+//!
+//! - [`sequencer`]: every process's commits reach this process's hub once
+//!   each, in global id order; [`gap_filler`]: what the broker did not
+//!   bring is read from the database (the truth), and with no broker it is
+//!   how messages cross at all.
+//! - [`notice`]: what processes tell each other; [`relay`] publishes this
+//!   process's, [`subscriber`] delivers the others'; [`redis_link`]: the
+//!   connections to Redis.
+//! - [`redis_roster`]: who is online, across processes, with expiry.
+//!
+//! [`ClusterFanOut`] is the [`FanOut`] publishers see: this process's own
+//! commits, account events and signals reach its hub at once, and the
+//! other processes through the relay.
+
+pub mod gap_filler;
+pub mod notice;
+pub mod redis_link;
+pub mod redis_roster;
+pub mod relay;
+pub mod sequencer;
+pub mod subscriber;
+
+use std::sync::Arc;
+
+use rand::Rng;
+use tokio_util::sync::CancellationToken;
+
+use crate::fan_out::FanOut;
+use crate::hub::{AccountEvent, Hub, Signal};
+use crate::store::Committed;
+use crate::store::accounts::UserId;
+use gap_filler::{Polling, SharedLog};
+use notice::Notice;
+use redis_link::RedisLink;
+use redis_roster::RedisRoster;
+use relay::Relay;
+use sequencer::Sequencer;
+use subscriber::Destinations;
+
+/// A fresh id for this process, for its notices and presence members.
+pub fn new_node_id() -> String {
+    format!("{:016x}", rand::rng().random::<u64>())
+}
+
+/// The fan-out of one process among several.
+pub struct ClusterFanOut {
+    hub: Arc<Hub>,
+    sequencer: Arc<Sequencer>,
+    relay: Option<Relay>,
+}
+
+impl ClusterFanOut {
+    /// This process's fan-out: into `hub` in id order, and (with a
+    /// broker) to the other processes.
+    pub fn new(hub: Arc<Hub>, link: Option<&Arc<RedisLink>>, node: &str) -> Self {
+        ClusterFanOut {
+            sequencer: Arc::new(Sequencer::new(Arc::clone(&hub))),
+            hub,
+            relay: link.map(|link| Relay::start(Arc::clone(link), node.to_owned())),
+        }
+    }
+
+    /// The sequencer this process's hub is fed through.
+    pub fn sequencer(&self) -> &Arc<Sequencer> {
+        &self.sequencer
+    }
+
+    fn relay(&self, notice: impl FnOnce() -> Notice) {
+        if let Some(relay) = &self.relay {
+            relay.send(notice());
+        }
+    }
+}
+
+impl FanOut for ClusterFanOut {
+    fn publish(&self, committed: &[Committed]) {
+        self.sequencer.offer(committed.iter().cloned());
+        self.relay(|| Notice::Committed {
+            entries: committed.to_vec(),
+        });
+    }
+
+    fn notify(&self, user: UserId, event: AccountEvent) {
+        self.relay(|| Notice::Account {
+            user,
+            event: event.clone(),
+        });
+        self.hub.notify(user, event);
+    }
+
+    fn signal(&self, room: &str, signal: Signal) {
+        self.relay(|| Notice::Signal {
+            room: room.to_owned(),
+            skip: signal.skip,
+            frame: signal.frame.as_str().to_owned(),
+        });
+        self.hub.signal(room, signal);
+    }
+}
+
+/// Starts the tasks that keep this process in step with the others until
+/// `stop`: the gap filler, and with a broker its subscription.
+pub fn start(
+    fan_out: &ClusterFanOut,
+    log: Arc<dyn SharedLog>,
+    broker: Option<(Arc<RedisLink>, Arc<RedisRoster>, String)>,
+    stop: &CancellationToken,
+) {
+    let sequencer = Arc::clone(&fan_out.sequencer);
+    let broker_up: Box<dyn Fn() -> bool + Send> = match &broker {
+        Some((link, _, _)) => {
+            let link = Arc::clone(link);
+            Box::new(move || link.is_subscribed())
+        }
+        None => Box::new(|| false),
+    };
+    tokio::spawn(gap_filler::run(
+        Arc::clone(&sequencer),
+        log,
+        Polling::default(),
+        broker_up,
+        stop.clone(),
+    ));
+    if let Some((link, roster, node)) = broker {
+        let to = Destinations {
+            sequencer,
+            hub: Arc::clone(&fan_out.hub),
+            roster,
+        };
+        tokio::spawn(subscriber::run(link, node, to, stop.clone()));
+    }
+}

@@ -1,0 +1,102 @@
+//! The subscription: reads every other process's notices from Redis, on a
+//! connection of its own, and hands each where it goes in this process.
+//! When Redis drops it, it reconnects (with backoff) and resynchronizes
+//! presence; the gap filler, polling faster meanwhile, keeps messages
+//! flowing from the database.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use super::notice::{CHANNEL, Notice, Received, decode};
+use super::redis_link::RedisLink;
+use super::redis_roster::RedisRoster;
+use super::sequencer::Sequencer;
+use crate::hub::{Hub, Signal};
+
+/// Where notices go.
+pub struct Destinations {
+    /// Committed entries.
+    pub sequencer: Arc<Sequencer>,
+    /// Account events and signals.
+    pub hub: Arc<Hub>,
+    /// Presence changes.
+    pub roster: Arc<RedisRoster>,
+}
+
+/// The longest wait between two attempts to subscribe.
+const MOST_BACKOFF: Duration = Duration::from_secs(2);
+
+/// Subscribes as `node` and delivers notices until `stop`.
+pub async fn run(link: Arc<RedisLink>, node: String, to: Destinations, stop: CancellationToken) {
+    let mut backoff = Duration::from_millis(100);
+    let mut was_up = true;
+    loop {
+        match subscribe(&link, &to).await {
+            Ok(pubsub) => {
+                link.set_subscribed(true);
+                info!("subscribed to Redis: notices from other processes flow");
+                backoff = Duration::from_millis(100);
+                was_up = true;
+                let mut notices = pubsub.into_on_message();
+                loop {
+                    tokio::select! {
+                        () = stop.cancelled() => return,
+                        message = notices.next() => match message {
+                            Some(message) => deliver(&node, message.get_payload_bytes(), &to),
+                            None => break,
+                        },
+                    }
+                }
+                link.set_subscribed(false);
+                warn!(
+                    "lost the Redis subscription: reading other processes' messages from the database until it is back"
+                );
+            }
+            Err(error) => {
+                if was_up {
+                    warn!(%error, "cannot subscribe to Redis: reading other processes' messages from the database until it answers");
+                }
+                was_up = false;
+            }
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(MOST_BACKOFF);
+    }
+}
+
+/// A subscribed connection, with presence resynchronized: notices that
+/// arrive meanwhile wait in the connection and are applied after.
+async fn subscribe(link: &RedisLink, to: &Destinations) -> redis::RedisResult<redis::aio::PubSub> {
+    let mut pubsub = link.subscriber().await?;
+    pubsub.subscribe(CHANNEL).await?;
+    to.roster.resync().await?;
+    Ok(pubsub)
+}
+
+fn deliver(node: &str, payload: &[u8], to: &Destinations) {
+    match decode(node, payload) {
+        Received::Own => {}
+        Received::Notice(Notice::Committed { entries }) => to.sequencer.offer(entries),
+        Received::Notice(Notice::Account { user, event }) => to.hub.notify(user, event),
+        Received::Notice(Notice::Signal { room, skip, frame }) => to.hub.signal(
+            &room,
+            Signal {
+                frame: frame.into(),
+                skip,
+            },
+        ),
+        Received::Notice(Notice::Presence { room, name, online }) => {
+            to.roster.apply(&room, &name, online);
+        }
+        Received::Unreadable(error) => {
+            warn!(%error, "a notice on the channel is not natter's: ignored");
+        }
+    }
+}

@@ -79,8 +79,11 @@ pub async fn upgrade(
     {
         Ok(identity) => identity,
         Err(error) => {
-            let status = match error {
-                AuthError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+            let status = match &error {
+                AuthError::Store(cause) => {
+                    warn!(%cause, "cannot tell who a connection is");
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
                 _ => StatusCode::UNAUTHORIZED,
             };
             return (status, format!("{}: {error}", error.code())).into_response();

@@ -27,6 +27,8 @@ pub struct DurableClient {
     /// The guest token the first welcome handed it, presented on every
     /// reconnect so it stays the same guest (and its retries are known).
     token: Option<String>,
+    /// The close code of the last connection the server closed.
+    pub last_close: Option<u16>,
 }
 
 impl DurableClient {
@@ -40,6 +42,7 @@ impl DurableClient {
             written: 0,
             welcomed: false,
             token: None,
+            last_close: None,
         }
     }
 
@@ -126,7 +129,12 @@ impl DurableClient {
         };
         let text = match next {
             Some(Ok(Message::Text(text))) => text,
-            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
+            Some(Ok(Message::Close(frame))) => {
+                self.last_close = frame.map(|frame| u16::from(frame.code));
+                self.ws = None;
+                return;
+            }
+            Some(Err(_)) | None => {
                 self.ws = None;
                 return;
             }

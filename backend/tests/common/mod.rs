@@ -211,8 +211,14 @@ impl Client {
         query: &str,
         headers: &[(&str, &str)],
     ) -> Self {
+        Self::connect_to(&server.ws_url(query), headers).await
+    }
+
+    /// Connects to a `ws://` URL (of any server, a process of its own too)
+    /// with extra handshake headers, and reads the welcome.
+    pub async fn connect_to(url: &str, headers: &[(&str, &str)]) -> Self {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        let mut request = server.ws_url(query).into_client_request().unwrap();
+        let mut request = url.into_client_request().unwrap();
         for (name, value) in headers {
             request.headers_mut().insert(
                 tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes())

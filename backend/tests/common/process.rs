@@ -25,6 +25,11 @@ pub struct NatterProcess {
 impl NatterProcess {
     /// Starts `natter` on a free port with this database, and waits for its URL line.
     pub fn start(db: &Path, static_dir: &Path) -> Self {
+        Self::start_with(db, static_dir, &[])
+    }
+
+    /// [`NatterProcess::start`] with extra flags (`--database-url`, ...).
+    pub fn start_with(db: &Path, static_dir: &Path, flags: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
             .args(["--bind", "127.0.0.1:0", "--static-dir"])
             .arg(static_dir)
@@ -37,6 +42,7 @@ impl NatterProcess {
                 "--rate-limit-burst",
                 "1000000",
             ])
+            .args(flags)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

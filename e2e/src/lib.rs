@@ -8,9 +8,11 @@
 
 mod browser;
 mod chromedriver;
+mod failover_proxy;
 
 pub use browser::{Browser, Message, eventually};
 pub use chromedriver::ChromeDriver;
+pub use failover_proxy::FailoverProxy;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -29,4 +31,20 @@ pub fn built_web_client() -> PathBuf {
         dist.display()
     );
     dist
+}
+
+/// The `natter` binary beside this test executable (the server's own tests
+/// build it, and `scripts/test.sh` runs them first), for a process a test
+/// can kill.
+pub fn natter_binary() -> PathBuf {
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|test| Some(test.parent()?.parent()?.join("natter")))
+        .expect("the test's own path");
+    assert!(
+        binary.is_file(),
+        "{} is not built: run `cargo build -p backend` first (scripts/test.sh does)",
+        binary.display()
+    );
+    binary
 }

@@ -55,7 +55,7 @@ say "End-to-end tests: two headless Chromium windows against natter"
 # One scenario at a time: each drives two browsers, and this machine may have two cores.
 run_tests -p e2e -- --test-threads=1
 
-say "Benchmark smoke run: natter and the Node peer, correctness only"
+say "Benchmark smoke run: natter, the Node ws peer and the Socket.IO peer, correctness only"
 # Debug builds are enough to check that nothing is lost or duplicated; the
 # full benchmark (BENCHMARKS.md) uses release builds.
 cargo build --locked -p backend -p natter-bench

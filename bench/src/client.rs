@@ -1,9 +1,14 @@
 //! The load-generating clients: connecting (spread over several loopback
 //! source addresses), the payload format, and counting what arrives.
 //!
-//! A payload is `nb <sender> <seq> <sent_ns>` in `params.value`, which both
-//! servers return as sent (Natter adds fields around it). Each receiver checks
-//! every sender's sequence numbers, so it sees any loss or duplicate.
+//! A payload is `nb <sender> <seq> <sent_ns>` in `value`, which every
+//! server returns as sent (Natter adds fields around it; Socket.IO wraps
+//! it in its own framing). Each receiver checks every sender's sequence
+//! numbers, so it sees any loss or duplicate.
+//!
+//! Two protocols: natter's (which the Node `ws` peer relays as is), and
+//! Socket.IO's (Engine.IO 4 over a WebSocket: a handshake after the
+//! upgrade, `42[...]` event frames, and the server's pings answered).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -24,8 +29,80 @@ use tokio_tungstenite::{WebSocketStream, client_async_with_config};
 
 /// One client connection.
 pub type Ws = WebSocketStream<TcpStream>;
-/// Its sending half.
-pub type Sink = SplitSink<Ws, Message>;
+
+/// How a server frames chat messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `{"type":"message","params":{...}}` text frames (natter, Node `ws`).
+    Natter,
+    /// Socket.IO 4 over Engine.IO 4, WebSocket transport only.
+    SocketIo,
+}
+
+/// A client's sending half: the socket's own (natter's protocol), or a
+/// queue into a task that owns it (Socket.IO's, whose reader must also
+/// answer the server's pings).
+pub enum Sink {
+    /// Writes straight to the socket.
+    Direct(SplitSink<Ws, Message>),
+    /// Writes through the socket's writer task.
+    Queued(futures_channel::mpsc::UnboundedSender<Message>),
+}
+
+impl Sink {
+    /// A queue into a task that writes to `direct` until every sender of
+    /// the queue is gone, and a second sender for the reader's pongs.
+    pub fn queued(direct: SplitSink<Ws, Message>) -> (Self, Self) {
+        let (queue, frames) = futures_channel::mpsc::unbounded();
+        tokio::spawn(frames.map(Ok).forward(direct));
+        (Sink::Queued(queue.clone()), Sink::Queued(queue))
+    }
+}
+
+fn closed<T>(_: T) -> tokio_tungstenite::tungstenite::Error {
+    tokio_tungstenite::tungstenite::Error::ConnectionClosed
+}
+
+impl futures_util::Sink<Message> for Sink {
+    type Error = tokio_tungstenite::tungstenite::Error;
+
+    fn poll_ready(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        match self.get_mut() {
+            Sink::Direct(sink) => std::pin::Pin::new(sink).poll_ready(cx),
+            Sink::Queued(queue) => std::pin::Pin::new(queue).poll_ready(cx).map_err(closed),
+        }
+    }
+
+    fn start_send(self: std::pin::Pin<&mut Self>, item: Message) -> Result<(), Self::Error> {
+        match self.get_mut() {
+            Sink::Direct(sink) => std::pin::Pin::new(sink).start_send(item),
+            Sink::Queued(queue) => std::pin::Pin::new(queue).start_send(item).map_err(closed),
+        }
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        match self.get_mut() {
+            Sink::Direct(sink) => std::pin::Pin::new(sink).poll_flush(cx),
+            Sink::Queued(queue) => std::pin::Pin::new(queue).poll_flush(cx).map_err(closed),
+        }
+    }
+
+    fn poll_close(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        match self.get_mut() {
+            Sink::Direct(sink) => std::pin::Pin::new(sink).poll_close(cx),
+            Sink::Queued(queue) => std::pin::Pin::new(queue).poll_close(cx).map_err(closed),
+        }
+    }
+}
 
 /// How many loopback addresses clients spread over, so no single source
 /// address runs out of ports.
@@ -38,17 +115,25 @@ pub fn now_ns() -> u64 {
 }
 
 /// The frame a sender sends.
-pub fn payload(sender: u32, seq: u64) -> Message {
-    payload_in(sender, seq, None)
+pub fn payload(protocol: Protocol, sender: u32, seq: u64) -> Message {
+    payload_in(protocol, sender, seq, None)
 }
 
-/// The frame a sender sends, to `room` (the lobby when `None`).
-pub fn payload_in(sender: u32, seq: u64, room: Option<&str>) -> Message {
-    let room = room.map_or(String::new(), |room| format!(r#","room":"{room}""#));
-    Message::text(format!(
-        r#"{{"type":"message","params":{{"value":"nb {sender} {seq} {}"{room}}}}}"#,
-        now_ns()
-    ))
+/// The frame a sender sends, to `room` (the lobby when `None`; Socket.IO's
+/// chat has no rooms).
+pub fn payload_in(protocol: Protocol, sender: u32, seq: u64, room: Option<&str>) -> Message {
+    let sent = now_ns();
+    match protocol {
+        Protocol::Natter => {
+            let room = room.map_or(String::new(), |room| format!(r#","room":"{room}""#));
+            Message::text(format!(
+                r#"{{"type":"message","params":{{"value":"nb {sender} {seq} {sent}"{room}}}}}"#
+            ))
+        }
+        Protocol::SocketIo => Message::text(format!(
+            r#"42["message",{{"value":"nb {sender} {seq} {sent}"}}]"#
+        )),
+    }
 }
 
 /// Reads (sender, seq, sent_ns) out of a received frame, without a JSON parse
@@ -94,6 +179,38 @@ pub async fn connect(
     }
     let (ws, _) = client_async_with_config(request, stream, Some(config)).await?;
     Ok(ws)
+}
+
+/// Socket.IO's handshake on a fresh WebSocket: Engine.IO's open packet
+/// (`0{...}`), then connecting to the main namespace (`40`, answered by
+/// `40{...}`). From then on `io.emit` reaches this socket.
+pub async fn socket_io_handshake(ws: &mut Ws) -> Result<()> {
+    use futures_util::SinkExt;
+    let open = next_text(ws).await?;
+    anyhow::ensure!(
+        open.starts_with('0'),
+        "expected an open packet, got {open:?}"
+    );
+    ws.send(Message::text("40")).await?;
+    loop {
+        let reply = next_text(ws).await?;
+        if reply.starts_with("40") {
+            return Ok(());
+        }
+        anyhow::ensure!(reply == "2", "expected a namespace connect, got {reply:?}");
+    }
+}
+
+/// The next text frame.
+async fn next_text(ws: &mut Ws) -> Result<String> {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(text))) => return Ok(text.as_str().to_owned()),
+            Some(Ok(_)) => continue,
+            Some(Err(error)) => return Err(error.into()),
+            None => anyhow::bail!("closed during the Socket.IO handshake"),
+        }
+    }
 }
 
 /// What one receiver saw.
@@ -151,6 +268,9 @@ pub struct Receiver {
     pub wait_for_welcome: bool,
     /// The one sender it should hear, or every sender when `None`.
     pub hears: Option<u32>,
+    /// Where it answers a Socket.IO server's pings (`2` with `3`); `None`
+    /// for natter's protocol, whose pings the WebSocket library answers.
+    pub pongs: Option<Sink>,
 }
 
 /// A latency histogram: microseconds up to a minute, 2 significant figures
@@ -161,7 +281,7 @@ pub fn histogram() -> Histogram<u64> {
 }
 
 /// Reads until told to stop (or the connection ends).
-pub async fn receive(mut stream: SplitStream<Ws>, who: Receiver, shared: Arc<Shared>) -> Tally {
+pub async fn receive(mut stream: SplitStream<Ws>, mut who: Receiver, shared: Arc<Shared>) -> Tally {
     let mut tally = Tally {
         received: 0,
         duplicated: 0,
@@ -193,6 +313,13 @@ pub async fn receive(mut stream: SplitStream<Ws>, who: Receiver, shared: Arc<Sha
             }
             continue;
         };
+        if text.as_str() == "2"
+            && let Some(pongs) = &mut who.pongs
+        {
+            use futures_util::SinkExt;
+            let _ = pongs.send(Message::text("3")).await;
+            continue;
+        }
         if !ready {
             ready = true;
             shared.ready.fetch_add(1, Ordering::Relaxed);

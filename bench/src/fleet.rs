@@ -11,7 +11,9 @@ use hdrhistogram::Histogram;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use crate::client::{Receiver, Shared, Sink, Tally, connect, histogram, receive};
+use crate::client::{
+    Protocol, Receiver, Shared, Sink, Tally, connect, histogram, receive, socket_io_handshake,
+};
 use crate::servers::{Programs, Server};
 
 /// Connections opened at once while building a fleet.
@@ -84,6 +86,7 @@ impl Fleet {
         member: impl Fn(usize) -> Member,
     ) -> Result<()> {
         let url = server.ws_url();
+        let protocol = server.kind.protocol();
         let first = self.sinks.len();
         let target = first + count;
         for batch_start in (first..target).step_by(CONNECT_BATCH) {
@@ -98,7 +101,12 @@ impl Fleet {
                     } = member(index);
                     async move {
                         let url = format!("{url}{query}");
-                        let ws = connect(&url, server.addr, index, bearer.as_deref()).await;
+                        let ws = match connect(&url, server.addr, index, bearer.as_deref()).await {
+                            Ok(mut ws) if protocol == Protocol::SocketIo => {
+                                socket_io_handshake(&mut ws).await.map(|()| ws)
+                            }
+                            other => other,
+                        };
                         (index, ws, hears)
                     }
                 })
@@ -110,6 +118,15 @@ impl Fleet {
             opened.sort_by_key(|(index, _, _)| *index);
             for (index, ws, hears) in opened {
                 let (sink, stream) = ws.split();
+                // Socket.IO's reader answers the server's pings, so it
+                // shares the writer with the sender.
+                let (sink, pongs) = match protocol {
+                    Protocol::Natter => (Sink::Direct(sink), None),
+                    Protocol::SocketIo => {
+                        let (sink, pongs) = Sink::queued(sink);
+                        (sink, Some(pongs))
+                    }
+                };
                 let own = (index < self.senders)
                     .then(|| (index as u32, Arc::clone(&self.windows[index])));
                 let who = Receiver {
@@ -118,6 +135,7 @@ impl Fleet {
                     round_trips: (index == 0).then(|| Arc::clone(&self.round_trips)),
                     wait_for_welcome: Programs::is_natter(server.kind),
                     hears,
+                    pongs,
                 };
                 self.readers
                     .push(tokio::spawn(receive(stream, who, Arc::clone(&self.shared))));

@@ -1,5 +1,5 @@
-//! `natter-bench`: runs every scenario against Natter and the Node `ws` chat
-//! in one run, and writes the results side by side.
+//! `natter-bench`: runs every scenario against Natter, the Node `ws` chat
+//! and the Socket.IO chat in one run, and writes the results side by side.
 //!
 //! `--smoke` runs each scenario small and fast and checks only correctness
 //! (nothing lost, nothing duplicated, clean exit); it is part of the test
@@ -33,7 +33,7 @@ const DEFAULT_CLIENTS: usize = 1000;
 const DEFAULT_RATE: f64 = 100.0;
 const DEFAULT_IDLE: usize = 15_000;
 
-/// Natter's benchmark, side by side with the Node ws chat.
+/// Natter's benchmark, side by side with the Node ws and Socket.IO chats.
 #[derive(Debug, Parser)]
 struct Args {
     /// Small and quick; checks correctness only (for the test command).
@@ -42,9 +42,12 @@ struct Args {
     /// The natter binary to run (build it with `cargo build --release -p backend`).
     #[arg(long, default_value = "target/release/natter")]
     natter: PathBuf,
-    /// The Node peer's folder.
+    /// The Node `ws` peer's folder.
     #[arg(long, default_value = "../shared/peers/node-ws")]
     peer: PathBuf,
+    /// The Socket.IO peer's folder.
+    #[arg(long, default_value = "../shared/peers/socketio")]
+    socketio_peer: PathBuf,
     /// Where result files go.
     #[arg(long, default_value = "bench/results")]
     out: PathBuf,
@@ -60,7 +63,7 @@ struct Args {
     /// Run only these scenarios (fan-out, saturation, rooms, typing, shootout, idle); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
-    /// Run only against these servers (natter, node-ws, natter-baseline); all by default.
+    /// Run only against these servers (natter, node-ws, socketio, natter-baseline); all by default.
     #[arg(long, value_delimiter = ',')]
     servers: Vec<String>,
     /// Another natter binary (an earlier build) to run beside `--natter` in
@@ -100,12 +103,13 @@ async fn run(args: Args) -> Result<bool> {
     let programs = Programs {
         natter: args.natter.clone(),
         baseline: args.baseline.clone(),
-        node_peer: servers::prepare_node_peer(&args.peer, &work)?,
+        node_peer: servers::prepare_peer(&args.peer, &work)?,
+        socketio_peer: servers::prepare_peer(&args.socketio_peer, &work)?,
     };
     let (fan_out, saturation, shootout, idle) = specs(&args);
     let rooms = rooms_spec(&args);
     let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|only| only == name);
-    let kinds: Vec<Kind> = [Kind::Baseline, Kind::Natter, Kind::Node]
+    let kinds: Vec<Kind> = [Kind::Baseline, Kind::Natter, Kind::Node, Kind::SocketIo]
         .into_iter()
         .filter(|kind| *kind != Kind::Baseline || args.baseline.is_some())
         .filter(|kind| args.servers.is_empty() || args.servers.iter().any(|s| s == kind.label()))
@@ -162,12 +166,12 @@ async fn run(args: Args) -> Result<bool> {
     let table = report::markdown(&results, &machine, &stamp);
     std::fs::write(
         args.out.join(format!("{stamp}.md")),
-        format!("# Natter vs Node ws, {stamp}\n\n{table}"),
+        format!("# Natter vs Node ws and Socket.IO, {stamp}\n\n{table}"),
     )?;
     println!("{table}");
     // BENCHMARKS.md shows complete runs at the published sizes only.
     let complete =
-        !args.smoke && args.only.is_empty() && args.baseline.is_none() && kinds.len() == 2;
+        !args.smoke && args.only.is_empty() && args.baseline.is_none() && kinds.len() == 3;
     let published_sizes =
         args.clients == DEFAULT_CLIENTS && args.rate == DEFAULT_RATE && args.idle == DEFAULT_IDLE;
     if complete && published_sizes {
@@ -384,7 +388,8 @@ fn publish(table: &str, out: &Path, stamp: &str) -> Result<()> {
         .unwrap_or_default();
     let charts = out.join(stamp);
     let text = format!(
-        "# Benchmarks\n\nNatter and the Node `ws` chat (`../shared/peers/node-ws`) measured side by side in one run \
+        "# Benchmarks\n\nNatter, the Node `ws` chat (`../shared/peers/node-ws`) and the Socket.IO chat \
+         (`../shared/peers/socketio`) measured side by side in one run \
          on the same machine, each scenario against a fresh server process. Reproduce with:\n\n\
          ```sh\ncargo build --release -p backend && cargo run --release -p natter-bench\n```\n\n\
          Latest run: {stamp} (all runs are in `bench/results/`).\n\n{}{notes}",

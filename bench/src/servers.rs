@@ -10,6 +10,8 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use tempfile::TempDir;
 
+use crate::client::Protocol;
+
 /// Which server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -20,6 +22,8 @@ pub enum Kind {
     Baseline,
     /// The Node `ws` chat from the team's peers folder.
     Node,
+    /// The Socket.IO chat from the team's peers folder.
+    SocketIo,
 }
 
 impl Kind {
@@ -29,6 +33,15 @@ impl Kind {
             Kind::Natter => "natter",
             Kind::Baseline => "natter-baseline",
             Kind::Node => "node-ws",
+            Kind::SocketIo => "socketio",
+        }
+    }
+
+    /// How its clients frame messages.
+    pub fn protocol(self) -> Protocol {
+        match self {
+            Kind::SocketIo => Protocol::SocketIo,
+            Kind::Natter | Kind::Baseline | Kind::Node => Protocol::Natter,
         }
     }
 }
@@ -42,6 +55,8 @@ pub struct Programs {
     pub baseline: Option<PathBuf>,
     /// A copy of the Node peer with its dependencies installed.
     pub node_peer: PathBuf,
+    /// A copy of the Socket.IO peer with its dependencies installed.
+    pub socketio_peer: PathBuf,
 }
 
 impl Programs {
@@ -98,13 +113,20 @@ impl Server {
                 .stdout(Stdio::piped())
                 .spawn()
                 .with_context(|| format!("starting {}", programs.natter.display()))?,
-            Kind::Node => Command::new("node")
-                .arg("server.js")
-                .current_dir(&programs.node_peer)
-                .env("PORT", free_port()?.to_string())
-                .stdout(Stdio::piped())
-                .spawn()
-                .context("starting node")?,
+            Kind::Node | Kind::SocketIo => {
+                let folder = if kind == Kind::Node {
+                    &programs.node_peer
+                } else {
+                    &programs.socketio_peer
+                };
+                Command::new("node")
+                    .arg("server.js")
+                    .current_dir(folder)
+                    .env("PORT", free_port()?.to_string())
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .context("starting node")?
+            }
         };
         let mut line = String::new();
         BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
@@ -113,6 +135,10 @@ impl Server {
                 line.trim().strip_prefix("Natter is running at http://")
             }
             Kind::Node => line.trim().strip_prefix("node-ws peer on "),
+            Kind::SocketIo => line
+                .trim()
+                .strip_prefix("socketio peer on ")
+                .map(|rest| rest.trim_end_matches(" (redis adapter)")),
         }
         .with_context(|| format!("unexpected first line from {}: {line:?}", kind.label()))?
         .trim_end_matches('/')
@@ -137,7 +163,12 @@ impl Server {
 
     /// The chat socket's URL.
     pub fn ws_url(&self) -> String {
-        format!("ws://{}/ws", self.addr)
+        match self.kind.protocol() {
+            Protocol::Natter => format!("ws://{}/ws", self.addr),
+            Protocol::SocketIo => {
+                format!("ws://{}/socket.io/?EIO=4&transport=websocket", self.addr)
+            }
+        }
     }
 }
 
@@ -161,23 +192,24 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Copies the Node peer into `work` and installs its dependencies there,
-/// leaving the team folder untouched.
-pub fn prepare_node_peer(peer: &Path, work: &Path) -> Result<PathBuf> {
-    let target = work.join("node-ws");
+/// Copies the Node peer at `peer` into `work` under its folder's name and
+/// installs its dependencies there, leaving the team folder untouched.
+pub fn prepare_peer(peer: &Path, work: &Path) -> Result<PathBuf> {
+    let name = peer.file_name().context("a peer folder")?;
+    let target = work.join(name);
     std::fs::create_dir_all(&target)?;
     for file in ["package.json", "server.js"] {
         std::fs::copy(peer.join(file), target.join(file))
             .with_context(|| format!("copying {file} from {}", peer.display()))?;
     }
-    if !target.join("node_modules/ws").is_dir() {
+    if !target.join("node_modules").is_dir() {
         let status = Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--silent"])
             .current_dir(&target)
             .status()
-            .context("running npm install for the Node peer")?;
+            .with_context(|| format!("running npm install for {}", peer.display()))?;
         if !status.success() {
-            bail!("npm install failed for the Node peer");
+            bail!("npm install failed for {}", peer.display());
         }
     }
     Ok(target)

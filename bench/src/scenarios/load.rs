@@ -7,7 +7,7 @@ use anyhow::Result;
 use futures_util::SinkExt;
 use tokio::task::JoinSet;
 
-use crate::client::{Sink, payload_in};
+use crate::client::{Protocol, Sink, payload_in};
 use crate::disk_probe::FsyncProbe;
 use crate::fleet::Fleet;
 use crate::procstat;
@@ -85,7 +85,15 @@ pub async fn drive(
             first: tokio::time::Instant::now() + Duration::from_secs_f64(id as f64 / rate),
         });
         let room = rooms.get(id).cloned().flatten();
-        senders.spawn(send(sink, id as u32, room, pace, sending_until, window));
+        senders.spawn(send(
+            sink,
+            kind.protocol(),
+            id as u32,
+            room,
+            pace,
+            sending_until,
+            window,
+        ));
     }
     let mut sent = vec![0; spec.senders];
     while let Some(done) = senders.join_next().await {
@@ -127,6 +135,7 @@ struct Pace {
 /// One sender: at a fixed pace, or as fast as its window allows.
 async fn send(
     mut sink: Sink,
+    protocol: Protocol,
     id: u32,
     room: Option<String>,
     pace: Option<Pace>,
@@ -140,7 +149,8 @@ async fn send(
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
             while Instant::now() < until {
                 ticks.tick().await;
-                sink.send(payload_in(id, seq, room.as_deref())).await?;
+                sink.send(payload_in(protocol, id, seq, room.as_deref()))
+                    .await?;
                 seq += 1;
             }
         }
@@ -148,11 +158,13 @@ async fn send(
             while Instant::now() < until {
                 // Wait for room, then fill the window and flush once.
                 window.acquire().await?.forget();
-                sink.feed(payload_in(id, seq, room.as_deref())).await?;
+                sink.feed(payload_in(protocol, id, seq, room.as_deref()))
+                    .await?;
                 seq += 1;
                 while let Ok(permit) = window.try_acquire() {
                     permit.forget();
-                    sink.feed(payload_in(id, seq, room.as_deref())).await?;
+                    sink.feed(payload_in(protocol, id, seq, room.as_deref()))
+                        .await?;
                     seq += 1;
                 }
                 sink.flush().await?;

@@ -87,7 +87,9 @@ pub async fn run(kind: Kind, programs: &Programs, spec: ShootoutSpec) -> Result<
         let window = std::sync::Arc::clone(&fleet.windows[0]);
         for _ in 0..spec.broadcasts {
             window.acquire().await?.forget();
-            fleet.sinks[0].send(payload(0, seq)).await?;
+            fleet.sinks[0]
+                .send(payload(kind.protocol(), 0, seq))
+                .await?;
             seq += 1;
         }
         let expected = received_before + spec.broadcasts as u64 * clients;

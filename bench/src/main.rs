@@ -60,7 +60,7 @@ struct Args {
     /// Idle connections to hold.
     #[arg(long, default_value_t = DEFAULT_IDLE)]
     idle: usize,
-    /// Run only these scenarios (fan-out, saturation, rooms, typing, shootout, idle); all by default.
+    /// Run only these scenarios (fan-out, saturation, rooms, typing, scale-out, shootout, idle); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Run only against these servers (natter, node-ws, socketio, natter-baseline); all by default.
@@ -145,6 +145,22 @@ async fn run(args: Args) -> Result<bool> {
         bar.finish_and_clear();
         results.typing = Some((spec, rows));
     }
+    if wanted("scale-out") {
+        let mut rows = Vec::new();
+        for kind in kinds
+            .iter()
+            .copied()
+            .filter(|kind| matches!(kind, Kind::Natter | Kind::SocketIo))
+        {
+            for (load, spec) in [("fan-out", fan_out), ("saturation", saturation)] {
+                let bar = progress(format!("scale-out {load}, {}", kind.label()));
+                let row = scenarios::scale_out::run(kind, &programs, spec).await?;
+                bar.finish_and_clear();
+                rows.push((format!("{} ×2, {load}", kind.label()), row));
+            }
+        }
+        results.scale_out = Some((fan_out, saturation, rows));
+    }
     if wanted("shootout") {
         let rows = each_server("shootout", &kinds, async |kind| {
             scenarios::shootout::run(kind, &programs, shootout).await
@@ -188,6 +204,12 @@ async fn run(args: Args) -> Result<bool> {
                 .typing
                 .iter()
                 .flat_map(|(_, rows)| rows.iter().map(|(_, row)| row)),
+        )
+        .chain(
+            results
+                .scale_out
+                .iter()
+                .flat_map(|(_, _, rows)| rows.iter().map(|(_, row)| row)),
         )
         .all(|row| row.lost == 0 && row.duplicated == 0)
         && results

@@ -29,6 +29,10 @@ pub struct Results {
     pub rooms: Option<(RoomsSpec, Vec<LoadResult>)>,
     /// Typing beside a steady chat (natter only): labelled runs.
     pub typing: Option<(TypingSpec, Vec<(String, LoadResult)>)>,
+    /// The fan-out and saturation loads over two processes (natter on
+    /// PostgreSQL and Redis, Socket.IO with its Redis adapter): labelled
+    /// runs.
+    pub scale_out: Option<(LoadSpec, LoadSpec, Vec<(String, LoadResult)>)>,
 }
 
 /// The results as Markdown; `charts` is the folder name the SVGs are in,
@@ -85,6 +89,27 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
         let _ = writeln!(
             out,
             "Natter only: the peers have no typing. Each typist says so every 250 ms; the server passes on one every 2 s per connection, to every client. The target: message p99 with typing within 2× of the run without.\n"
+        );
+        load_rows(
+            &mut out,
+            rows.iter().map(|(label, row)| (label.as_str(), row)),
+        );
+        let _ = writeln!(out);
+    }
+    if let Some((fan_out, saturation, rows)) = &results.scale_out {
+        let _ = writeln!(
+            out,
+            "## Scaled out: two processes each, {} clients and {} senders spread evenly over them
+",
+            fan_out.clients, fan_out.senders
+        );
+        let _ = writeln!(
+            out,
+            "natter on PostgreSQL and Redis (`--database-url`, `--redis-url`), Socket.IO with its Redis adapter (`REDIS_URL`); each with fresh engines on this machine. Every client must receive every message, whichever process its sender is on. Fan-out: {} messages/s in total, {} s; saturation: as fast as accepted, {} in flight per sender, {} s. CPU and peak RSS are both processes' together (not the engines').\n",
+            fan_out.rate.unwrap_or_default(),
+            fan_out.seconds,
+            saturation.window,
+            saturation.seconds
         );
         load_rows(
             &mut out,

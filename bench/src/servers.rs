@@ -75,6 +75,14 @@ impl Programs {
     }
 }
 
+/// The engines several processes of one server share.
+pub struct Shared {
+    /// PostgreSQL (natter).
+    pub database_url: String,
+    /// Redis (natter's broker, Socket.IO's adapter).
+    pub redis_url: String,
+}
+
 /// A server process; stopped (SIGTERM, then kill) on drop.
 pub struct Server {
     /// Which one.
@@ -89,7 +97,25 @@ pub struct Server {
 impl Server {
     /// Starts a fresh instance.
     pub fn start(kind: Kind, programs: &Programs) -> Result<Self> {
+        Self::start_on(kind, programs, None)
+    }
+
+    /// Starts a fresh instance; with `shared`, one of several processes on
+    /// these engines (natter: PostgreSQL and Redis; Socket.IO: its Redis
+    /// adapter).
+    pub fn start_on(kind: Kind, programs: &Programs, shared: Option<&Shared>) -> Result<Self> {
         let dir = tempfile::tempdir()?;
+        let mut engines = Vec::new();
+        let mut environment = Vec::new();
+        if let Some(shared) = shared {
+            engines.extend([
+                "--database-url".to_owned(),
+                shared.database_url.clone(),
+                "--redis-url".to_owned(),
+                shared.redis_url.clone(),
+            ]);
+            environment.push(("REDIS_URL", shared.redis_url.clone()));
+        }
         let mut child = match kind {
             Kind::Natter | Kind::Baseline => Command::new(programs.natter_binary(kind)?)
                 .args(["--bind", "127.0.0.1:0", "--static-dir"])
@@ -109,6 +135,7 @@ impl Server {
                     "--max-connections-per-ip",
                     "1000000",
                 ])
+                .args(&engines)
                 .env("RUST_LOG", "warn")
                 .stdout(Stdio::piped())
                 .spawn()
@@ -123,6 +150,7 @@ impl Server {
                     .arg("server.js")
                     .current_dir(folder)
                     .env("PORT", free_port()?.to_string())
+                    .envs(environment)
                     .stdout(Stdio::piped())
                     .spawn()
                     .context("starting node")?

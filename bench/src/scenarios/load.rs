@@ -55,22 +55,24 @@ pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<Load
     let mut fleet = Fleet::new(spec.senders, spec.window);
     fleet.grow(&server, spec.clients).await?;
     let rooms = vec![None; spec.senders];
-    drive(&server, fleet, spec, &rooms, spec.clients).await
+    drive(&[&server], fleet, spec, &rooms, spec.clients).await
 }
 
 /// Sends as `spec` says from the fleet's first `spec.senders` clients,
 /// sender `s` to `rooms[s]` (the lobby when `None`), each message reaching
-/// `receivers` clients, and measures what arrives.
+/// `receivers` clients, and measures what arrives. The fleet's clients may
+/// be spread over several processes of one server kind (`servers`): CPU and
+/// memory are theirs together.
 pub async fn drive(
-    server: &Server,
+    servers: &[&Server],
     mut fleet: Fleet,
     spec: LoadSpec,
     rooms: &[Option<String>],
     receivers: usize,
 ) -> Result<LoadResult> {
-    let kind = server.kind;
-    let probe = FsyncProbe::start(server.dir())?;
-    let before = procstat::usage(server.pid())?;
+    let kind = servers[0].kind;
+    let probe = FsyncProbe::start(servers[0].dir())?;
+    let before = usage_of(servers)?;
     let started = Instant::now();
     let sending_until = started + Duration::from_secs_f64(spec.seconds);
 
@@ -103,7 +105,7 @@ pub async fn drive(
     let expected = sent.iter().sum::<u64>() * receivers as u64;
     fleet.drain(expected, Duration::from_secs(20)).await;
     let elapsed = started.elapsed().as_secs_f64();
-    let after = procstat::usage(server.pid())?;
+    let after = usage_of(servers)?;
     let fsync_ms = probe.finish();
     let outcome = fleet.finish(&sent).await;
     let ms = |quantile: f64| outcome.latency.value_at_quantile(quantile) as f64 / 1000.0;
@@ -122,6 +124,22 @@ pub async fn drive(
         peak_rss_mib: after.peak_rss_kib as f64 / 1024.0,
         fsync_ms,
     })
+}
+
+/// CPU seconds and peak resident memory (KiB) of `servers` together.
+fn usage_of(servers: &[&Server]) -> Result<procstat::Usage> {
+    let mut total = procstat::Usage {
+        cpu_seconds: 0.0,
+        rss_kib: 0,
+        peak_rss_kib: 0,
+    };
+    for server in servers {
+        let usage = procstat::usage(server.pid())?;
+        total.cpu_seconds += usage.cpu_seconds;
+        total.rss_kib += usage.rss_kib;
+        total.peak_rss_kib += usage.peak_rss_kib;
+    }
+    Ok(total)
 }
 
 /// When a fixed-rate sender sends.

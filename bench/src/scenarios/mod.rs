@@ -4,5 +4,6 @@
 pub mod idle;
 pub mod load;
 pub mod rooms;
+pub mod scale_out;
 pub mod shootout;
 pub mod typing;

@@ -67,7 +67,7 @@ pub async fn run(programs: &Programs, spec: RoomsSpec) -> Result<LoadResult> {
         seconds: spec.seconds,
         window: spec.window,
     };
-    drive(&server, fleet, load, &rooms, spec.clients_per_room).await
+    drive(&[&server], fleet, load, &rooms, spec.clients_per_room).await
 }
 
 fn room_name(room: usize) -> String {

@@ -72,7 +72,7 @@ async fn run_once(programs: &Programs, spec: TypingSpec, typists: usize) -> Resu
         window: 1,
     };
     let rooms = vec![None; spec.senders];
-    let result = drive(&server, fleet, load, &rooms, spec.clients).await;
+    let result = drive(&[&server], fleet, load, &rooms, spec.clients).await;
     stop.store(true, Ordering::Relaxed);
     while typing.join_next().await.is_some() {}
     result

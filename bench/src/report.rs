@@ -12,6 +12,9 @@ use crate::scenarios::rooms::RoomsSpec;
 use crate::scenarios::shootout::{ShootoutResult, ShootoutSpec};
 use crate::scenarios::typing::TypingSpec;
 
+/// Runs of one load under different conditions, each with its label.
+pub type LabelledRuns = Vec<(String, LoadResult)>;
+
 /// Everything one run measured.
 #[derive(Default)]
 pub struct Results {
@@ -28,11 +31,11 @@ pub struct Results {
     /// Many rooms at once (natter only).
     pub rooms: Option<(RoomsSpec, Vec<LoadResult>)>,
     /// Typing beside a steady chat (natter only): labelled runs.
-    pub typing: Option<(TypingSpec, Vec<(String, LoadResult)>)>,
+    pub typing: Option<(TypingSpec, LabelledRuns)>,
     /// The fan-out and saturation loads over two processes (natter on
     /// PostgreSQL and Redis, Socket.IO with its Redis adapter): labelled
     /// runs.
-    pub scale_out: Option<(LoadSpec, LoadSpec, Vec<(String, LoadResult)>)>,
+    pub scale_out: Option<(LoadSpec, LoadSpec, LabelledRuns)>,
 }
 
 /// The results as Markdown; `charts` is the folder name the SVGs are in,

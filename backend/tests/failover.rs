@@ -188,19 +188,24 @@ fn assert_everyone_saw_everything_once(clients: &[DurableClient], total: usize) 
     }
 }
 
-#[tokio::test]
-async fn a_killed_process_loses_nothing_and_its_people_leave_by_expiry() {
-    let mut pair = Pair::start().await;
+/// A pair, with Ada connected to the process that will go and Bob
+/// watching the lobby's presence from the other, both online.
+async fn ada_there_bob_watching() -> (Pair, Person, Client, LobbyWatch) {
+    let pair = Pair::start().await;
     let ada = Person::sign_up(&pair.staying, "Ada").await;
     let bob = Person::sign_up(&pair.staying, "Bob").await;
-    // Ada is on the process that will be killed; Bob watches from the
-    // other.
-    let _ada_there = connect_to_process(&ada, pair.leaving.as_ref().unwrap()).await;
+    let ada_there = connect_to_process(&ada, pair.leaving.as_ref().unwrap()).await;
     let mut bob_watch = LobbyWatch {
         client: bob.connect(&pair.staying, "?presence=1").await,
         online: BTreeSet::new(),
     };
     bob_watch.wait_for(&["Ada", "Bob"]).await;
+    (pair, ada, ada_there, bob_watch)
+}
+
+#[tokio::test]
+async fn a_killed_process_loses_nothing_and_its_people_leave_by_expiry() {
+    let (mut pair, _ada, _ada_there, mut bob_watch) = ada_there_bob_watching().await;
 
     let clients = chat_through(&mut pair, 40, Signal::SIGKILL).await;
     assert_everyone_saw_everything_once(&clients, 160);
@@ -212,17 +217,7 @@ async fn a_killed_process_loses_nothing_and_its_people_leave_by_expiry() {
 
 #[tokio::test]
 async fn a_stopped_process_hands_its_clients_over_unnoticed() {
-    let mut pair = Pair::start().await;
-    let ada = Person::sign_up(&pair.staying, "Ada").await;
-    let bob = Person::sign_up(&pair.staying, "Bob").await;
-    let ada_there = connect_to_process(&ada, pair.leaving.as_ref().unwrap()).await;
-    let mut bob_watch = LobbyWatch {
-        client: bob.connect(&pair.staying, "?presence=1").await,
-        online: BTreeSet::new(),
-    };
-    bob_watch.wait_for(&["Ada", "Bob"]).await;
-
-    let mut ada_there = ada_there;
+    let (mut pair, ada, mut ada_there, mut bob_watch) = ada_there_bob_watching().await;
     let clients = chat_through(&mut pair, 40, Signal::SIGTERM).await;
     assert_everyone_saw_everything_once(&clients, 160);
     for client in &clients[..2] {

@@ -6,12 +6,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::future::BoxFuture;
-use tokio_util::sync::CancellationToken;
-use tracing::warn;
-
+use super::outage::OutageLog;
 use super::sequencer::Sequencer;
 use crate::store::{AuthorId, Committed, StoreError, StoredEntry};
+use futures_util::future::BoxFuture;
+use tokio_util::sync::CancellationToken;
 
 /// Every committed entry after an id, in any room: the shared log every
 /// process reads, which is the truth the broker only speeds up.
@@ -62,7 +61,10 @@ pub async fn run(
     broker_up: impl Fn() -> bool + Send + 'static,
     stop: CancellationToken,
 ) {
-    let mut failing = false;
+    let mut outage = OutageLog::new(
+        "cannot read the database for other processes' messages",
+        "the database answers again: other processes' messages flow",
+    );
     loop {
         let poll = if broker_up() {
             polling.with_broker
@@ -81,20 +83,7 @@ pub async fn run(
             }
             () = tokio::time::sleep(poll) => {}
         }
-        match catch_up(&sequencer, log.as_ref()).await {
-            Ok(()) => {
-                if failing {
-                    warn!("the database answers again: other processes' messages flow");
-                }
-                failing = false;
-            }
-            Err(error) => {
-                if !failing {
-                    warn!(%error, "cannot read the database for other processes' messages");
-                }
-                failing = true;
-            }
-        }
+        outage.record(catch_up(&sequencer, log.as_ref()).await);
     }
 }
 

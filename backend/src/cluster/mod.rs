@@ -10,6 +10,7 @@
 //!   process's, [`subscriber`] delivers the others'; [`redis_link`]: the
 //!   connections to Redis.
 //! - [`redis_roster`]: who is online, across processes, with expiry.
+//! - [`outage`]: each retrying task logs an outage's start and end once.
 //!
 //! [`ClusterFanOut`] is the [`FanOut`] publishers see: this process's own
 //! commits, account events and signals reach its hub at once, and the
@@ -17,6 +18,7 @@
 
 pub mod gap_filler;
 pub mod notice;
+pub mod outage;
 pub mod redis_link;
 pub mod redis_roster;
 pub mod relay;

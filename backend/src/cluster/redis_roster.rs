@@ -22,13 +22,13 @@ use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use natter_shared::ServerFrame;
-use redis::Script;
 use redis::aio::ConnectionManager;
+use redis::{Script, ScriptInvocation};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-use tracing::warn;
 
 use super::notice::CHANNEL;
+use super::outage::OutageLog;
 use super::redis_link::RedisLink;
 use crate::hub::{Hub, Signal};
 use crate::roster::{Roster, change_frame, sorted};
@@ -226,7 +226,10 @@ impl RedisRoster {
         stop: CancellationToken,
     ) {
         let mut commands = self.link.commands();
-        let mut failing = false;
+        let mut outage = OutageLog::new(
+            "cannot reach Redis: presence pauses until it is back",
+            "Redis answers again: presence is shared again",
+        );
         loop {
             let change = tokio::select! {
                 change = queue.recv() => change,
@@ -257,19 +260,7 @@ impl RedisRoster {
                 Change::Renew => self.renew(&mut commands, self.ttl).await,
                 Change::Leave(grace) => self.renew(&mut commands, grace).await,
             };
-            match done {
-                Ok(()) if failing => {
-                    warn!("Redis answers again: presence is shared again");
-                    failing = false;
-                }
-                Ok(()) => {}
-                Err(error) => {
-                    if !failing {
-                        warn!(%error, "cannot reach Redis: presence pauses until it is back");
-                    }
-                    failing = true;
-                }
-            }
+            outage.record(done);
         }
     }
 
@@ -281,9 +272,18 @@ impl RedisRoster {
         name: &str,
         ttl: Duration,
     ) -> redis::RedisResult<()> {
+        self.arrival(room, user, name, ttl)
+            .invoke_async::<i64>(commands)
+            .await
+            .map(drop)
+    }
+
+    /// The arrive script for `user` in `room`, their member to expire in
+    /// `ttl`.
+    fn arrival(&self, room: &str, user: UserId, name: &str, ttl: Duration) -> ScriptInvocation<'_> {
         let (member, prefix) = self.member(user, name);
-        self.scripts
-            .arrive
+        let mut invocation = self.scripts.arrive.prepare_invoke();
+        invocation
             .key(format!("{ROOM_KEY}{room}"))
             .key(ROOMS_KEY)
             .arg(member)
@@ -291,10 +291,8 @@ impl RedisRoster {
             .arg(ttl.as_millis() as u64)
             .arg(room)
             .arg(name)
-            .arg(CHANNEL)
-            .invoke_async::<i64>(commands)
-            .await
-            .map(drop)
+            .arg(CHANNEL);
+        invocation
     }
 
     /// Sets every member of this process to expire in `ttl`, then sweeps
@@ -313,20 +311,8 @@ impl RedisRoster {
             let mut pipe = redis::pipe();
             pipe.load_script(&self.scripts.arrive).ignore();
             for ((room, user), name) in chunk {
-                let (member, prefix) = self.member(*user, name);
-                pipe.invoke_script(
-                    self.scripts
-                        .arrive
-                        .key(format!("{ROOM_KEY}{room}"))
-                        .key(ROOMS_KEY)
-                        .arg(member)
-                        .arg(prefix)
-                        .arg(ttl.as_millis() as u64)
-                        .arg(room)
-                        .arg(name)
-                        .arg(CHANNEL),
-                )
-                .ignore();
+                pipe.invoke_script(&self.arrival(room, *user, name, ttl))
+                    .ignore();
             }
             pipe.query_async::<()>(commands).await?;
         }

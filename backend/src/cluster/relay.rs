@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use tracing::warn;
 
 use super::notice::{CHANNEL, Notice, encode};
+use super::outage::OutageLog;
 use super::redis_link::RedisLink;
 
 /// Notices waiting for Redis before new ones are dropped.
@@ -42,25 +43,16 @@ impl Relay {
 
 async fn publish(link: Arc<RedisLink>, node: String, mut notices: mpsc::Receiver<Notice>) {
     let mut commands = link.commands();
-    let mut failing = false;
+    let mut outage = OutageLog::new(
+        "cannot publish to Redis: other processes read the database instead",
+        "Redis takes notices again",
+    );
     let mut batch = Vec::with_capacity(BATCH);
     while notices.recv_many(&mut batch, BATCH).await > 0 {
         let mut pipe = redis::pipe();
         for notice in batch.drain(..) {
             pipe.publish(CHANNEL, encode(&node, &notice)).ignore();
         }
-        match pipe.query_async::<()>(&mut commands).await {
-            Ok(()) if failing => {
-                warn!("Redis takes notices again");
-                failing = false;
-            }
-            Ok(()) => {}
-            Err(error) => {
-                if !failing {
-                    warn!(%error, "cannot publish to Redis: other processes read the database instead");
-                }
-                failing = true;
-            }
-        }
+        outage.record(pipe.query_async::<()>(&mut commands).await);
     }
 }

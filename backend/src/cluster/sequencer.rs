@@ -86,33 +86,29 @@ impl Sequencer {
     /// Entries committed somewhere, in any order, possibly already
     /// delivered: each is delivered once, after every lower id.
     pub fn offer(&self, entries: impl IntoIterator<Item = Committed>) {
-        let mut state = self.lock();
-        let delivered = state.delivered;
-        for committed in entries {
-            let id = committed.entry.id();
-            if id > delivered {
-                state.held.insert(id, committed);
-            }
-        }
-        self.release(&mut state, delivered);
+        self.take(entries, None);
     }
 
     /// Entries read from the database: every committed entry above the
     /// cursor the read started from, up to `newest` (the newest id the read
     /// found). Whatever is still missing up to `newest` does not exist.
     pub fn fill(&self, entries: Vec<Committed>, newest: u64) {
+        self.take(entries, Some(newest));
+    }
+
+    /// Holds every entry not delivered yet (a later copy of an id replaces
+    /// an earlier one: an edit read from the database carries newer text
+    /// than its notice did), then releases what may go.
+    fn take(&self, entries: impl IntoIterator<Item = Committed>, final_up_to: Option<u64>) {
         let mut state = self.lock();
         let delivered = state.delivered;
         for committed in entries {
             let id = committed.entry.id();
             if id > delivered {
-                // A notice's copy and the database's are the same entry,
-                // except that an edit read later carries newer text: the
-                // database's is kept.
                 state.held.insert(id, committed);
             }
         }
-        self.release(&mut state, newest);
+        self.release(&mut state, final_up_to.unwrap_or(delivered));
     }
 
     /// Hands the hub every held entry that is next in line (or at most

@@ -12,9 +12,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Instant;
 
 use anyhow::Result;
 use futures_util::StreamExt;
@@ -108,10 +106,13 @@ impl futures_util::Sink<Message> for Sink {
 /// address runs out of ports.
 const SOURCE_ADDRESSES: usize = 16;
 
-/// Nanoseconds since the harness started; every process-local timestamp uses it.
+/// Nanoseconds on the machine's monotonic clock: the same clock in every
+/// process of the harness, so a payload stamped in one is timed in another.
 pub fn now_ns() -> u64 {
-    static START: OnceLock<Instant> = OnceLock::new();
-    START.get_or_init(Instant::now).elapsed().as_nanos() as u64
+    // CLOCK_MONOTONIC is always available on Linux.
+    let now =
+        nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC).expect("a monotonic clock");
+    now.tv_sec() as u64 * 1_000_000_000 + now.tv_nsec() as u64
 }
 
 /// The frame a sender sends.

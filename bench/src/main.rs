@@ -13,6 +13,7 @@ mod procstat;
 mod report;
 mod scenarios;
 mod servers;
+mod worker;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -60,7 +61,7 @@ struct Args {
     /// Idle connections to hold.
     #[arg(long, default_value_t = DEFAULT_IDLE)]
     idle: usize,
-    /// Run only these scenarios (fan-out, saturation, rooms, typing, scale-out, shootout, idle); all by default.
+    /// Run only these scenarios (fan-out, saturation, rooms, typing, scale-out, shootout, shootout-pair, idle); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Run only against these servers (natter, node-ws, socketio, natter-baseline); all by default.
@@ -75,6 +76,16 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // A harness process of the pair's step test, driven by the main one.
+    if std::env::args().nth(1).as_deref() == Some("worker") {
+        return match worker::run().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("natter-bench worker: {error:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(Args::parse()).await {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
@@ -168,6 +179,12 @@ async fn run(args: Args) -> Result<bool> {
         .await?;
         results.shootout = Some((shootout, rows));
     }
+    if wanted("shootout-pair") && kinds.contains(&Kind::Natter) {
+        let bar = progress("shootout, natter ×2".to_owned());
+        let row = scenarios::pair_shootout::run(&programs, shootout).await?;
+        bar.finish_and_clear();
+        results.pair_shootout = Some((shootout, row));
+    }
     if wanted("idle") {
         results.idle = each_server("idle", &kinds, async |kind| {
             scenarios::idle::run(kind, &programs, idle).await
@@ -216,6 +233,7 @@ async fn run(args: Args) -> Result<bool> {
             .shootout
             .iter()
             .flat_map(|(_, rows)| rows)
+            .chain(results.pair_shootout.iter().map(|(_, row)| row))
             .all(|row| !row.stopped.starts_with("missed"));
     if clean {
         println!("natter-bench: every delivery arrived exactly once");

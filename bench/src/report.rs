@@ -36,6 +36,9 @@ pub struct Results {
     /// PostgreSQL and Redis, Socket.IO with its Redis adapter): labelled
     /// runs.
     pub scale_out: Option<(LoadSpec, LoadSpec, LabelledRuns)>,
+    /// The shootout over a natter pair, clients held by several harness
+    /// processes.
+    pub pair_shootout: Option<(ShootoutSpec, ShootoutResult)>,
 }
 
 /// The results as Markdown; `charts` is the folder name the SVGs are in,
@@ -142,6 +145,32 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
             );
         }
         let _ = writeln!(out, "\n![Shootout]({charts}/shootout.svg)\n");
+    }
+    if let Some((spec, row)) = &results.pair_shootout {
+        let _ = writeln!(
+            out,
+            "## Shootout past one process's open-file limit: natter ×2, +{} clients per step
+",
+            spec.step
+        );
+        let _ = writeln!(
+            out,
+            "Two natter processes on PostgreSQL and Redis; the clients, each on either process in turn, held by {} harness processes, since one process may hold only so many connections. One sender on the first process, {} broadcasts per step, {} in flight; a step passes while every client gets every broadcast and, in every harness process, the 95th percentile from send to receipt stays within {} ms (across processes, so this is a delivery time, not the sender's own round trip).\n",
+            crate::scenarios::pair_shootout::WORKERS,
+            spec.broadcasts,
+            spec.in_flight,
+            spec.limit_ms
+        );
+        let _ = writeln!(
+            out,
+            "| server | most clients passed | p95 delivery there, ms | stopped because |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---|");
+        let _ = writeln!(
+            out,
+            "| natter ×2 | {} | {:.1} | {} |\n",
+            row.passed_clients, row.last_p95_ms, row.stopped
+        );
     }
     if !results.idle.is_empty() {
         let _ = writeln!(out, "## Idle connections\n");

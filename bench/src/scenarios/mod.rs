@@ -3,6 +3,7 @@
 
 pub mod idle;
 pub mod load;
+pub mod pair_shootout;
 pub mod rooms;
 pub mod scale_out;
 pub mod shootout;

@@ -15,38 +15,63 @@ use super::load::{LoadResult, LoadSpec, drive};
 use crate::fleet::Fleet;
 use crate::servers::{Kind, Programs, Server, Shared};
 
+/// Two processes of one server on engines of their own; everything stops
+/// when dropped (the processes first).
+pub struct Pair {
+    /// The first process.
+    pub one: Server,
+    /// The second.
+    pub two: Server,
+    _redis: engines::Redis,
+    _postgres: Option<engines::Postgres>,
+}
+
+impl Pair {
+    /// Starts fresh engines and two `kind` processes on them, natter's
+    /// subscribed to Redis.
+    pub async fn start(kind: Kind, programs: &Programs) -> Result<Self> {
+        let postgres = (kind != Kind::SocketIo).then(engines::Postgres::start);
+        let redis = engines::Redis::start();
+        let database_url = match &postgres {
+            Some(postgres) => postgres.database().await,
+            None => String::new(),
+        };
+        let shared = Shared {
+            database_url,
+            redis_url: redis.url(),
+        };
+        let one = Server::start_on(kind, programs, Some(&shared))?;
+        let two = Server::start_on(kind, programs, Some(&shared))?;
+        if kind != Kind::SocketIo {
+            // Until a process has subscribed, others' messages reach it
+            // through the database only: start the clock once both have.
+            for server in [&one, &two] {
+                wait_until_subscribed(server).await?;
+            }
+        }
+        Ok(Pair {
+            one,
+            two,
+            _redis: redis,
+            _postgres: postgres,
+        })
+    }
+}
+
 /// Runs `spec` against two fresh `kind` processes on fresh engines.
 pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<LoadResult> {
-    let postgres = (kind != Kind::SocketIo).then(engines::Postgres::start);
-    let redis = engines::Redis::start();
-    let database_url = match &postgres {
-        Some(postgres) => postgres.database().await,
-        None => String::new(),
-    };
-    let shared = Shared {
-        database_url,
-        redis_url: redis.url(),
-    };
-    let one = Server::start_on(kind, programs, Some(&shared))?;
-    let two = Server::start_on(kind, programs, Some(&shared))?;
-    if kind != Kind::SocketIo {
-        // Until a process has subscribed, others' messages reach it through
-        // the database only: start the clock once both have.
-        for server in [&one, &two] {
-            wait_until_subscribed(server).await?;
-        }
-    }
+    let Pair { one, two, .. } = &Pair::start(kind, programs).await?;
     let mut fleet = Fleet::new(spec.senders, spec.window);
     // The senders first (the fleet's first clients send), half on each
     // process; then everyone else, half on each.
     let senders_on_one = spec.senders / 2;
-    fleet.grow(&one, senders_on_one).await?;
-    fleet.grow(&two, spec.senders - senders_on_one).await?;
+    fleet.grow(one, senders_on_one).await?;
+    fleet.grow(two, spec.senders - senders_on_one).await?;
     let listeners = spec.clients - spec.senders;
-    fleet.grow(&one, listeners / 2).await?;
-    fleet.grow(&two, listeners - listeners / 2).await?;
+    fleet.grow(one, listeners / 2).await?;
+    fleet.grow(two, listeners - listeners / 2).await?;
     let rooms = vec![None; spec.senders];
-    drive(&[&one, &two], fleet, spec, &rooms, spec.clients).await
+    drive(&[one, two], fleet, spec, &rooms, spec.clients).await
 }
 
 /// Waits until natter's `/readyz` says its Redis subscription is live.

@@ -35,7 +35,7 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Rea
     // Asked together, so a probe waits for the slower of the two only.
     let (database, redis) = tokio::join!(database_state(&state), async {
         match &state.broker {
-            Some((link, _)) => Some(link.state().await),
+            Some(broker) => Some(broker.state().await),
             None => None,
         }
     });

@@ -78,14 +78,14 @@ pub async fn serve(
     let handle = Handle::new();
     let stopping = handle.clone();
     let closing = state.shutdown.clone();
-    let roster = state.broker.as_ref().map(|(_, roster)| Arc::clone(roster));
+    let broker = state.broker.clone();
     let grace = config.presence_grace;
     tokio::spawn(async move {
         shutdown.await;
         // This process's people stay online long enough to reconnect to
         // another process, not for the whole expiry.
-        if let Some(roster) = roster {
-            roster.leave(grace);
+        if let Some(broker) = broker {
+            broker.leave(grace);
         }
         closing.cancel();
         stopping.graceful_shutdown(Some(HTTP_DRAIN));

@@ -10,7 +10,7 @@ use tokio_util::task::TaskTracker;
 use crate::accounts::Accounts;
 use crate::cluster::redis_link::RedisLink;
 use crate::cluster::redis_roster::RedisRoster;
-use crate::cluster::{self, ClusterFanOut};
+use crate::cluster::{self, Broker, ClusterFanOut};
 use crate::commands::FrameRules;
 use crate::config::Config;
 use crate::fan_out::FanOut;
@@ -60,9 +60,9 @@ pub struct AppState {
     pub markers: Arc<GatheredMarkers>,
     /// Who is online in each room.
     pub presence: Arc<Presence>,
-    /// With several processes and Redis: the connections to it (for
-    /// `/readyz`) and presence there (told when this process stops).
-    pub broker: Option<(Arc<RedisLink>, Arc<RedisRoster>)>,
+    /// With several processes and a broker between them: how it is (for
+    /// `/readyz`), and who to tell when this process stops.
+    pub broker: Option<Arc<Broker>>,
     /// The lobby as guests' welcomes show it.
     pub lobby_card: LobbyCard,
     /// Limits and timers for each connection.
@@ -112,26 +112,31 @@ impl AppState {
             Some(cluster) => cluster.sequencer().start_after(engine.newest_at_open),
             None => hub.committed_up_to(engine.newest_at_open),
         }
-        let broker = link.map(|link| {
-            let roster = RedisRoster::start(
-                Arc::clone(&link),
+        let redis_roster = link.as_ref().map(|link| {
+            RedisRoster::start(
+                Arc::clone(link),
                 node.clone(),
                 config.presence_ttl,
                 Arc::clone(&hub),
                 shutdown.clone(),
-            );
-            (link, roster)
+            )
         });
         if let (Some(cluster), Some(log)) = (&cluster, engine.shared_log) {
-            let subscription = broker
-                .as_ref()
-                .map(|(link, roster)| (Arc::clone(link), Arc::clone(roster), node.clone()));
+            let subscription = match (&link, &redis_roster) {
+                (Some(link), Some(roster)) => {
+                    Some((Arc::clone(link), Arc::clone(roster), node.clone()))
+                }
+                _ => None,
+            };
             cluster::start(cluster, log, subscription, &shutdown);
         }
-        let roster: Arc<dyn Roster> = match &broker {
-            Some((_, roster)) => Arc::clone(roster) as Arc<dyn Roster>,
+        let roster: Arc<dyn Roster> = match &redis_roster {
+            Some(roster) => Arc::clone(roster) as Arc<dyn Roster>,
             None => Arc::new(LocalRoster::new(Arc::clone(&fan_out))),
         };
+        let broker = link
+            .zip(redis_roster)
+            .map(|(link, roster)| Arc::new(Broker::new(link, roster)));
         let store = engine.history;
         let markers = Arc::new(GatheredMarkers::new(engine.rooms));
         let presence = Arc::new(Presence::new(roster, config.presence_grace));

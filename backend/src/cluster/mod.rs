@@ -42,6 +42,32 @@ use relay::Relay;
 use sequencer::Sequencer;
 use subscriber::Destinations;
 
+/// What the rest of the server asks of the broker between processes,
+/// whichever engine it is: how it is (for `/readyz`), and to let go of
+/// this process's people when it stops.
+pub struct Broker {
+    link: Arc<RedisLink>,
+    roster: Arc<RedisRoster>,
+}
+
+impl Broker {
+    /// The broker over these connections, keeping presence in `roster`.
+    pub fn new(link: Arc<RedisLink>, roster: Arc<RedisRoster>) -> Self {
+        Broker { link, roster }
+    }
+
+    /// `"ok"`, or what is wrong.
+    pub async fn state(&self) -> String {
+        self.link.state().await
+    }
+
+    /// This process is stopping: its people stay online for `grace` (long
+    /// enough to reconnect to another process), then expire.
+    pub fn leave(&self, grace: std::time::Duration) {
+        self.roster.leave(grace);
+    }
+}
+
 /// A fresh id for this process, for its notices and presence members.
 pub fn new_node_id() -> String {
     format!("{:016x}", rand::rng().random::<u64>())

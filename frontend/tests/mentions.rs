@@ -34,14 +34,19 @@ fn room(key: &str, unread: u64, mentions: u64) -> RoomInfo {
     }
 }
 
+/// Ada's welcome, in the lobby and #general (3 unread, 1 mention).
 fn welcome_ada(chat: ChatState) {
+    welcome_ada_to(chat, vec![room(LOBBY, 0, 0), room("general", 3, 1)]);
+}
+
+fn welcome_ada_to(chat: ChatState, rooms: Vec<RoomInfo>) {
     chat.apply(ServerFrame::Welcome(Welcome {
         connection_id: 1,
         name: "Ada".into(),
         server_time: 0,
         value: String::new(),
         token: None,
-        rooms: vec![room(LOBBY, 0, 0), room("general", 3, 1)],
+        rooms,
     }));
 }
 
@@ -172,14 +177,7 @@ fn a_hidden_tab_is_told_of_what_each_rooms_setting_asks_for() {
     direct.kind = RoomKind::Direct;
     direct.with = Some("Bob".into());
     direct.notify = Notify::All;
-    chat.apply(ServerFrame::Welcome(Welcome {
-        connection_id: 1,
-        name: "Ada".into(),
-        server_time: 0,
-        value: String::new(),
-        token: None,
-        rooms: vec![quiet_lobby, room("general", 0, 0), direct],
-    }));
+    welcome_ada_to(chat, vec![quiet_lobby, room("general", 0, 0), direct]);
     let told = || {
         chat.alert
             .get_untracked()

@@ -81,6 +81,9 @@ impl Entry {
     /// `kind`, the message it changes, and (for an edit) that message's
     /// text now, which the edit row does not keep.
     pub fn from_row(row: ChatMessage, kind: i64, target: u64, target_text: Option<String>) -> Self {
+        if kind == KIND_MESSAGE {
+            return Entry::Message(row);
+        }
         let ChatMessage {
             id,
             room,
@@ -88,10 +91,9 @@ impl Entry {
             timestamp,
             nonce,
             ..
-        } = row.clone();
-        match kind {
-            KIND_MESSAGE => Entry::Message(row),
-            KIND_EDIT => Entry::Edited(MessageEdited {
+        } = row;
+        if kind == KIND_EDIT {
+            Entry::Edited(MessageEdited {
                 id,
                 room,
                 target,
@@ -99,8 +101,9 @@ impl Entry {
                 author,
                 timestamp,
                 nonce,
-            }),
-            _ => Entry::Deleted(MessageDeleted {
+            })
+        } else {
+            Entry::Deleted(MessageDeleted {
                 id,
                 room,
                 target,
@@ -108,37 +111,19 @@ impl Entry {
                 author,
                 timestamp,
                 nonce,
-            }),
+            })
         }
     }
 
     /// The entry a change just stored under `id` at `timestamp` is, as its
-    /// frame announces it.
+    /// frame announces it: the row it was stored as, with (for an edit)
+    /// its new text.
     pub fn from_change(change: &NewMessage, target: u64, id: u64, timestamp: i64) -> Self {
-        let (room, author, nonce) = (
-            change.room.clone(),
-            change.author.clone(),
-            change.nonce.clone(),
-        );
-        match change.action {
-            Action::Delete(_) => Entry::Deleted(MessageDeleted {
-                id,
-                room,
-                target,
-                value: MessageDeleted::line(&author),
-                author,
-                timestamp,
-                nonce,
-            }),
-            _ => Entry::Edited(MessageEdited {
-                id,
-                room,
-                target,
-                value: change.value.clone(),
-                author,
-                timestamp,
-                nonce,
-            }),
-        }
+        let row = change.stored_as(id, timestamp);
+        let kind = match change.action {
+            Action::Delete(_) => KIND_DELETE,
+            _ => KIND_EDIT,
+        };
+        Entry::from_row(row, kind, target, Some(change.value.clone()))
     }
 }

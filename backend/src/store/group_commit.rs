@@ -96,15 +96,7 @@ const INSERT: &str =
 fn post(transaction: &Transaction<'_>, message: &NewMessage) -> Result<ChatMessage> {
     let timestamp = now_ms();
     let id = insert(transaction, message, timestamp, KIND_MESSAGE, None)?;
-    Ok(ChatMessage {
-        id,
-        room: message.room.clone(),
-        value: message.value.clone(),
-        author: message.author.clone(),
-        timestamp,
-        nonce: message.nonce.clone(),
-        edited: None,
-    })
+    Ok(message.stored_as(id, timestamp))
 }
 
 /// Checks a change against its target, then applies it to the target row

@@ -53,6 +53,22 @@ pub struct NewMessage {
     pub action: Action,
 }
 
+impl NewMessage {
+    /// The message it is once stored under `id` at `timestamp`, as every
+    /// engine returns it (for a change: its row, whose text is not kept).
+    pub fn stored_as(&self, id: u64, timestamp: i64) -> ChatMessage {
+        ChatMessage {
+            id,
+            room: self.room.clone(),
+            value: self.value.clone(),
+            author: self.author.clone(),
+            timestamp,
+            nonce: self.nonce.clone(),
+            edited: None,
+        }
+    }
+}
+
 /// What a [`NewMessage`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

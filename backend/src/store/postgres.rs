@@ -140,15 +140,9 @@ async fn store_one(
         Action::Post => {
             let timestamp = now_ms();
             let id = insert(transaction, message, timestamp, KIND_MESSAGE, None).await?;
-            Ok(Outcome::Stored(Entry::Message(ChatMessage {
-                id,
-                room: message.room.clone(),
-                value: message.value.clone(),
-                author: message.author.clone(),
-                timestamp,
-                nonce: message.nonce.clone(),
-                edited: None,
-            })))
+            Ok(Outcome::Stored(Entry::Message(
+                message.stored_as(id, timestamp),
+            )))
         }
         Action::Edit(target) | Action::Delete(target) => change(transaction, message, target).await,
     }

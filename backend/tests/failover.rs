@@ -62,6 +62,19 @@ impl Pair {
             _postgres: postgres,
         }
     }
+
+    /// The process that goes, taken out of the pair.
+    fn take_leaving(&mut self) -> NatterProcess {
+        self.leaving.take().expect("not gone yet")
+    }
+
+    /// The staying server's `host:port`.
+    fn staying_addr(&self) -> String {
+        self.staying
+            .http_url("")
+            .trim_start_matches("http://")
+            .to_owned()
+    }
 }
 
 /// `person` connected to the real process, asking for presence.
@@ -121,19 +134,18 @@ impl LobbyWatch {
 /// Guests with outboxes, two on each process, writing `rounds` messages
 /// each; between the two halves, `away` makes the leaving process go, and
 /// its clients reconnect to the staying one. Returns every client.
-async fn chat_through(pair: &mut Pair, rounds: usize, signal: Signal) -> Vec<DurableClient> {
-    let leaving = pair.leaving.take().expect("not gone yet");
+async fn chat_through(
+    leaving: NatterProcess,
+    staying_addr: &str,
+    rounds: usize,
+    signal: Signal,
+) -> Vec<DurableClient> {
     let leaving_addr = leaving.addr.clone();
-    let staying_addr = pair
-        .staying
-        .http_url("")
-        .trim_start_matches("http://")
-        .to_owned();
     let mut clients: Vec<(DurableClient, &str)> = vec![
         (DurableClient::new("l1"), leaving_addr.as_str()),
         (DurableClient::new("l2"), leaving_addr.as_str()),
-        (DurableClient::new("s1"), staying_addr.as_str()),
-        (DurableClient::new("s2"), staying_addr.as_str()),
+        (DurableClient::new("s1"), staying_addr),
+        (DurableClient::new("s2"), staying_addr),
     ];
     for (client, addr) in &mut clients {
         client.connect(addr).await;
@@ -151,7 +163,7 @@ async fn chat_through(pair: &mut Pair, rounds: usize, signal: Signal) -> Vec<Dur
     for (client, addr) in &mut clients {
         if *addr == leaving_addr {
             client.read_until_disconnected().await;
-            client.connect(&staying_addr).await;
+            client.connect(staying_addr).await;
         }
     }
     let status = gone.await.unwrap();
@@ -207,7 +219,8 @@ async fn ada_there_bob_watching() -> (Pair, Person, Client, LobbyWatch) {
 async fn a_killed_process_loses_nothing_and_its_people_leave_by_expiry() {
     let (mut pair, _ada, _ada_there, mut bob_watch) = ada_there_bob_watching().await;
 
-    let clients = chat_through(&mut pair, 40, Signal::SIGKILL).await;
+    let leaving = pair.take_leaving();
+    let clients = chat_through(leaving, &pair.staying_addr(), 40, Signal::SIGKILL).await;
     assert_everyone_saw_everything_once(&clients, 160);
 
     // Nobody could say Ada left; her member expires, and the sweep says it.
@@ -218,17 +231,25 @@ async fn a_killed_process_loses_nothing_and_its_people_leave_by_expiry() {
 #[tokio::test]
 async fn a_stopped_process_hands_its_clients_over_unnoticed() {
     let (mut pair, ada, mut ada_there, mut bob_watch) = ada_there_bob_watching().await;
-    let clients = chat_through(&mut pair, 40, Signal::SIGTERM).await;
+    let leaving = pair.take_leaving();
+    let staying_addr = pair.staying_addr();
+    // Ada's page reconnects to the other process as soon as hers says it
+    // is going, as the web client does, while the others chat on.
+    let ada_moves = async {
+        assert_eq!(ada_there.expect_close().await, 1001);
+        ada.connect(&pair.staying, "?presence=1").await
+    };
+    let (clients, _ada_back) = tokio::join!(
+        chat_through(leaving, &staying_addr, 40, Signal::SIGTERM),
+        ada_moves
+    );
     assert_everyone_saw_everything_once(&clients, 160);
     for client in &clients[..2] {
         assert_eq!(client.last_close, Some(1001), "{}: going away", client.name);
     }
-    assert_eq!(ada_there.expect_close().await, 1001);
 
-    // Ada's page reconnects to the other process, as the web client does:
-    // nobody sees her leave and come back, now or once the stopped
+    // Nobody saw her leave and come back, now or once the stopped
     // process's hold on her has run out.
-    let _ada_back = ada.connect(&pair.staying, "?presence=1").await;
     let grace = humantime::parse_duration(PRESENCE_GRACE).unwrap();
     let ttl = humantime::parse_duration(PRESENCE_TTL).unwrap();
     tokio::time::sleep(grace + ttl).await;

@@ -7,9 +7,10 @@
 
 mod common;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
+use common::cluster::{Watcher, next_in, readiness, wait_for_redis_state};
 use common::engines::{Postgres, Redis};
 use common::rooms::Person;
 use common::{Client, TestServer};
@@ -41,82 +42,6 @@ impl Cluster {
             two: TestServer::start_with(&flags).await,
             redis,
             _postgres: postgres,
-        }
-    }
-}
-
-/// `server`'s `/readyz` body.
-async fn readiness(server: &TestServer) -> serde_json::Value {
-    let response = reqwest::get(server.http_url("/readyz")).await.unwrap();
-    serde_json::from_str(&response.text().await.unwrap()).unwrap()
-}
-
-/// Waits until `server`'s `/readyz` reports Redis as `wanted` ("ok", or
-/// starting with "unavailable").
-async fn wait_for_redis_state(server: &TestServer, wanted: &str) {
-    for _ in 0..200 {
-        let body = readiness(server).await;
-        if body["redis"]
-            .as_str()
-            .is_some_and(|state| state.starts_with(wanted))
-        {
-            assert_eq!(body["database"], "ok");
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("Redis never became {wanted}");
-}
-
-/// A connection that asked for presence, and who it was told is online
-/// in each room so far.
-struct Watcher {
-    client: Client,
-    online: HashMap<String, BTreeSet<String>>,
-}
-
-impl Watcher {
-    fn new(client: Client) -> Self {
-        Watcher {
-            client,
-            online: HashMap::new(),
-        }
-    }
-
-    /// Reads frames until who is online in `room` is exactly `wanted`.
-    async fn wait_for(&mut self, room: &str, wanted: &[&str]) {
-        let wanted: BTreeSet<String> = wanted.iter().map(|name| (*name).to_owned()).collect();
-        while self.online.get(room).cloned().unwrap_or_default() != wanted {
-            match self.client.next_frame().await {
-                ServerFrame::Presence(state) => {
-                    self.online
-                        .insert(state.room, state.online.into_iter().collect());
-                }
-                ServerFrame::Online(change) => {
-                    self.online
-                        .entry(change.room)
-                        .or_default()
-                        .insert(change.name);
-                }
-                ServerFrame::Offline(change) => {
-                    self.online
-                        .entry(change.room)
-                        .or_default()
-                        .remove(&change.name);
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-/// The next message in `room`, skipping every other frame.
-async fn next_in(client: &mut Client, room: &str) -> natter_shared::ChatMessage {
-    loop {
-        if let ServerFrame::Message(message) = client.next_frame().await
-            && message.room == room
-        {
-            return message;
         }
     }
 }

@@ -165,14 +165,15 @@ impl RedisRoster {
     /// empty, they come back).
     pub async fn resync(&self) -> redis::RedisResult<()> {
         let _ = self.changes.send(Change::Renew);
-        let mut commands = self.link.commands();
-        let rooms: Vec<(String, Vec<String>)> = self
+        let snapshot = self
             .scripts
             .snapshot
             .key(ROOMS_KEY)
             .arg(ROOM_KEY)
-            .invoke_async(&mut commands)
-            .await?;
+            .invoke_async(&mut self.link.commands())
+            .await;
+        self.link.drop_if_silent(&snapshot);
+        let rooms: Vec<(String, Vec<String>)> = snapshot?;
         let fresh: HashMap<String, BTreeSet<String>> = rooms
             .into_iter()
             .map(|(room, members)| (room, members.iter().filter_map(|m| name_of(m)).collect()))
@@ -225,7 +226,6 @@ impl RedisRoster {
         mut queue: mpsc::UnboundedReceiver<Change>,
         stop: CancellationToken,
     ) {
-        let mut commands = self.link.commands();
         let mut outage = OutageLog::new(
             "cannot reach Redis: presence pauses until it is back",
             "Redis answers again: presence is shared again",
@@ -238,6 +238,7 @@ impl RedisRoster {
             let Some(change) = change else {
                 return;
             };
+            let mut commands = self.link.commands();
             let done = match change {
                 Change::Arrive(room, user, name) => {
                     self.arrive(&mut commands, &room, user, &name, self.ttl)
@@ -260,6 +261,7 @@ impl RedisRoster {
                 Change::Renew => self.renew(&mut commands, self.ttl).await,
                 Change::Leave(grace) => self.renew(&mut commands, grace).await,
             };
+            self.link.drop_if_silent(&done);
             outage.record(done);
         }
     }

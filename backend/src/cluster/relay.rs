@@ -42,7 +42,6 @@ impl Relay {
 }
 
 async fn publish(link: Arc<RedisLink>, node: String, mut notices: mpsc::Receiver<Notice>) {
-    let mut commands = link.commands();
     let mut outage = OutageLog::new(
         "cannot publish to Redis: other processes read the database instead",
         "Redis takes notices again",
@@ -53,6 +52,8 @@ async fn publish(link: Arc<RedisLink>, node: String, mut notices: mpsc::Receiver
         for notice in batch.drain(..) {
             pipe.publish(CHANNEL, encode(&node, &notice)).ignore();
         }
-        outage.record(pipe.query_async::<()>(&mut commands).await);
+        let published = pipe.query_async::<()>(&mut link.commands()).await;
+        link.drop_if_silent(&published);
+        outage.record(published);
     }
 }

@@ -1,8 +1,8 @@
 //! The subscription: reads every other process's notices from Redis, on a
 //! connection of its own, and hands each where it goes in this process.
-//! When Redis drops it, it reconnects (with backoff) and resynchronizes
-//! presence; the gap filler, polling faster meanwhile, keeps messages
-//! flowing from the database.
+//! When Redis drops it, or stops answering its pings, it reconnects (with
+//! backoff) and resynchronizes presence; the gap filler, polling faster
+//! meanwhile, keeps messages flowing from the database.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use super::notice::{CHANNEL, Notice, Received, decode};
-use super::redis_link::RedisLink;
+use super::redis_link::{COMMAND_TIMEOUT, RedisLink, no_answer};
 use super::redis_roster::RedisRoster;
 use super::sequencer::Sequencer;
 use crate::hub::{Hub, Signal};
@@ -30,6 +30,13 @@ pub struct Destinations {
 /// The longest wait between two attempts to subscribe.
 const MOST_BACKOFF: Duration = Duration::from_secs(2);
 
+/// How often the subscription asks Redis for an answer. A subscribed
+/// connection only listens, so on a quiet chat a connection that died
+/// without closing would go unnoticed, and presence would stall, until the
+/// kernel gave up on it (many minutes); a ping unanswered within
+/// [`COMMAND_TIMEOUT`] ends it at once.
+const PING_EVERY: Duration = Duration::from_secs(1);
+
 /// Subscribes as `node` and delivers notices until `stop`.
 pub async fn run(link: Arc<RedisLink>, node: String, to: Destinations, stop: CancellationToken) {
     let mut backoff = Duration::from_millis(100);
@@ -41,18 +48,24 @@ pub async fn run(link: Arc<RedisLink>, node: String, to: Destinations, stop: Can
                 info!("subscribed to Redis: notices from other processes flow");
                 backoff = Duration::from_millis(100);
                 was_up = true;
-                let mut notices = pubsub.into_on_message();
-                loop {
+                let (mut sink, mut notices) = pubsub.split();
+                let mut pings =
+                    tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+                let error = loop {
                     tokio::select! {
                         () = stop.cancelled() => return,
                         message = notices.next() => match message {
                             Some(message) => deliver(&node, message.get_payload_bytes(), &to),
-                            None => break,
+                            None => break "the connection closed".to_owned(),
+                        },
+                        _ = pings.tick() => if let Err(error) = ping(&mut sink).await {
+                            break error.to_string();
                         },
                     }
-                }
+                };
                 link.set_subscribed(false);
                 warn!(
+                    %error,
                     "lost the Redis subscription: reading other processes' messages from the database until it is back"
                 );
             }
@@ -78,6 +91,15 @@ async fn subscribe(link: &RedisLink, to: &Destinations) -> redis::RedisResult<re
     pubsub.subscribe(CHANNEL).await?;
     to.roster.resync().await?;
     Ok(pubsub)
+}
+
+/// Whether Redis answers on the subscription's connection in time. While
+/// the answer is awaited, notices keep arriving in the connection's queue.
+async fn ping(sink: &mut redis::aio::PubSubSink) -> redis::RedisResult<()> {
+    tokio::time::timeout(COMMAND_TIMEOUT, sink.ping::<redis::Value>())
+        .await
+        .unwrap_or_else(|_| Err(no_answer()))
+        .map(drop)
 }
 
 fn deliver(node: &str, payload: &[u8], to: &Destinations) {

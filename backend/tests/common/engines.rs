@@ -219,6 +219,11 @@ impl Redis {
         format!("redis://127.0.0.1:{}/", self.port)
     }
 
+    /// Where it listens.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        ([127, 0, 0, 1], self.port).into()
+    }
+
     /// Starts it (again) on its port: empty, as after a restart without
     /// persistence.
     pub fn start_again(&self) {

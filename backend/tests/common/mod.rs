@@ -4,11 +4,13 @@
 
 pub mod api;
 pub mod changes;
+pub mod cluster;
 pub mod durable_client;
 pub mod engines;
 pub mod process;
 pub mod raw;
 pub mod rooms;
+pub mod silent_link;
 
 use std::time::Duration;
 

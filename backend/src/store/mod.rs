@@ -13,6 +13,7 @@ mod group_commit;
 mod migrations;
 pub mod postgres;
 mod postgres_accounts;
+pub mod postgres_connections;
 mod postgres_rooms;
 pub mod rooms;
 mod settle;

@@ -11,16 +11,17 @@
 //! the SQLite engine, each process gathers the appends that arrive together
 //! into one transaction.
 
+use std::future::Future;
 use std::sync::Mutex;
 
-use deadpool_postgres::{Config, Pool, Runtime};
 use futures_util::future::BoxFuture;
 use natter_shared::ChatMessage;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use tokio_postgres::{NoTls, Row, Transaction};
+use tokio_postgres::{Row, Transaction};
 
 use super::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
+use super::postgres_connections::Connections;
 use super::settle::{MAX_BATCH, Outcome, Pending, WriterQueue, judge, settle, timed_async};
 use super::{
     Action, Appended, AuthorId, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
@@ -33,12 +34,12 @@ refinery::embed_migrations!("migrations/postgres");
 
 /// The advisory lock every append transaction takes first (any constant;
 /// this one spells "natter ids").
-const ID_ORDER_LOCK: i64 = 0x6e61_7474_6572;
+pub const ID_ORDER_LOCK: i64 = 0x6e61_7474_6572;
 
 /// History in PostgreSQL.
 pub struct PgStore {
     /// Connections, for the writer's transactions and for reads.
-    pool: Pool,
+    connections: Connections,
     /// The writer task's queue.
     queue: WriterQueue,
     /// The writer task, awaited on close.
@@ -58,37 +59,40 @@ impl PgStore {
             path: url.to_owned(),
             cause: cause.to_string(),
         };
-        let config = Config {
-            url: Some(url.to_owned()),
-            ..Config::default()
-        };
-        let pool = config
-            .create_pool(Some(Runtime::Tokio1), NoTls)
-            .map_err(|e| failed(&e))?;
-        let mut client = pool.get().await.map_err(|e| failed(&e))?;
+        let connections = Connections::open(url).map_err(|e| failed(&e))?;
+        let mut client = connections.unbounded().await.map_err(|e| failed(&e))?;
         migrations::runner()
             .run_async(&mut **client)
             .await
             .map_err(|e| failed(&e))?;
         drop(client);
         let (queue, pending) = WriterQueue::new();
-        let writer = tokio::spawn(run(pool.clone(), pending, on_commit));
+        let writer = tokio::spawn(run(connections.clone(), pending, on_commit));
         Ok(PgStore {
-            pool,
+            connections,
             queue,
             writer: Mutex::new(Some(writer)),
         })
     }
 
-    /// A pooled connection.
+    /// A pooled connection, for an operation run by [`PgStore::answered`].
     pub(super) async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.pool.get().await.map_err(database)
+        self.connections.get().await
+    }
+
+    /// Runs one operation within the time an answer may take (see
+    /// [`Connections::answered`]): every read and change goes through it.
+    pub(super) fn answered<'a, T: 'a, E: From<StoreError> + 'a>(
+        &'a self,
+        operation: impl Future<Output = Result<T, E>> + Send + 'a,
+    ) -> impl Future<Output = Result<T, E>> + Send + 'a {
+        self.connections.answered(operation)
     }
 }
 
 /// This process's writer: gathers what arrives together into one
 /// transaction, until every sender is gone.
-async fn run(pool: Pool, mut queue: mpsc::Receiver<Pending>, on_commit: OnCommit) {
+async fn run(connections: Connections, mut queue: mpsc::Receiver<Pending>, on_commit: OnCommit) {
     while let Some(first) = queue.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -97,27 +101,33 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Pending>, on_commit: OnCommit
                 Err(_) => break,
             }
         }
-        let committed = timed_async(batch.len(), commit(&pool, &batch)).await;
+        let committed = timed_async(
+            batch.len(),
+            connections.answered(commit(&connections, &batch)),
+        )
+        .await
+        .map_err(|error| match error {
+            StoreError::Database(cause) => cause,
+            other => other.to_string(),
+        });
         settle(batch, committed, &on_commit);
     }
 }
 
 /// Stores a batch in one transaction, ids drawn under the order lock.
-async fn commit(pool: &Pool, batch: &[Pending]) -> Result<Vec<Outcome>, String> {
-    let mut client = pool.get().await.map_err(|e| e.to_string())?;
-    let transaction = client.transaction().await.map_err(|e| e.to_string())?;
+async fn commit(connections: &Connections, batch: &[Pending]) -> Result<Vec<Outcome>, StoreError> {
+    let mut client = connections.get().await?;
+    let transaction = client.transaction().await.map_err(database)?;
     transaction
         .execute("SELECT pg_advisory_xact_lock($1)", &[&ID_ORDER_LOCK])
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(database)?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for Pending { message, .. } in batch {
-        let outcome = store_one(&transaction, message)
-            .await
-            .map_err(|e| e.to_string())?;
+        let outcome = store_one(&transaction, message).await.map_err(database)?;
         outcomes.push(outcome);
     }
-    transaction.commit().await.map_err(|e| e.to_string())?;
+    transaction.commit().await.map_err(database)?;
     Ok(outcomes)
 }
 
@@ -284,7 +294,7 @@ impl SharedLog for PgStore {
         after: u64,
         limit: usize,
     ) -> BoxFuture<'_, Result<Vec<StoredEntry>, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let rows = client
                 .query(
@@ -294,7 +304,7 @@ impl SharedLog for PgStore {
                 .await
                 .map_err(database)?;
             Ok(rows.iter().map(entry).collect())
-        })
+        }))
     }
 }
 
@@ -309,14 +319,14 @@ impl HistoryStore for PgStore {
         after: u64,
         limit: usize,
     ) -> BoxFuture<'a, Result<Vec<StoredEntry>, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let rows = client
                 .query(ENTRIES_AFTER, &[&cursor(after), &(limit as i64), &rooms])
                 .await
                 .map_err(database)?;
             Ok(rows.iter().map(entry).collect())
-        })
+        }))
     }
 
     fn before<'a>(
@@ -326,7 +336,7 @@ impl HistoryStore for PgStore {
         limit: usize,
     ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
         let before = before.map_or(i64::MAX, cursor);
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let rows = client
                 .query(
@@ -342,18 +352,18 @@ impl HistoryStore for PgStore {
             let mut newest_first: Vec<StoredMessage> = rows.iter().map(message).collect();
             newest_first.reverse();
             Ok(newest_first)
-        })
+        }))
     }
 
     fn newest_id(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let row = client
                 .query_one("SELECT COALESCE(MAX(id), 0) FROM messages", &[])
                 .await
                 .map_err(database)?;
             Ok(row.get::<_, i64>(0) as u64)
-        })
+        }))
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {

@@ -51,7 +51,7 @@ impl AccountStore for PgStore {
         name_key: &'a str,
         password_hash: &'a str,
     ) -> BoxFuture<'a, Result<UserId, CreateError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let mut client = self.client().await?;
             let transaction = client.transaction().await.map_err(database)?;
             let inserted = transaction
@@ -73,14 +73,14 @@ impl AccountStore for PgStore {
                 .map_err(database)?;
             transaction.commit().await.map_err(database)?;
             Ok(user)
-        })
+        }))
     }
 
     fn user_by_key<'a>(
         &'a self,
         name_key: &'a str,
     ) -> BoxFuture<'a, Result<Option<User>, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let row = client
                 .query_opt(
@@ -90,7 +90,7 @@ impl AccountStore for PgStore {
                 .await
                 .map_err(database)?;
             Ok(row.as_ref().map(user))
-        })
+        }))
     }
 
     fn set_password<'a>(
@@ -98,7 +98,7 @@ impl AccountStore for PgStore {
         user: UserId,
         password_hash: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             client
                 .execute(
@@ -108,11 +108,11 @@ impl AccountStore for PgStore {
                 .await
                 .map(drop)
                 .map_err(database)
-        })
+        }))
     }
 
     fn remove_user<'a>(&'a self, name_key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let mut client = self.client().await?;
             let transaction = client.transaction().await.map_err(database)?;
             for owned in ["sessions", "memberships"] {
@@ -132,11 +132,11 @@ impl AccountStore for PgStore {
                 .map_err(database)?;
             transaction.commit().await.map_err(database)?;
             Ok(removed > 0)
-        })
+        }))
     }
 
     fn list_users(&self, now: i64) -> BoxFuture<'_, Result<Vec<UserSummary>, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let rows = client
                 .query(
@@ -155,7 +155,7 @@ impl AccountStore for PgStore {
                     sessions: row.get::<_, i64>(2) as u64,
                 })
                 .collect())
-        })
+        }))
     }
 
     fn create_session(
@@ -164,7 +164,7 @@ impl AccountStore for PgStore {
         user: UserId,
         expires_at: i64,
     ) -> BoxFuture<'_, Result<(), StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             client
                 .execute(
@@ -175,7 +175,7 @@ impl AccountStore for PgStore {
                 .await
                 .map(drop)
                 .map_err(database)
-        })
+        }))
     }
 
     fn session_user(
@@ -184,7 +184,7 @@ impl AccountStore for PgStore {
         now: i64,
         renew_to: i64,
     ) -> BoxFuture<'_, Result<Option<User>, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let found = client
                 .query_opt(
@@ -209,11 +209,11 @@ impl AccountStore for PgStore {
                     .map_err(database)?;
             }
             Ok(Some(user(&row)))
-        })
+        }))
     }
 
     fn delete_session(&self, token_hash: TokenHash) -> BoxFuture<'_, Result<(), StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             client
                 .execute(
@@ -223,7 +223,7 @@ impl AccountStore for PgStore {
                 .await
                 .map(drop)
                 .map_err(database)
-        })
+        }))
     }
 
     fn delete_other_sessions(
@@ -231,7 +231,7 @@ impl AccountStore for PgStore {
         user: UserId,
         keep: Option<TokenHash>,
     ) -> BoxFuture<'_, Result<(), StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let keep = keep.map(|hash| hash.to_vec()).unwrap_or_default();
             client
@@ -242,6 +242,6 @@ impl AccountStore for PgStore {
                 .await
                 .map(drop)
                 .map_err(database)
-        })
+        }))
     }
 }

@@ -102,7 +102,7 @@ impl RoomStore for PgStore {
         room: &'a str,
         creator: UserId,
     ) -> BoxFuture<'a, Result<(), RoomError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let mut client = self.client().await?;
             let transaction = client.transaction().await.map_err(database)?;
             let inserted = transaction
@@ -124,11 +124,11 @@ impl RoomStore for PgStore {
                 .map_err(database)?;
             transaction.commit().await.map_err(database)?;
             Ok(())
-        })
+        }))
     }
 
     fn public_rooms(&self, reader: UserId) -> BoxFuture<'_, Result<Vec<PublicRoom>, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let rows = client
                 .query(
@@ -152,11 +152,11 @@ impl RoomStore for PgStore {
                     joined: row.get(3),
                 })
                 .collect())
-        })
+        }))
     }
 
     fn join<'a>(&'a self, room: &'a str, user: UserId) -> BoxFuture<'a, Result<(), RoomError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let mut client = self.client().await?;
             let transaction = client.transaction().await.map_err(database)?;
             let public: bool = transaction
@@ -175,11 +175,11 @@ impl RoomStore for PgStore {
                 .map_err(database)?;
             transaction.commit().await.map_err(database)?;
             Ok(())
-        })
+        }))
     }
 
     fn leave<'a>(&'a self, room: &'a str, user: UserId) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             client
                 .execute(
@@ -189,12 +189,12 @@ impl RoomStore for PgStore {
                 .await
                 .map(|removed| removed > 0)
                 .map_err(database)
-        })
+        }))
     }
 
     fn open_direct(&self, a: UserId, b: UserId) -> BoxFuture<'_, Result<String, StoreError>> {
         let key = direct_key(a, b);
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let mut client = self.client().await?;
             let transaction = client.transaction().await.map_err(database)?;
             transaction
@@ -212,11 +212,11 @@ impl RoomStore for PgStore {
             }
             transaction.commit().await.map_err(database)?;
             Ok(key)
-        })
+        }))
     }
 
     fn rooms_of(&self, user: UserId) -> BoxFuture<'_, Result<Vec<RoomInfo>, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let rows = self
                 .client()
                 .await?
@@ -227,7 +227,7 @@ impl RoomStore for PgStore {
             in_welcome_order(&mut rooms);
             self.count_mentions(user, &mut rooms).await?;
             Ok(rooms)
-        })
+        }))
     }
 
     fn room_of<'a>(
@@ -235,7 +235,7 @@ impl RoomStore for PgStore {
         room: &'a str,
         user: UserId,
     ) -> BoxFuture<'a, Result<Option<RoomInfo>, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let row = self
                 .client()
                 .await?
@@ -245,7 +245,7 @@ impl RoomStore for PgStore {
             let mut found: Vec<RoomInfo> = row.iter().map(room_info).collect();
             self.count_mentions(user, &mut found).await?;
             Ok(found.pop())
-        })
+        }))
     }
 
     fn set_notify<'a>(
@@ -254,7 +254,7 @@ impl RoomStore for PgStore {
         user: UserId,
         notify: Notify,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             self.client()
                 .await?
                 .execute(
@@ -264,7 +264,7 @@ impl RoomStore for PgStore {
                 .await
                 .map(|changed| changed == 1)
                 .map_err(database)
-        })
+        }))
     }
 
     fn members<'a>(
@@ -273,7 +273,7 @@ impl RoomStore for PgStore {
         reader: UserId,
         limit: usize,
     ) -> BoxFuture<'a, Result<Option<Vec<String>>, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let client = self.client().await?;
             let member: bool = client
                 .query_one(
@@ -295,11 +295,11 @@ impl RoomStore for PgStore {
                 .await
                 .map_err(database)?;
             Ok(Some(rows.iter().map(|row| row.get(0)).collect()))
-        })
+        }))
     }
 
     fn lobby(&self) -> BoxFuture<'_, Result<RoomInfo, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let row = self
                 .client()
                 .await?
@@ -324,11 +324,11 @@ impl RoomStore for PgStore {
                 newest_at: row.get(2),
                 notify: Notify::default(),
             })
-        })
+        }))
     }
 
     fn is_public<'a>(&'a self, room: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             Ok(self
                 .client()
                 .await?
@@ -339,7 +339,7 @@ impl RoomStore for PgStore {
                 .await
                 .map_err(database)?
                 .get(0))
-        })
+        }))
     }
 
     fn mark_read<'a>(
@@ -349,7 +349,7 @@ impl RoomStore for PgStore {
         id: u64,
     ) -> BoxFuture<'a, Result<Option<u64>, StoreError>> {
         let id = i64::try_from(id).unwrap_or(i64::MAX);
-        Box::pin(async move {
+        Box::pin(self.answered(async move {
             let row = self
                 .client()
                 .await?
@@ -361,6 +361,6 @@ impl RoomStore for PgStore {
                 .await
                 .map_err(database)?;
             Ok(row.map(|row| row.get::<_, i64>(0) as u64))
-        })
+        }))
     }
 }

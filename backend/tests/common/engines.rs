@@ -96,6 +96,11 @@ impl Postgres {
         postgres
     }
 
+    /// Where it listens.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        ([127, 0, 0, 1], self.port).into()
+    }
+
     /// Stops the server (fast: its clients are disconnected), as an outage.
     pub fn stop(&self) {
         let data = self.dir.path().join("data");

@@ -161,7 +161,7 @@ async fn run(args: Args) -> Result<bool> {
         for kind in kinds
             .iter()
             .copied()
-            .filter(|kind| matches!(kind, Kind::Natter | Kind::SocketIo))
+            .filter(|kind| matches!(kind, Kind::Natter | Kind::Baseline | Kind::SocketIo))
         {
             for (load, spec) in [("fan-out", fan_out), ("saturation", saturation)] {
                 let bar = progress(format!("scale-out {load}, {}", kind.label()));

@@ -126,8 +126,13 @@ struct Unfinished<'a>(Option<&'a Connections>);
 impl Drop for Unfinished<'_> {
     fn drop(&mut self) {
         if let Some(connections) = self.0 {
-            warn!("PostgreSQL did not answer in time: new connections from now on");
-            *lock(&connections.suspect_before) = Some(Instant::now());
+            let now = Instant::now();
+            let mut suspect_before = lock(&connections.suspect_before);
+            // Once per silence: while it lasts, operations keep running out.
+            if suspect_before.is_none_or(|last| now - last > ANSWER_TIMEOUT) {
+                warn!("PostgreSQL did not answer in time: new connections from now on");
+            }
+            *suspect_before = Some(now);
         }
     }
 }

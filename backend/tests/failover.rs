@@ -10,12 +10,13 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use common::cluster::Watcher;
 use common::durable_client::DurableClient;
 use common::engines::{Postgres, Redis};
 use common::process::NatterProcess;
 use common::rooms::Person;
 use common::{Client, TestServer};
-use natter_shared::{LOBBY, ServerFrame};
+use natter_shared::LOBBY;
 use nix::sys::signal::Signal;
 use tempfile::TempDir;
 
@@ -84,51 +85,6 @@ async fn connect_to_process(person: &Person, process: &NatterProcess) -> Client 
         &[("authorization", &format!("Bearer {}", person.token))],
     )
     .await
-}
-
-/// Who `client` was told is online in the lobby, as it reads on.
-struct LobbyWatch {
-    client: Client,
-    online: BTreeSet<String>,
-}
-
-impl LobbyWatch {
-    /// Reads until the lobby shows exactly `wanted` online. Returns every
-    /// name seen going offline on the way.
-    async fn wait_for(&mut self, wanted: &[&str]) -> Vec<String> {
-        let wanted: BTreeSet<String> = wanted.iter().map(|name| (*name).to_owned()).collect();
-        let mut went_offline = Vec::new();
-        while self.online != wanted {
-            match self.client.next_frame().await {
-                ServerFrame::Presence(state) if state.room == LOBBY => {
-                    self.online = state.online.into_iter().collect();
-                }
-                ServerFrame::Online(change) if change.room == LOBBY => {
-                    self.online.insert(change.name);
-                }
-                ServerFrame::Offline(change) if change.room == LOBBY => {
-                    self.online.remove(&change.name);
-                    went_offline.push(change.name);
-                }
-                _ => {}
-            }
-        }
-        went_offline
-    }
-
-    /// Every lobby presence change waiting now (a ping's answer comes after
-    /// any frame already queued).
-    async fn changes_waiting(&mut self) -> Vec<ServerFrame> {
-        self.client.send_text(r#"{"type":"ping"}"#).await;
-        let mut changes = Vec::new();
-        loop {
-            match self.client.next_frame().await {
-                ServerFrame::Pong(_) => return changes,
-                frame @ (ServerFrame::Online(_) | ServerFrame::Offline(_)) => changes.push(frame),
-                _ => {}
-            }
-        }
-    }
 }
 
 /// Guests with outboxes, two on each process, writing `rounds` messages
@@ -202,16 +158,13 @@ fn assert_everyone_saw_everything_once(clients: &[DurableClient], total: usize) 
 
 /// A pair, with Ada connected to the process that will go and Bob
 /// watching the lobby's presence from the other, both online.
-async fn ada_there_bob_watching() -> (Pair, Person, Client, LobbyWatch) {
+async fn ada_there_bob_watching() -> (Pair, Person, Client, Watcher) {
     let pair = Pair::start().await;
     let ada = Person::sign_up(&pair.staying, "Ada").await;
     let bob = Person::sign_up(&pair.staying, "Bob").await;
     let ada_there = connect_to_process(&ada, pair.leaving.as_ref().unwrap()).await;
-    let mut bob_watch = LobbyWatch {
-        client: bob.connect(&pair.staying, "?presence=1").await,
-        online: BTreeSet::new(),
-    };
-    bob_watch.wait_for(&["Ada", "Bob"]).await;
+    let mut bob_watch = Watcher::new(bob.connect(&pair.staying, "?presence=1").await);
+    bob_watch.wait_for(LOBBY, &["Ada", "Bob"]).await;
     (pair, ada, ada_there, bob_watch)
 }
 
@@ -224,7 +177,7 @@ async fn a_killed_process_loses_nothing_and_its_people_leave_by_expiry() {
     assert_everyone_saw_everything_once(&clients, 160);
 
     // Nobody could say Ada left; her member expires, and the sweep says it.
-    let went = bob_watch.wait_for(&["Bob"]).await;
+    let went = bob_watch.wait_for(LOBBY, &["Bob"]).await;
     assert_eq!(went, ["Ada"]);
 }
 
@@ -255,7 +208,7 @@ async fn a_stopped_process_hands_its_clients_over_unnoticed() {
     tokio::time::sleep(grace + ttl).await;
     assert_eq!(bob_watch.changes_waiting().await, []);
     assert_eq!(
-        bob_watch.online,
+        bob_watch.in_room(LOBBY),
         ["Ada", "Bob"]
             .map(str::to_owned)
             .into_iter()

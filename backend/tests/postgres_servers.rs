@@ -133,26 +133,9 @@ async fn while_postgresql_is_down_nothing_is_acknowledged_and_retries_converge()
     // Back: the client resends with the same nonce (as the web client's
     // outbox does), twice for good measure; one message, one id.
     postgres.start_again();
-    let mut acked = None;
-    'retry: for _ in 0..50 {
-        ada.publish("sent during the outage", Some("n-1")).await;
-        loop {
-            match ada.next_frame().await {
-                natter_shared::ServerFrame::Ack(ack) => {
-                    acked = Some(ack.id);
-                    break 'retry;
-                }
-                // Her own copy can come before the ack.
-                natter_shared::ServerFrame::Message(_) => {}
-                natter_shared::ServerFrame::Error(_) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                    continue 'retry;
-                }
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-    }
-    let id = acked.expect("stored once the database is back");
+    let id = ada
+        .publish_until_acked("sent during the outage", "n-1")
+        .await;
     ada.publish("sent during the outage", Some("n-1")).await;
     assert_eq!(ada.next_ack().await.id, id, "the retry finds it");
     let seen = bob.next_message().await;

@@ -13,33 +13,12 @@ use std::time::Duration;
 use backend::store::postgres_connections::ANSWER_TIMEOUT;
 use common::engines::Postgres;
 use common::silent_link::SilentLink;
-use common::{Client, PATIENCE, TestServer};
+use common::{Client, TestServer};
 use natter_shared::{ErrorCode, ServerFrame};
 
 /// `postgres`'s database at `url`, reached through `link` instead.
 fn through(link: &SilentLink, postgres: &Postgres, url: &str) -> String {
     url.replace(&postgres.addr().to_string(), &link.addr().to_string())
-}
-
-/// Publishes `value` with `nonce` until it is acknowledged (a refusal is
-/// retried, as the web client's outbox does); returns its id.
-async fn send_until_acked(client: &mut Client, value: &str, nonce: &str) -> u64 {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    'retry: while tokio::time::Instant::now() < deadline {
-        client.publish(value, Some(nonce)).await;
-        loop {
-            match client.next_frame().await {
-                ServerFrame::Ack(ack) => return ack.id,
-                ServerFrame::Error(error) => {
-                    assert_eq!(error.code, ErrorCode::StoreUnavailable, "{error:?}");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue 'retry;
-                }
-                _ => {}
-            }
-        }
-    }
-    panic!("{value} never acknowledged");
 }
 
 #[tokio::test]
@@ -53,7 +32,7 @@ async fn a_silently_cut_database_link_refuses_sends_instead_of_hanging() {
     let mut ada = Client::connect_as(&one, "ada").await;
     let mut bob = Client::connect_as(&two, "bob").await;
     let mut reader = Client::connect(&two).await;
-    let before = send_until_acked(&mut ada, "before", "a-0").await;
+    let before = ada.publish_until_acked("before", "a-0").await;
 
     // Nothing closed, yet Ada's send is refused in time, not left hanging.
     link.cut();
@@ -75,13 +54,13 @@ async fn a_silently_cut_database_link_refuses_sends_instead_of_hanging() {
     let readiness = reqwest::get(one.http_url("/readyz")).await.unwrap();
     assert_eq!(readiness.status(), 503);
     // The other process is not held up.
-    let meanwhile = send_until_acked(&mut bob, "meanwhile", "b-1").await;
+    let meanwhile = bob.publish_until_acked("meanwhile", "b-1").await;
 
     // The route is back (the connections open at the cut stay dead): the
     // retry is stored once, through new connections, and found again.
     link.mend();
-    let during = send_until_acked(&mut ada, "during", "a-1").await;
-    assert_eq!(send_until_acked(&mut ada, "during", "a-1").await, during);
+    let during = ada.publish_until_acked("during", "a-1").await;
+    assert_eq!(ada.publish_until_acked("during", "a-1").await, during);
     let mut seen = Vec::new();
     while seen.len() < 3 {
         if let ServerFrame::Message(message) = reader.next_frame().await {
@@ -147,5 +126,5 @@ async fn a_cut_off_session_holding_the_order_lock_lets_the_others_write() {
 
     // PostgreSQL ends the silent session, and the lock with it.
     let mut ada = Client::connect_as(&server, "ada").await;
-    send_until_acked(&mut ada, "after the cut", "a-1").await;
+    ada.publish_until_acked("after the cut", "a-1").await;
 }

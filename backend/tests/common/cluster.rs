@@ -48,9 +48,11 @@ impl Watcher {
     }
 
     /// Reads frames until who is online in `room` is exactly `wanted`.
-    pub async fn wait_for(&mut self, room: &str, wanted: &[&str]) {
+    /// Returns every name seen going offline there on the way.
+    pub async fn wait_for(&mut self, room: &str, wanted: &[&str]) -> Vec<String> {
         let wanted: BTreeSet<String> = wanted.iter().map(|name| (*name).to_owned()).collect();
-        while self.online.get(room).cloned().unwrap_or_default() != wanted {
+        let mut went_offline = Vec::new();
+        while self.in_room(room) != wanted {
             match self.client.next_frame().await {
                 ServerFrame::Presence(state) => {
                     self.online
@@ -63,11 +65,34 @@ impl Watcher {
                         .insert(change.name);
                 }
                 ServerFrame::Offline(change) => {
+                    if change.room == room {
+                        went_offline.push(change.name.clone());
+                    }
                     self.online
                         .entry(change.room)
                         .or_default()
                         .remove(&change.name);
                 }
+                _ => {}
+            }
+        }
+        went_offline
+    }
+
+    /// Who it was told is online in `room`.
+    pub fn in_room(&self, room: &str) -> BTreeSet<String> {
+        self.online.get(room).cloned().unwrap_or_default()
+    }
+
+    /// Every presence change waiting now, in any room (a ping's answer
+    /// comes after any frame already queued).
+    pub async fn changes_waiting(&mut self) -> Vec<ServerFrame> {
+        self.client.send_text(r#"{"type":"ping"}"#).await;
+        let mut changes = Vec::new();
+        loop {
+            match self.client.next_frame().await {
+                ServerFrame::Pong(_) => return changes,
+                frame @ (ServerFrame::Online(_) | ServerFrame::Offline(_)) => changes.push(frame),
                 _ => {}
             }
         }

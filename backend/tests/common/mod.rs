@@ -303,6 +303,29 @@ impl Client {
         }
     }
 
+    /// Publishes `value` with `nonce` until it is acknowledged, retrying
+    /// each `store_unavailable` refusal with the same nonce as the web
+    /// client's outbox does; returns its id. Messages read meanwhile are
+    /// skipped.
+    pub async fn publish_until_acked(&mut self, value: &str, nonce: &str) -> u64 {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        'retry: while tokio::time::Instant::now() < deadline {
+            self.publish(value, Some(nonce)).await;
+            loop {
+                match self.next_frame().await {
+                    ServerFrame::Ack(ack) => return ack.id,
+                    ServerFrame::Error(error) => {
+                        assert_eq!(error.code, ErrorCode::StoreUnavailable, "{error:?}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue 'retry;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        panic!("{value:?} never acknowledged");
+    }
+
     /// The next ack. A message may overtake its own ack (the broadcast leaves
     /// at commit); messages read meanwhile wait for [`Client::next_message`].
     pub async fn next_ack(&mut self) -> AckParams {

@@ -44,7 +44,7 @@ say "The same server tests on PostgreSQL and Redis"
 NATTER_TEST_ENGINE=postgres run_tests -p backend \
   --test accounts --test bad_input --test broadcast --test direct_messages --test edits \
   --test history --test idempotency --test lag --test mentions --test names --test nonces \
-  --test presence --test restart --test resume --test rooms --test shutdown --test typing
+  --test presence --test restart --test resume --test rooms --test session_end --test shutdown --test typing
 
 say "Component tests in headless Chromium"
 run_tests -p frontend --target wasm32-unknown-unknown --tests

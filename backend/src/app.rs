@@ -16,6 +16,7 @@ use crate::http_guards;
 use crate::readiness;
 use crate::security_headers::static_headers;
 use crate::state::AppState;
+use crate::static_files::{self, PrivateNames};
 use crate::upgrade::upgrade;
 
 /// The routes: `/ws`, `/healthz`, `/readyz`, the built web client (with security
@@ -27,6 +28,11 @@ pub fn router(state: Arc<AppState>, config: &Config) -> Router {
     for (name, value) in static_headers(&config.static_dir) {
         web_client = web_client.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
+    // Outside the file server, so a private name never reaches the disk.
+    let web_client = web_client.layer(middleware::from_fn_with_state(
+        PrivateNames::new(config),
+        static_files::refuse_private,
+    ));
     Router::new()
         .route("/ws", get(upgrade))
         .route("/healthz", get(healthz))

@@ -7,7 +7,7 @@
 //! client reads nothing; and a writer that does not finish in time after the
 //! end is aborted, so a stuck socket never outlives its connection.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +24,7 @@ use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep, timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
+use crate::accounts::session_watch::{SESSION_ENDED, WatchedSession};
 use crate::accounts::{Identity, IdentityKind};
 use crate::clock::now_ms;
 use crate::commands::{Command, Sender, history_page, interpret, nonce_of, refuse_outside};
@@ -38,6 +39,7 @@ use crate::state::AppState;
 use crate::store::AuthorId;
 use crate::store::accounts::UserId;
 use crate::store::{Appended, Refusal, StoreError};
+use crate::submit_order::SubmitOrder;
 use crate::subscriptions::Subscriptions;
 use crate::writer::{self, Sources};
 
@@ -113,9 +115,13 @@ pub fn serve(
         name,
         kind,
     } = identity;
-    let (user, guest_token) = match kind {
-        IdentityKind::Account(user) => (Some(user), None),
-        IdentityKind::Guest(token) => (None, Some(token)),
+    let (user, session, guest_token) = match kind {
+        IdentityKind::Account(user, session) => (
+            Some(user),
+            Some(state.accounts.watch_session(session, user)),
+            None,
+        ),
+        IdentityKind::Guest(token) => (None, None, Some(token)),
     };
     serve_split(
         sink,
@@ -124,6 +130,7 @@ pub fn serve(
         Who {
             author_id,
             user,
+            session,
             name,
             guest_token,
             presence,
@@ -137,6 +144,9 @@ pub fn serve(
 struct Who {
     author_id: AuthorId,
     user: Option<UserId>,
+    /// The session an account's connection was opened with: the
+    /// connection ends when it does.
+    session: Option<WatchedSession>,
     name: String,
     guest_token: Option<String>,
     /// Whether it asked for presence frames.
@@ -154,6 +164,7 @@ async fn serve_split(
     let Who {
         author_id,
         user,
+        session,
         name,
         guest_token,
         presence,
@@ -176,6 +187,12 @@ async fn serve_split(
             return;
         }
     };
+    // The account's read markers as this connection knows them: a `read`
+    // that would move one back is ignored, as the store ignores it.
+    let mut markers: HashMap<String, u64> = rooms
+        .iter()
+        .map(|room| (room.room.clone(), room.last_read))
+        .collect();
     let (outbox, outbox_receiver) = replies::channel();
     let writer_stopped = CancellationToken::new();
     // In a block of its own, so nothing in it outlives the start in this
@@ -237,8 +254,10 @@ async fn serve_split(
         Reader {
             author_id,
             user,
+            session: session.as_ref(),
             name: &name,
             rooms: &mut member_of,
+            markers: &mut markers,
             events: &mut events,
         },
         &outbox,
@@ -310,11 +329,23 @@ struct Reader<'r> {
     author_id: crate::store::AuthorId,
     /// The account, for a signed-in connection.
     user: Option<UserId>,
+    /// Its session, for a signed-in connection.
+    session: Option<&'r WatchedSession>,
     name: &'r str,
     /// The rooms this connection is in, kept in step with the account's events.
     rooms: &'r mut HashSet<String>,
+    /// The account's read marker in each of them, as last told.
+    markers: &'r mut HashMap<String, u64>,
     /// The account's events (none for a guest).
     events: &'r mut Option<Feed<AccountEvent>>,
+}
+
+/// Completes when the connection's session ends; never, for a guest.
+async fn session_ended(session: Option<&WatchedSession>) {
+    match session {
+        Some(session) => session.ended().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The next account event; never, for a guest.
@@ -331,7 +362,7 @@ async fn on_account_event(
     state: &AppState,
     user: UserId,
     name: &str,
-    rooms: &mut HashSet<String>,
+    (rooms, markers): (&mut HashSet<String>, &mut HashMap<String, u64>),
     event: AccountEvent,
 ) -> Result<Option<Outbound>, StoreError> {
     Ok(match event {
@@ -345,12 +376,14 @@ async fn on_account_event(
             ) {
                 (Some(info), false) => {
                     rooms.insert(room.clone());
+                    markers.insert(room.clone(), info.last_read);
                     state.presence.arrive(&room, user, name);
                     let frame = ServerFrame::Joined(info).to_json().into();
                     Some(Outbound::Join(room, frame))
                 }
                 (None, true) => {
                     rooms.remove(&room);
+                    markers.remove(&room);
                     state.presence.depart(&room, user, Departure::Final);
                     let frame = ServerFrame::Left(RoomRef { room: room.clone() })
                         .to_json()
@@ -368,9 +401,23 @@ async fn on_account_event(
             .await?
             .map(|info| Outbound::Frame(ServerFrame::Joined(info).to_json().into())),
         AccountEvent::Settings(_) => None,
-        AccountEvent::Read(room, id) => rooms
-            .contains(&room)
-            .then(|| Outbound::Frame(ServerFrame::Read(ReadMarker { room, id }).to_json().into())),
+        // The watch asks the store which sessions ended, this connection's
+        // among them; it ends the connections of those that did.
+        AccountEvent::SessionsEnded => {
+            state.accounts.sessions().check_soon();
+            None
+        }
+        // Passed on only forward: tabs may tell their markers in another
+        // order than the store took them.
+        AccountEvent::Read(room, id) => match markers.get_mut(&room) {
+            Some(known) if id > *known => {
+                *known = id;
+                Some(Outbound::Frame(
+                    ServerFrame::Read(ReadMarker { room, id }).to_json().into(),
+                ))
+            }
+            _ => None,
+        },
     })
 }
 
@@ -391,15 +438,29 @@ fn announce_typing(state: &AppState, room: String, name: &str, author_id: Author
 }
 
 /// Moves the account's read marker, and tells all its connections (this one
-/// included). The marker cannot pass the newest message.
-async fn mark_read(state: &AppState, user: Option<UserId>, marker: ReadMarker) -> Option<String> {
+/// included). The marker cannot pass the newest message, and never moves
+/// back: a lower one is ignored, as the store ignores it.
+async fn mark_read(
+    state: &AppState,
+    user: Option<UserId>,
+    markers: &HashMap<String, u64>,
+    marker: ReadMarker,
+) -> Option<String> {
     let user = user?;
+    if markers
+        .get(&marker.room)
+        .is_some_and(|known| marker.id <= *known)
+    {
+        return None;
+    }
     let newest = state.hub.newest();
     if marker.id > newest {
         let message = format!("id={} is beyond the newest message id {newest}", marker.id);
         return Some(ServerFrame::error(ErrorCode::InvalidCursor, message).to_json());
     }
     match state.rooms.mark_read(&marker.room, user, marker.id).await {
+        // The marker this connection knows moves when the event comes back,
+        // as on every other tab.
         Ok(Some(id)) => {
             state
                 .fan_out
@@ -429,12 +490,16 @@ async fn read_frames<'a>(
     let Reader {
         author_id,
         user,
+        session,
         name,
         rooms,
+        markers,
         events,
     } = reader;
     let rules = state.rules;
     let mut limiter = FrameLimiter::new(rules.rate_limit);
+    // Appends reach the writer in the order they were read.
+    let mut submitted = SubmitOrder::default();
     // When this connection's last typing notice went out: others get at most
     // one per TYPING_GAP from it, however often it sends them.
     let mut typed_at: Option<Instant> = None;
@@ -450,6 +515,9 @@ async fn read_frames<'a>(
             }
             () = writer_stopped.cancelled() => {
                 return Ending::Lost("the client stopped accepting data".to_owned());
+            }
+            () = session_ended(session) => {
+                return Ending::ByServer(SESSION_ENDED, "your session has ended; sign in again");
             }
             // Over its budget, the reader reads nothing until the writer has
             // sent enough; its deadlines keep running meanwhile.
@@ -475,7 +543,7 @@ async fn read_frames<'a>(
                         continue;
                     }
                 };
-                match Box::pin(on_account_event(state, user, name, rooms, event)).await {
+                match Box::pin(on_account_event(state, user, name, (rooms, markers), event)).await {
                     Ok(Some(outbound)) => {
                         if outbox.push(outbound).is_err() {
                             return Ending::Lost("the writer stopped".to_owned());
@@ -499,6 +567,9 @@ async fn read_frames<'a>(
                     idle.as_mut().reset(Instant::now() + rules.idle_timeout);
                 }
                 match next {
+                Some(Ok(Message::Text(_))) if session.is_some_and(WatchedSession::has_ended) => {
+                    return Ending::ByServer(SESSION_ENDED, "your session has ended; sign in again");
+                }
                 Some(Ok(Message::Text(text))) => {
                     match limiter.check() {
                         Verdict::Allowed => {}
@@ -523,14 +594,14 @@ async fn read_frames<'a>(
                             // A message ends a bout of typing; the next starts afresh.
                             typed_at = None;
                             let nonce = message.nonce.clone();
-                            let store = &state.store;
-                            in_flight.push_back(Box::pin(async move { (nonce, store.append(message).await) }));
+                            let stored = submitted.append(state.store.as_ref(), message);
+                            in_flight.push_back(Box::pin(async move { (nonce, stored.await) }));
                             None
                         }
                         Command::History(request) => Some(
                             history_page(state.store.as_ref(), author_id, state.hub.newest(), request).await,
                         ),
-                        Command::Read(marker) => Box::pin(mark_read(state, user, marker)).await.map(Into::into),
+                        Command::Read(marker) => Box::pin(mark_read(state, user, markers, marker)).await.map(Into::into),
                         Command::Typing(room) => {
                             let now = Instant::now();
                             if typed_at.is_none_or(|at| now.duration_since(at) >= TYPING_GAP) {
@@ -598,8 +669,12 @@ fn outcome_frame(nonce: Option<String>, outcome: Result<Appended, StoreError>) -
                 Refusal::UnknownMessage => ErrorCode::UnknownMessage,
                 Refusal::NotYours => ErrorCode::NotYourMessage,
                 Refusal::TooOld => ErrorCode::EditWindowClosed,
+                Refusal::NonceReused => ErrorCode::NonceReused,
             };
-            let message = format!("message not changed: {refusal}");
+            let message = match refusal {
+                Refusal::NonceReused => format!("not stored: {refusal}"),
+                _ => format!("message not changed: {refusal}"),
+            };
             Some(ServerFrame::error_about(code, message, nonce).to_json())
         }
         Err(error) => Some(

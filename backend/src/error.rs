@@ -22,6 +22,9 @@ pub enum ServerError {
         /// What went wrong.
         cause: String,
     },
+    /// The files are laid out so that natter would serve what it must not.
+    #[error("{0}")]
+    Layout(String),
     /// Listening or serving failed.
     #[error("server error: {0}")]
     Io(#[from] io::Error),

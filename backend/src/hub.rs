@@ -130,6 +130,9 @@ pub enum AccountEvent {
     Read(String, u64),
     /// Its settings for this room (what it is notified of) changed.
     Settings(String),
+    /// Some of its sessions ended: each connection's session is checked
+    /// again (the store says which ended).
+    SessionsEnded,
 }
 
 /// A room's messages, as a connection holds them.

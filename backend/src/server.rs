@@ -18,6 +18,8 @@ use axum_server::Handle;
 use axum_server::accept::NoDelayAcceptor;
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use hyper_util::rt::TokioTimer;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -44,20 +46,33 @@ pub async fn run(
 }
 
 /// Loads the TLS certificate and key, when configured.
+///
+/// Only `http/1.1` is offered in ALPN: natter speaks HTTP/1.1 alone (its
+/// admission deadlines and the WebSocket upgrade are built on it), and a
+/// browser told `h2` would open HTTP/2 and be cut off. HTTP/1.1 is all a
+/// page needs for its one WebSocket and a handful of files.
 pub async fn load_tls(config: &Config) -> Result<Option<RustlsConfig>, ServerError> {
     let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) else {
         return Ok(None);
     };
     // One crypto provider for the process; a second install is a no-op error.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    RustlsConfig::from_pem_file(cert, key)
-        .await
-        .map(Some)
-        .map_err(|cause| ServerError::Tls {
-            cert: cert.display().to_string(),
-            key: key.display().to_string(),
-            cause: cause.to_string(),
-        })
+    let failed = |cause: String| ServerError::Tls {
+        cert: cert.display().to_string(),
+        key: key.display().to_string(),
+        cause,
+    };
+    let chain = CertificateDer::pem_file_iter(cert)
+        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .map_err(|cause| failed(format!("the certificate: {cause}")))?;
+    let private_key =
+        PrivateKeyDer::from_pem_file(key).map_err(|cause| failed(format!("the key: {cause}")))?;
+    let mut server = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(chain, private_key)
+        .map_err(|cause| failed(cause.to_string()))?;
+    server.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Some(RustlsConfig::from_config(Arc::new(server))))
 }
 
 /// [`run`] with the state and TLS already loaded, for callers that load them
@@ -93,6 +108,10 @@ pub async fn serve(
     // Stopped only after the last connection, so it writes their markers too.
     let markers_stop = CancellationToken::new();
     let markers = tokio::spawn(Arc::clone(&state.markers).run(markers_stop.clone()));
+    // Ends connections whose session ended, until the server stops.
+    tokio::spawn(
+        Arc::clone(state.accounts.sessions()).run(state.accounts.store(), state.shutdown.clone()),
+    );
     let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
     let deadlines = Deadlines {
         handshake: config.handshake_timeout,

@@ -48,3 +48,19 @@ pub fn removal() -> Cookie<'static> {
         .expires(time::OffsetDateTime::UNIX_EPOCH)
         .build()
 }
+
+/// How long a browser keeps the known-device mark: the longest browsers
+/// allow (400 days).
+const DEVICE_MARK_LIFETIME: time::Duration = time::Duration::days(400);
+
+/// The cookie that marks this browser as a device the account knows (see
+/// [`crate::accounts::known_device`]): sent only to `/api`, where logins are.
+pub fn device_mark(mark: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((crate::accounts::known_device::COOKIE, mark))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/api")
+        .secure(secure)
+        .max_age(DEVICE_MARK_LIFETIME)
+        .build()
+}

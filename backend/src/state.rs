@@ -13,6 +13,7 @@ use crate::cluster::redis_roster::RedisRoster;
 use crate::cluster::{self, Broker, ClusterFanOut};
 use crate::commands::FrameRules;
 use crate::config::Config;
+use crate::error::ServerError;
 use crate::fan_out::FanOut;
 use crate::hub::Hub;
 use crate::limits::ConnectionLimits;
@@ -21,6 +22,7 @@ use crate::origin::SitePolicy;
 use crate::presence::Presence;
 use crate::rate_limit::RateLimit;
 use crate::roster::{LocalRoster, Roster};
+use crate::static_files;
 use crate::store::engine;
 use crate::store::gathered_markers::GatheredMarkers;
 use crate::store::{HistoryStore, RoomStore, StoreError};
@@ -81,7 +83,9 @@ pub struct AppState {
 impl AppState {
     /// State for a server with this configuration: opens the database, whose
     /// writer publishes every committed batch through the fan-out.
-    pub async fn open(config: &Config) -> Result<Self, StoreError> {
+    /// Refuses a layout that would serve the database as a file.
+    pub async fn open(config: &Config) -> Result<Self, ServerError> {
+        static_files::check_layout(config)?;
         let hub = Arc::new(Hub::new(config.broadcast_buffer));
         let shutdown = CancellationToken::new();
         let node = cluster::new_node_id();

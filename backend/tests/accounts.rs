@@ -74,8 +74,31 @@ async fn names_are_unique_whatever_their_case_or_lookalikes() {
         "name_taken",
         "capital I folds to l like small i"
     );
-    let answer = sign_up(&server, "guest-1234", "correct horse").await;
-    assert_eq!(answer.code(), "name_taken", "guest names are the server's");
+}
+
+#[tokio::test]
+async fn lookalike_capitals_and_guest_style_names_cannot_sign_up() {
+    let server = TestServer::start().await;
+    // Capitals whose small forms look like nothing still look like the
+    // capital they copy: Cherokee Ꭺ, Greek Α, Cyrillic А.
+    assert_eq!(sign_up(&server, "Adam", "correct horse").await.status, 201);
+    for lookalike in ["\u{13AA}dam", "\u{391}dam", "\u{410}dam"] {
+        let answer = sign_up(&server, lookalike, "another horse").await;
+        assert_eq!(answer.code(), "name_taken", "{lookalike:?}");
+    }
+    for guest_style in [
+        "guest-1234",
+        "GUEST-1a2b",
+        "gu\u{435}st-1a2b",
+        "\u{FF47}uest-1a2b",
+    ] {
+        let answer = sign_up(&server, guest_style, "correct horse").await;
+        assert_eq!(
+            answer.code(),
+            "name_taken",
+            "guest names are the server's: {guest_style:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -269,7 +292,16 @@ async fn closed_sign_up_and_denied_guests() {
 async fn guests_cannot_take_a_registered_name() {
     let server = TestServer::start().await;
     sign_up(&server, "ada", "correct horse").await;
-    for name in ["ada", "ADA", "%D0%B0da"] {
+    sign_up(&server, "Adam", "correct horse").await;
+    // Nor a lookalike capital of one, nor a name styled as another guest's.
+    for name in [
+        "ada",
+        "ADA",
+        "%D0%B0da",
+        "%E1%8E%AAdam",
+        "GUEST-ec9c",
+        "gu%D0%B5st-ec9c",
+    ] {
         let guest = Client::connect_with_query(&server, &format!("?name={name}")).await;
         assert!(
             guest.welcome.name.starts_with("guest-"),
@@ -352,4 +384,106 @@ async fn a_page_of_another_site_cannot_change_anything() {
     )
     .await;
     assert_eq!(same.status, 201, "{:?}", same.body);
+}
+
+#[tokio::test]
+async fn accounts_keyed_by_an_older_lookalike_rule_are_rekeyed_at_start() {
+    if common::on_postgres() {
+        return; // Edits the SQLite file by hand; the re-keying code is shared.
+    }
+    let server = TestServer::start().await;
+    assert_eq!(
+        sign_up(&server, "\u{13AA}lex", "correct horse")
+            .await
+            .status,
+        201
+    );
+    // As the rule before stored it: lower-cased first, so the Cherokee
+    // capital became a small letter that looks like nothing.
+    let db = rusqlite::Connection::open(server.db_path()).unwrap();
+    db.execute("UPDATE users SET name_key = ?1", ["\u{AB7A}lex"])
+        .unwrap();
+    drop(db);
+    let server = server.restart().await;
+    assert_eq!(
+        log_in(&server, "\u{13AA}lex", "correct horse").await.status,
+        200
+    );
+    assert_eq!(
+        sign_up(&server, "Alex", "another horse").await.code(),
+        "name_taken",
+        "the account's name is protected by the current rule"
+    );
+}
+
+/// `POST /api/login` from `address` (any loopback address: the server
+/// budgets logins by address), with extra headers.
+async fn log_in_from(
+    server: &TestServer,
+    address: [u8; 4],
+    password: &str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let client = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(address))
+        .build()
+        .unwrap();
+    let mut request = client
+        .post(server.http_url("/api/login"))
+        .header("content-type", "application/json")
+        .body(json!({ "name": "ada", "password": password }).to_string());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn guessers_on_many_addresses_cannot_lock_the_owner_out() {
+    let server = TestServer::start().await;
+    let signed_up = sign_up(&server, "ada", "correct horse").await;
+    let marks: Vec<String> = signed_up
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .filter(|cookie| cookie.starts_with("natter_device="))
+        .collect();
+    let [mark] = marks.as_slice() else {
+        panic!("one known-device mark: {marks:?}");
+    };
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/api"] {
+        assert!(mark.contains(attribute), "{attribute} in {mark}");
+    }
+    let device = mark.split(';').next().unwrap().to_owned();
+    let session = format!("Bearer {}", signed_up.token());
+
+    // Wrong guesses at Ada's password from eleven addresses use up the
+    // account's shared budget: the next unknown device waits.
+    for n in 2..13u8 {
+        log_in_from(&server, [127, 0, 0, n], "a guess", &[]).await;
+    }
+    let stranger = log_in_from(&server, [127, 0, 0, 20], "correct horse", &[]).await;
+    assert_eq!(stranger.status(), 429);
+    assert!(stranger.headers().contains_key("retry-after"));
+    // Ada's own browser, known to the account, signs in all the same.
+    let owner = log_in_from(
+        &server,
+        [127, 0, 0, 1],
+        "correct horse",
+        &[("cookie", &device)],
+    )
+    .await;
+    assert_eq!(owner.status(), 200);
+    // And changing her password is not held back by the guessing.
+    let change = json!({ "current": "correct horse", "new": "battery staple" });
+    let changed = call(
+        &server,
+        "POST",
+        "/api/password",
+        Some(change),
+        &[("authorization", &session)],
+    )
+    .await;
+    assert_eq!(changed.status, 204, "{:?}", changed.body);
 }

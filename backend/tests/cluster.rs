@@ -301,3 +301,31 @@ async fn without_redis_messages_cross_through_the_database() {
         "no Redis to report"
     );
 }
+
+#[tokio::test]
+async fn a_password_changed_on_one_process_ends_the_stolen_session_on_the_other() {
+    let cluster = Cluster::start(&[]).await;
+    let (one, two) = (&cluster.one, &cluster.two);
+    let ada = Person::sign_up(one, "Ada").await;
+    let bob = Person::sign_up(two, "Bob").await;
+    let stolen = common::api::log_in(two, "Ada", "correct horse battery").await;
+    assert_eq!(stolen.status, 200);
+    let thief = Person {
+        name: "Ada".to_owned(),
+        token: stolen.token(),
+    };
+    let mut thief_two = thief.connect(two, "").await;
+    let mut ada_one = ada.connect(one, "").await;
+    let mut bob_two = bob.connect(two, "").await;
+
+    let change =
+        serde_json::json!({ "current": "correct horse battery", "new": "a new horse battery" });
+    let changed = ada.call(one, "POST", "/api/password", Some(change)).await;
+    assert_eq!(changed.status, 204, "{:?}", changed.body);
+    assert_eq!(thief_two.expect_close().await, 4001, "session ended");
+
+    // Ada, on the session that changed it, and Bob chat on across processes.
+    ada_one.publish("still here", Some("a-1")).await;
+    let seen = next_in(&mut bob_two, LOBBY).await;
+    assert_eq!(seen.value, "still here");
+}

@@ -121,3 +121,58 @@ async fn plain_get_and_head_of_the_websocket_address_get_426() {
         assert_eq!(response.headers()["upgrade"], "websocket", "{method}");
     }
 }
+
+#[test]
+fn natter_refuses_to_serve_the_folder_its_database_is_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let static_dir = dir.path().join("d");
+    std::fs::create_dir_all(static_dir.join("sub")).unwrap();
+    for db in [static_dir.join("chat.db"), static_dir.join("sub/chat.db")] {
+        let (status, stderr) = common::process::run_to_exit(&[
+            "--bind",
+            "127.0.0.1:0",
+            "--static-dir",
+            static_dir.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ]);
+        assert!(!status.success(), "started with {}", db.display());
+        assert!(stderr.contains("is inside the static folder"), "{stderr}");
+        assert!(!db.exists(), "nothing was created");
+    }
+}
+
+#[tokio::test]
+async fn no_dot_file_or_file_named_like_the_database_is_ever_served() {
+    let server = TestServer::start().await;
+    let web = server.db_path().parent().unwrap().join("web");
+    // What careless copying leaves in a static folder.
+    for name in [
+        "natter.db",
+        "natter.db-wal",
+        "natter.db-shm",
+        "NATTER.DB.bak",
+        ".env",
+    ] {
+        std::fs::write(web.join(name), "private").unwrap();
+    }
+    std::fs::create_dir_all(web.join(".git")).unwrap();
+    std::fs::write(web.join(".git/config"), "private").unwrap();
+    for path in [
+        "/natter.db",
+        "/natter.db-wal",
+        "/natter.db-shm",
+        "/NATTER.DB.bak",
+        "/natter%2Edb",
+        "/%6Eatter.db-wal",
+        "/.env",
+        "/%2Eenv",
+        "/.git/config",
+    ] {
+        let response = reqwest::get(server.http_url(path)).await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert_ne!(response.text().await.unwrap(), "private", "{path}");
+    }
+    let index = reqwest::get(server.http_url("/index.html")).await.unwrap();
+    assert_eq!(index.status(), 200, "the web client is still served");
+}

@@ -92,3 +92,75 @@ async fn the_same_nonce_from_another_author_is_another_message() {
     let bob_ack = bob.next_ack().await;
     assert_ne!(ada_ack.id, bob_ack.id);
 }
+
+#[tokio::test]
+async fn a_nonce_reused_for_another_room_or_change_is_refused_not_acked_as_the_other() {
+    use common::rooms::Person;
+    use natter_shared::{ErrorCode, LOBBY};
+
+    let server = TestServer::start().await;
+    let ada = Person::sign_up(&server, "ada").await;
+    assert_eq!(ada.create_room(&server, "general").await.status, 201);
+    let mut tab = ada.connect(&server, "").await;
+    let mut bob = Client::connect_as(&server, "bob").await;
+
+    tab.publish_in("general", "first, in general", Some("n-1"))
+        .await;
+    let first = reply(&mut tab).await.unwrap();
+    // The same nonce for a message in another room: refused, nothing stored.
+    tab.publish_in(LOBBY, "then in the lobby", Some("n-1"))
+        .await;
+    let error = refused(reply(&mut tab).await);
+    assert_eq!(error.code, ErrorCode::NonceReused);
+    assert_eq!(error.nonce.as_deref(), Some("n-1"));
+    // An edit reusing its message's nonce: refused too, the text unchanged.
+    tab.edit("general", first.id, "edited?", Some("n-1")).await;
+    let error = refused(reply(&mut tab).await);
+    assert_eq!(
+        (error.code, error.nonce.as_deref()),
+        (ErrorCode::NonceReused, Some("n-1"))
+    );
+    // With a nonce of its own the edit applies, and its retry is one edit.
+    tab.edit("general", first.id, "edited", Some("e-1")).await;
+    tab.edit("general", first.id, "edited", Some("e-1")).await;
+    let edits = [
+        reply(&mut tab).await.unwrap(),
+        reply(&mut tab).await.unwrap(),
+    ];
+    assert_eq!(edits[0].id, edits[1].id, "the retry is acked as the edit");
+    // A delete with the edit's nonce is another change: refused.
+    tab.delete("general", first.id, Some("e-1")).await;
+    assert_eq!(refused(reply(&mut tab).await).code, ErrorCode::NonceReused);
+
+    // Bob, in the lobby, never saw the refused message: the next he gets
+    // is his own.
+    bob.publish("bob here", None).await;
+    assert_eq!(bob.next_message().await.value, "bob here");
+    // A new tab's first page holds the message as edited, and Bob's; never
+    // the refused one.
+    let mut page = ada.connect(&server, "").await;
+    let shown = [page.next_message().await, page.next_message().await];
+    let texts: Vec<&str> = shown.iter().map(|message| message.value.as_str()).collect();
+    assert_eq!(texts, ["edited", "bob here"]);
+}
+
+/// The next ack or error, past the messages and changes themselves.
+async fn reply(tab: &mut Client) -> Result<natter_shared::AckParams, natter_shared::ErrorParams> {
+    loop {
+        match tab.next_frame().await {
+            natter_shared::ServerFrame::Ack(ack) => return Ok(ack),
+            natter_shared::ServerFrame::Error(error) => return Err(error),
+            _ => {}
+        }
+    }
+}
+
+/// The error a refused frame got; an ack would be the bug.
+fn refused(
+    outcome: Result<natter_shared::AckParams, natter_shared::ErrorParams>,
+) -> natter_shared::ErrorParams {
+    match outcome {
+        Err(error) => error,
+        Ok(ack) => panic!("acked as another message: {ack:?}"),
+    }
+}

@@ -32,9 +32,13 @@ async fn a_burst_of_sign_ups_leaves_no_memory_behind() {
                 .status()
         }
     });
-    for status in futures_util::future::join_all(signups).await {
-        assert_eq!(status, 201);
+    // Past the hashing queue a sign-up is refused at once (429), never kept
+    // waiting in memory.
+    let statuses = futures_util::future::join_all(signups).await;
+    for status in &statuses {
+        assert!(*status == 201 || *status == 429, "{status}");
     }
+    assert!(statuses.iter().any(|status| *status == 201));
     let grown_mib = natter.rss_kib().saturating_sub(before) / 1024;
     eprintln!("memory growth after {SIGNUPS} sign-ups: {grown_mib} MiB");
     // Two hashes run at once (one per core), 19 MiB each, given back after.

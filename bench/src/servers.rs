@@ -117,9 +117,10 @@ impl Server {
             environment.push(("REDIS_URL", shared.redis_url.clone()));
         }
         let mut child = match kind {
+            // A static folder of its own: never the one the database is in.
             Kind::Natter | Kind::Baseline => Command::new(programs.natter_binary(kind)?)
                 .args(["--bind", "127.0.0.1:0", "--static-dir"])
-                .arg(dir.path())
+                .arg(dir.path().join("web"))
                 .arg("--db")
                 .arg(dir.path().join("bench.db"))
                 // Load, not abuse: lift the per-client protections.

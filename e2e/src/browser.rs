@@ -42,11 +42,24 @@ pub struct Browser {
 impl Browser {
     /// Opens a new headless window on `url`.
     pub async fn open(webdriver: &str, url: &str) -> Self {
+        Self::open_with(webdriver, url, false).await
+    }
+
+    /// Opens a new headless window on an https `url` whose certificate the
+    /// test made itself (no authority vouches for it).
+    pub async fn open_trusting_the_tests_certificate(webdriver: &str, url: &str) -> Self {
+        Self::open_with(webdriver, url, true).await
+    }
+
+    async fn open_with(webdriver: &str, url: &str, any_certificate: bool) -> Self {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".to_owned(),
             json!({ "args": CHROMIUM_ARGS }),
         );
+        if any_certificate {
+            capabilities.insert("acceptInsecureCerts".to_owned(), json!(true));
+        }
         let client = ClientBuilder::rustls()
             .expect("TLS roots load")
             .capabilities(capabilities)
@@ -55,6 +68,23 @@ impl Browser {
             .expect("a WebDriver session starts");
         client.goto(url).await.expect("the page loads");
         Browser { client }
+    }
+
+    /// The cookies the browser keeps for this page: name, `Secure`, `HttpOnly`.
+    pub async fn cookies(&self) -> Vec<(String, bool, bool)> {
+        self.client
+            .get_all_cookies()
+            .await
+            .expect("cookies")
+            .into_iter()
+            .map(|cookie| {
+                (
+                    cookie.name().to_owned(),
+                    cookie.secure().unwrap_or(false),
+                    cookie.http_only().unwrap_or(false),
+                )
+            })
+            .collect()
     }
 
     /// The status indicator's state name (connecting, open, closing, closed).

@@ -50,6 +50,10 @@ pub enum ErrorCode {
     /// An edit or delete of a message older than the server allows changing
     /// (`--edit-window`). Nothing changed.
     EditWindowClosed,
+    /// The nonce was used already by the same author for another message
+    /// or change (another room, another kind of change, another target).
+    /// Nothing was stored; send it again with a new nonce.
+    NonceReused,
 }
 
 impl ErrorCode {
@@ -73,6 +77,7 @@ impl ErrorCode {
             ErrorCode::UnknownMessage => "unknown_message",
             ErrorCode::NotYourMessage => "not_your_message",
             ErrorCode::EditWindowClosed => "edit_window_closed",
+            ErrorCode::NonceReused => "nonce_reused",
         }
     }
 }

@@ -36,9 +36,9 @@ pub use presence::{
     Presence, PresenceChange, TYPING_EVERY_MS, TYPING_SHOWN_MS, TypingNotice, TypingParams,
 };
 pub use protocol::{
-    AckParams, ChatMessage, ClientFrame, DEFAULT_HISTORY_PAGE, ErrorParams, HistoryPage,
-    HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams, ReadMarker, RoomRef, ServerFrame,
-    Welcome,
+    AckParams, CLOSE_SESSION_ENDED, ChatMessage, ClientFrame, DEFAULT_HISTORY_PAGE, ErrorParams,
+    HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams, ReadMarker, RoomRef,
+    ServerFrame, Welcome,
 };
 pub use rooms::{
     LOBBY, MAX_ROOM_NAME_CHARS, Notify, RoomInfo, RoomKind, RoomNameError, is_lobby, lobby,
@@ -46,7 +46,7 @@ pub use rooms::{
 };
 pub use server_decode::decode_server_frame;
 pub use validate::{
-    DEFAULT_MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_NONCE_CHARS, MAX_PASSWORD_BYTES,
-    MIN_PASSWORD_CHARS, NonceError, PasswordError, ValidationError, name_key, validate_name,
-    validate_nonce, validate_password, validate_text,
+    DEFAULT_MAX_MESSAGE_CHARS, GUEST_PREFIX, MAX_NAME_CHARS, MAX_NONCE_CHARS, MAX_PASSWORD_BYTES,
+    MIN_PASSWORD_CHARS, NonceError, PasswordError, ValidationError, looks_like_a_guest_name,
+    name_key, validate_name, validate_nonce, validate_password, validate_text,
 };

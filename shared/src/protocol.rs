@@ -117,6 +117,12 @@ pub struct HistoryRequest {
     pub limit: u32,
 }
 
+/// The close code of a connection whose session ended: logged out, its
+/// password changed, its account removed, or expired. The client forgets
+/// the session (and its cookie) and goes on as a guest, or signs in again;
+/// reconnecting with the same session would be refused.
+pub const CLOSE_SESSION_ENDED: u16 = 4001;
+
 /// The page size a client gets when it does not say, and on first connect.
 pub const DEFAULT_HISTORY_PAGE: u32 = 50;
 

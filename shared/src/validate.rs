@@ -91,16 +91,20 @@ pub fn validate_name(raw: &str) -> Result<&str, ValidationError> {
 
 /// The form in which two names are compared: names with the same key look
 /// alike and are one name. Compatibility-normalized (NFKC: full-width "ａｄａ"
-/// is "ada"), lower-cased, and reduced to its confusable skeleton (Unicode
-/// Technical Standard #39: Cyrillic "а" is Latin "a", "0" is "o"), again
-/// until nothing changes (a skeleton can hold capitals), with "i" and "l"
-/// counted as one letter (capital "I" and small "l" look the same in most
+/// is "ada"), then reduced to its confusable skeleton (Unicode Technical
+/// Standard #39: Cyrillic "а" is Latin "a", "0" is "o") and lower-cased, in
+/// turn, until nothing changes. The skeleton comes first, of the name as
+/// written: a capital whose small form resembles nothing (Cherokee "Ꭺ",
+/// whose small form is "ꭺ") still resembles the capital it copies ("A"),
+/// and the rounds after it catch what only the small forms share. "i" and
+/// "l" count as one letter (capital "I" and small "l" look the same in most
 /// fonts, and lower-casing alone would tell "BILL" from "bill"), and runs of
-/// spaces folded to one. Meant for names that passed [`validate_name`].
+/// spaces fold to one. Meant for names that passed [`validate_name`].
 pub fn name_key(name: &str) -> String {
-    let mut key: String = name.nfkc().flat_map(char::to_lowercase).collect();
-    // Each round lower-cases a skeleton; the tables settle within a few.
-    for _ in 0..4 {
+    let mut key: String = name.nfkc().collect();
+    // Each round takes a skeleton and lower-cases it; the tables settle
+    // within a few.
+    for _ in 0..6 {
         let next: String = unicode_security::skeleton(&key)
             .flat_map(char::to_lowercase)
             .collect();
@@ -117,6 +121,16 @@ pub fn name_key(name: &str) -> String {
         }
     }
     folded
+}
+
+/// The prefix of the names the server hands to guests (`guest-1a2b`).
+pub const GUEST_PREFIX: &str = "guest-";
+
+/// Whether a name looks like one the server hands to guests, in any case,
+/// width or lookalike letters (`GUEST-1a2b`, `ｇｕｅｓｔ-1a2b`, Cyrillic
+/// `guеst-1a2b`): such names are the server's to give, never chosen.
+pub fn looks_like_a_guest_name(name: &str) -> bool {
+    name_key(name).starts_with(&name_key(GUEST_PREFIX))
 }
 
 /// Characters a name may not hold: they show nothing, or change how the

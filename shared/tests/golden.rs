@@ -122,6 +122,7 @@ fn error_frames_for_every_code() {
         (ErrorCode::UnknownMessage, "unknown_message"),
         (ErrorCode::NotYourMessage, "not_your_message"),
         (ErrorCode::EditWindowClosed, "edit_window_closed"),
+        (ErrorCode::NonceReused, "nonce_reused"),
     ];
     for (code, name) in cases {
         assert_eq!(code.as_str(), name);

@@ -2,7 +2,8 @@
 
 use natter_shared::{
     DEFAULT_MAX_MESSAGE_CHARS, ErrorCode, MAX_NAME_CHARS, MAX_NONCE_CHARS, NonceError,
-    ValidationError, name_key, validate_name, validate_nonce, validate_text,
+    ValidationError, looks_like_a_guest_name, name_key, validate_name, validate_nonce,
+    validate_text,
 };
 
 fn text(raw: &str) -> Result<&str, ValidationError> {
@@ -218,6 +219,66 @@ fn lookalike_names_share_a_key() {
     }
     assert_ne!(name_key("ada"), name_key("bob"));
     assert_ne!(name_key("ada"), name_key("adam"));
+}
+
+/// Every capital letter in Unicode that the confusables table says looks
+/// like a Latin letter makes a name that looks like the Latin one, whether
+/// the table lists the capital itself (Cherokee Ꭺ is A) or only its small
+/// form: `Ꭺdam` is `Adam`.
+#[test]
+fn lookalike_capitals_anywhere_in_unicode_share_a_key() {
+    let latin_look = |c: char| -> Option<String> {
+        let prototype: String = unicode_security::skeleton(&c.to_string()).collect();
+        (prototype.chars().all(|p| p.is_ascii_alphabetic()) && prototype != c.to_string())
+            .then_some(prototype)
+    };
+    let mut checked = 0;
+    for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+        if !c.is_uppercase() {
+            continue;
+        }
+        let small: String = c.to_lowercase().collect();
+        let looks_like = latin_look(c).or_else(|| {
+            let mut chars = small.chars();
+            match (chars.next(), chars.next()) {
+                (Some(one), None) => latin_look(one),
+                _ => None,
+            }
+        });
+        let Some(looks_like) = looks_like else {
+            continue;
+        };
+        let name = format!("{c}dam");
+        assert_eq!(
+            name_key(&name),
+            name_key(&format!("{looks_like}dam")),
+            "{name:?} (U+{:04X}) looks like {looks_like}dam",
+            c as u32
+        );
+        assert_eq!(
+            name_key(&name),
+            name_key(&format!("{small}dam")),
+            "{name:?} in small letters is the same name"
+        );
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} capitals checked");
+}
+
+#[test]
+fn guest_style_names_are_caught_in_any_case_width_or_lookalike() {
+    for name in [
+        "guest-ec9c",
+        "GUEST-ec9c",
+        "Guest-ec9c",
+        "gu\u{0435}st-ec9c",
+        "\u{FF47}\u{FF55}\u{FF45}\u{FF53}\u{FF54}-ec9c",
+    ] {
+        assert!(looks_like_a_guest_name(name), "{name:?}");
+    }
+    for name in ["guests", "my guest-1", "gust-1a2b"] {
+        assert!(!looks_like_a_guest_name(name), "{name:?}");
+    }
 }
 
 #[test]

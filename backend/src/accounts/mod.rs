@@ -3,13 +3,17 @@
 //! - [`password`]: Argon2id hashing on the blocking pool.
 //! - [`token`]: session and guest tokens, stored only as hashes.
 //! - [`attempts`]: rate limits on logins and sign-ups.
+//! - [`session_watch`]: ends a connection when its session ends.
+//! - [`known_device`]: the mark a browser that signed in before carries.
 //!
 //! [`Accounts`] holds the rules (sign-up open or closed, guests allowed or
 //! not, how long sessions last) and talks to the store only through
 //! [`AccountStore`], so it works with any engine.
 
 pub mod attempts;
+pub mod known_device;
 pub mod password;
+pub mod session_watch;
 pub mod token;
 
 use std::net::IpAddr;
@@ -17,7 +21,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::ValueEnum;
-use natter_shared::{PasswordError, ValidationError, name_key, validate_name, validate_password};
+use natter_shared::{
+    PasswordError, ValidationError, looks_like_a_guest_name, name_key, validate_name,
+    validate_password,
+};
 use thiserror::Error;
 
 use crate::clock::now_ms;
@@ -25,6 +32,7 @@ use crate::store::accounts::{AccountStore, CreateError, TokenHash, User, UserId}
 use crate::store::{AuthorId, StoreError};
 use attempts::Attempts;
 use password::Passwords;
+use session_watch::{SessionWatch, WatchedSession};
 use token::{GuestToken, Presented};
 
 /// Whether anyone may create an account.
@@ -103,6 +111,9 @@ pub struct NewSession {
     pub token: String,
     /// The account's name as chosen.
     pub name: String,
+    /// After a login: the token that marks this browser as a device the
+    /// account knows (see [`known_device`]).
+    pub device: Option<String>,
 }
 
 /// Who a connection or request is.
@@ -119,8 +130,8 @@ pub struct Identity {
 /// An account or a guest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdentityKind {
-    /// A signed-in account.
-    Account(UserId),
+    /// A signed-in account, and the session it proved itself with.
+    Account(UserId, TokenHash),
     /// A guest, and its token, handed back in the welcome to present again.
     Guest(String),
 }
@@ -139,6 +150,8 @@ pub struct Accounts {
     guests: Guests,
     /// How long a session lasts unused; each use renews it.
     session_lifetime: Duration,
+    /// The sessions this process's connections were opened with.
+    sessions: Arc<SessionWatch>,
 }
 
 impl Accounts {
@@ -157,7 +170,24 @@ impl Accounts {
             signup,
             guests,
             session_lifetime,
+            sessions: Arc::default(),
         }
+    }
+
+    /// The sessions this process's connections were opened with; its
+    /// [`run`](SessionWatch::run) ends them with their sessions.
+    pub fn sessions(&self) -> &Arc<SessionWatch> {
+        &self.sessions
+    }
+
+    /// Watches `session` for a connection opened with it.
+    pub fn watch_session(&self, session: TokenHash, user: UserId) -> WatchedSession {
+        self.sessions.watch(session, user)
+    }
+
+    /// The store the accounts live in, for the session watch.
+    pub fn store(&self) -> Arc<dyn AccountStore> {
+        Arc::clone(&self.store)
     }
 
     /// How long a session lasts unused.
@@ -186,16 +216,30 @@ impl Accounts {
         self.attempts
             .signup(address)
             .map_err(AuthError::RateLimited)?;
-        let user = self.create(name, password).await?;
-        self.start_session(user.0, user.1).await
+        let (user, name, hash) = self.create_account(name, password).await?;
+        // The browser that made the account is one the account knows.
+        let device = known_device::vouch(&name_key(&name), &hash);
+        let mut session = self.start_session(user, name).await?;
+        session.device = Some(device);
+        Ok(session)
     }
 
     /// Creates an account (for sign-up and for operators). Returns its id and name.
     pub async fn create(&self, name: &str, password: &str) -> Result<(UserId, String), AuthError> {
+        let (user, name, _) = self.create_account(name, password).await?;
+        Ok((user, name))
+    }
+
+    /// Creates an account; returns its id, name and password hash.
+    async fn create_account(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<(UserId, String, String), AuthError> {
         let name = Self::check_new_account(name, password)?;
         let hash = self.passwords.hash(password).await?;
         match self.store.create_user(name, &name_key(name), &hash).await {
-            Ok(id) => Ok((id, name.to_owned())),
+            Ok(id) => Ok((id, name.to_owned(), hash)),
             Err(CreateError::NameTaken) => Err(AuthError::NameTaken),
             Err(CreateError::Store(error)) => Err(error.into()),
         }
@@ -205,7 +249,7 @@ impl Accounts {
     fn check_new_account<'a>(name: &'a str, password: &str) -> Result<&'a str, AuthError> {
         let name = validate_name(name).map_err(AuthError::InvalidName)?;
         // Guest names are the server's to hand out.
-        if name.to_ascii_lowercase().starts_with("guest-") {
+        if looks_like_a_guest_name(name) {
             return Err(AuthError::NameTaken);
         }
         validate_password(password).map_err(AuthError::WeakPassword)?;
@@ -219,12 +263,18 @@ impl Accounts {
         address: IpAddr,
         name: &str,
         password: &str,
+        device: Option<&str>,
     ) -> Result<NewSession, AuthError> {
         let key = name_key(name.trim());
-        self.attempts
-            .login(address, &key)
-            .map_err(AuthError::RateLimited)?;
+        // Looked up before the budgets (a read, no hashing), so a device
+        // the account knows is told apart.
         let user = self.store.user_by_key(&key).await?;
+        let known = user.as_ref().is_some_and(|user| {
+            device.is_some_and(|device| known_device::vouches(device, &key, &user.password_hash))
+        });
+        self.attempts
+            .login(address, &key, known)
+            .map_err(AuthError::RateLimited)?;
         let stored = user.as_ref().map(|user| user.password_hash.as_str());
         if password.len() > natter_shared::MAX_PASSWORD_BYTES
             || !self.passwords.verify(password, stored).await?
@@ -232,15 +282,27 @@ impl Accounts {
             return Err(AuthError::InvalidCredentials);
         }
         let user = user.ok_or(AuthError::InvalidCredentials)?;
-        self.start_session(user.id, user.name).await
+        let device = known_device::vouch(&key, &user.password_hash);
+        let mut session = self.start_session(user.id, user.name).await?;
+        session.device = Some(device);
+        Ok(session)
     }
 
-    /// Ends the session with this token, if there is one.
-    pub async fn log_out(&self, token: &str) -> Result<(), AuthError> {
-        if let Some(Presented::Account(hash)) = token::parse(token) {
-            self.store.delete_session(hash).await?;
-        }
-        Ok(())
+    /// Ends the session with this token, if there is one, and its
+    /// connections in this process. Returns its account, whose connections
+    /// in other processes are to be told.
+    pub async fn log_out(&self, token: &str) -> Result<Option<UserId>, AuthError> {
+        let Some(Presented::Account(hash)) = token::parse(token) else {
+            return Ok(None);
+        };
+        let user = match self.session_user(hash).await {
+            Ok(user) => Some(user.id),
+            Err(AuthError::NotSignedIn) => None,
+            Err(error) => return Err(error),
+        };
+        self.store.delete_session(hash).await?;
+        self.sessions.end_session(hash);
+        Ok(user)
     }
 
     /// The account a session token belongs to (renewing the session).
@@ -264,20 +326,21 @@ impl Accounts {
     }
 
     /// Changes the password of the signed-in account after checking the
-    /// current one, and ends its other sessions.
+    /// current one, and ends its other sessions (and their connections in
+    /// this process). Returns the account, whose connections in other
+    /// processes are to be told.
     pub async fn change_password(
         &self,
-        address: IpAddr,
         token: &str,
         current: &str,
         new: &str,
-    ) -> Result<(), AuthError> {
+    ) -> Result<UserId, AuthError> {
         let Some(Presented::Account(session)) = token::parse(token) else {
             return Err(AuthError::NotSignedIn);
         };
         let user = self.session_user(session).await?;
         self.attempts
-            .login(address, &name_key(&user.name))
+            .password_change(session)
             .map_err(AuthError::RateLimited)?;
         if !self
             .passwords
@@ -291,7 +354,8 @@ impl Accounts {
         self.store
             .delete_other_sessions(user.id, Some(session))
             .await?;
-        Ok(())
+        self.sessions.end_sessions_of(user.id, Some(session));
+        Ok(user.id)
     }
 
     /// Sets a password without checking the old one (for operators), and
@@ -305,6 +369,7 @@ impl Accounts {
         validate_password(new).map_err(AuthError::WeakPassword)?;
         self.set_password(user.id, new).await?;
         self.store.delete_other_sessions(user.id, None).await?;
+        self.sessions.end_sessions_of(user.id, None);
         Ok(())
     }
 
@@ -323,7 +388,7 @@ impl Accounts {
                 return Ok(Identity {
                     author_id: AuthorId(user.id.0),
                     name: user.name,
-                    kind: IdentityKind::Account(user.id),
+                    kind: IdentityKind::Account(user.id, hash),
                 });
             }
             Some(Some(Presented::Guest(guest))) => guest,
@@ -351,7 +416,7 @@ impl Accounts {
         let Some(requested) = requested.and_then(|name| validate_name(name).ok()) else {
             return Ok(guest.default_name());
         };
-        if requested.starts_with("guest-") {
+        if looks_like_a_guest_name(requested) {
             return Ok(guest.default_name());
         }
         let taken = self
@@ -377,7 +442,11 @@ impl Accounts {
         self.store
             .create_session(hash, user, self.expiry_from_now())
             .await?;
-        Ok(NewSession { token, name })
+        Ok(NewSession {
+            token,
+            name,
+            device: None,
+        })
     }
 
     async fn session_user(&self, hash: TokenHash) -> Result<User, AuthError> {

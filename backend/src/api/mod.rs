@@ -23,7 +23,8 @@ use axum_extra::extract::cookie::CookieJar;
 use natter_shared::api::{self, Credentials, PasswordChange, SignedIn};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
-use crate::accounts::AuthError;
+use crate::accounts::{AuthError, NewSession, known_device};
+use crate::hub::AccountEvent;
 use crate::session_cookie;
 use crate::state::AppState;
 
@@ -135,7 +136,7 @@ async fn sign_up(
         .accounts
         .sign_up(peer.ip(), &credentials.name, &credentials.password)
         .await?;
-    let (jar, signed_in) = with_cookie(&state, jar, session.name, session.token);
+    let (jar, signed_in) = with_cookie(&state, jar, session);
     Ok((StatusCode::CREATED, jar, signed_in))
 }
 
@@ -146,11 +147,19 @@ async fn log_in(
     body: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<(CookieJar, Json<SignedIn>), ApiError> {
     let Json(credentials) = body?;
+    let device = jar
+        .get(known_device::COOKIE)
+        .map(|cookie| cookie.value().to_owned());
     let session = state
         .accounts
-        .log_in(peer.ip(), &credentials.name, &credentials.password)
+        .log_in(
+            peer.ip(),
+            &credentials.name,
+            &credentials.password,
+            device.as_deref(),
+        )
         .await?;
-    Ok(with_cookie(&state, jar, session.name, session.token))
+    Ok(with_cookie(&state, jar, session))
 }
 
 async fn log_out(
@@ -158,8 +167,11 @@ async fn log_out(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Result<(StatusCode, CookieJar), ApiError> {
-    if let Some(token) = session_cookie::presented(&headers) {
-        state.accounts.log_out(&token).await?;
+    if let Some(token) = session_cookie::presented(&headers)
+        && let Some(user) = state.accounts.log_out(&token).await?
+    {
+        // Its connections on every process close (this one's already do).
+        state.fan_out.notify(user, AccountEvent::SessionsEnded);
     }
     Ok((StatusCode::NO_CONTENT, jar.add(session_cookie::removal())))
 }
@@ -178,30 +190,40 @@ async fn me(
 
 async fn change_password(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Json<PasswordChange>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let Json(change) = body?;
     let token = session_cookie::presented(&headers).ok_or(AuthError::NotSignedIn)?;
-    state
+    let user = state
         .accounts
-        .change_password(peer.ip(), &token, &change.current, &change.new)
+        .change_password(&token, &change.current, &change.new)
         .await?;
+    state.fan_out.notify(user, AccountEvent::SessionsEnded);
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The session's cookie (and the known device's mark, when there is one)
+/// and the body that names the account.
 fn with_cookie(
     state: &AppState,
     jar: CookieJar,
-    name: String,
-    token: String,
+    session: NewSession,
 ) -> (CookieJar, Json<SignedIn>) {
+    let NewSession {
+        token,
+        name,
+        device,
+    } = session;
     let cookie = session_cookie::carrying(
         token.clone(),
         state.accounts.session_lifetime(),
         state.serves_tls,
     );
+    let jar = match device {
+        Some(mark) => jar.add(session_cookie::device_mark(mark, state.serves_tls)),
+        None => jar,
+    };
     (
         jar.add(cookie),
         Json(SignedIn {

@@ -1,6 +1,8 @@
 //! Accounts and sessions: the durable half of identity, behind a trait so
 //! another engine can hold them.
 
+use std::collections::HashSet;
+
 use futures_util::future::BoxFuture;
 use thiserror::Error;
 
@@ -24,6 +26,9 @@ pub struct User {
     /// Its password, as an Argon2id PHC string.
     pub password_hash: String,
 }
+
+/// An account's id, name and stored name key, for re-keying.
+pub type NameKey = (UserId, String, String);
 
 /// A line of `natter user list`.
 #[derive(Debug, Clone)]
@@ -76,6 +81,17 @@ pub trait AccountStore: Send + Sync + 'static {
     /// messages stay. Returns whether there was one.
     fn remove_user<'a>(&'a self, name_key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
 
+    /// Every account's id, name and stored name key.
+    fn name_keys(&self) -> BoxFuture<'_, Result<Vec<NameKey>, StoreError>>;
+
+    /// Stores a new name key for an account; `false` (nothing changed) when
+    /// another account has that key already.
+    fn set_name_key<'a>(
+        &'a self,
+        user: UserId,
+        name_key: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+
     /// Every account, by name.
     fn list_users(&self, now: i64) -> BoxFuture<'_, Result<Vec<UserSummary>, StoreError>>;
 
@@ -97,6 +113,15 @@ pub trait AccountStore: Send + Sync + 'static {
         renew_to: i64,
     ) -> BoxFuture<'_, Result<Option<User>, StoreError>>;
 
+    /// Which of `token_hashes` are live sessions at `now`: unexpired, of an
+    /// account that is still there. Renews nothing: watching a session
+    /// (see [`crate::accounts::session_watch`]) is not using it.
+    fn live_sessions(
+        &self,
+        token_hashes: Vec<TokenHash>,
+        now: i64,
+    ) -> BoxFuture<'_, Result<HashSet<TokenHash>, StoreError>>;
+
     /// Ends a session at once.
     fn delete_session(&self, token_hash: TokenHash) -> BoxFuture<'_, Result<(), StoreError>>;
 
@@ -106,4 +131,26 @@ pub trait AccountStore: Send + Sync + 'static {
         user: UserId,
         keep: Option<TokenHash>,
     ) -> BoxFuture<'_, Result<(), StoreError>>;
+}
+
+/// Brings every account's stored name key up to the current rule
+/// ([`name_key`](natter_shared::name_key)), so a rule that now catches more
+/// lookalikes applies to accounts made before it, and everyone still logs
+/// in by their name. Two accounts that only the new rule finds alike keep
+/// their old keys (both exist; neither may be taken from its owner), and
+/// the operator is told. Cheap when nothing changed: one read of the names.
+pub async fn rekey_names(store: &dyn AccountStore) -> Result<(), StoreError> {
+    for (user, name, stored) in store.name_keys().await? {
+        let current = natter_shared::name_key(&name);
+        if current == stored {
+            continue;
+        }
+        if !store.set_name_key(user, &current).await? {
+            tracing::warn!(
+                name,
+                "this account's name now looks like another's; both keep their names"
+            );
+        }
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::accounts::rekey_names;
 use super::postgres::PgStore;
 use super::{AccountStore, HistoryStore, OnCommit, RoomStore, SqliteStore, StoreError};
 use crate::cluster::gap_filler::SharedLog;
@@ -28,27 +29,30 @@ pub struct Engine {
 /// Opens the engine `config` names; `on_commit` receives every batch this
 /// process commits, in id order.
 pub async fn open(config: &Config, on_commit: OnCommit) -> Result<Engine, StoreError> {
-    match &config.database_url {
+    let engine = match &config.database_url {
         Some(url) => {
             let store = Arc::new(PgStore::connect(url, on_commit).await?);
             let newest_at_open = store.newest_id().await?;
-            Ok(Engine {
+            Engine {
                 history: Arc::clone(&store) as Arc<dyn HistoryStore>,
                 accounts: Arc::clone(&store) as Arc<dyn AccountStore>,
                 rooms: Arc::clone(&store) as Arc<dyn RoomStore>,
                 shared_log: Some(store as Arc<dyn SharedLog>),
                 newest_at_open,
-            })
+            }
         }
         None => {
             let store = Arc::new(SqliteStore::open(&config.db, on_commit)?);
-            Ok(Engine {
+            Engine {
                 newest_at_open: store.newest_at_open(),
                 history: Arc::clone(&store) as Arc<dyn HistoryStore>,
                 accounts: Arc::clone(&store) as Arc<dyn AccountStore>,
                 rooms: store as Arc<dyn RoomStore>,
                 shared_log: None,
-            })
+            }
         }
-    }
+    };
+    // Accounts made under an older lookalike rule are brought up to it.
+    rekey_names(engine.accounts.as_ref()).await?;
+    Ok(engine)
 }

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tracing::warn;
 
 use super::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
-use super::settle::{MAX_BATCH, Outcome, Pending, judge, settle, timed};
+use super::settle::{MAX_BATCH, Outcome, Pending, judge, retried_or_reused, settle, timed};
 use super::{Action, Entry, NewMessage, OnCommit, Target};
 use crate::clock::now_ms;
 
@@ -63,15 +63,18 @@ fn commit(
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut outcomes = Vec::with_capacity(batch.len());
     {
-        let mut find = transaction
-            .prepare_cached("SELECT id FROM messages WHERE author_id = ?1 AND nonce = ?2")?;
+        let mut find = transaction.prepare_cached(
+            "SELECT id, room, kind, target FROM messages WHERE author_id = ?1 AND nonce = ?2",
+        )?;
         for Pending { message, .. } in batch {
             if let Some(nonce) = &message.nonce {
-                let existing: Option<i64> = find
-                    .query_row(params![message.author_id.0, nonce], |row| row.get(0))
+                let earlier: Option<(i64, String, i64, Option<i64>)> = find
+                    .query_row(params![message.author_id.0, nonce], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                    })
                     .optional()?;
-                if let Some(id) = existing {
-                    outcomes.push(Outcome::Duplicate(id as u64));
+                if let Some((id, room, kind, target)) = earlier {
+                    outcomes.push(retried_or_reused((id as u64, &room, kind, target), message));
                     continue;
                 }
             }

@@ -103,6 +103,9 @@ pub enum Refusal {
     /// It is older than changes are allowed.
     #[error("that message is too old to change")]
     TooOld,
+    /// Its author used its nonce already for another message or change.
+    #[error("that nonce was used already for another message or change; send this with a new one")]
+    NonceReused,
 }
 
 /// A message or change that has just been committed, as the fan-out
@@ -178,6 +181,9 @@ pub enum StoreError {
     Refused(Refusal),
 }
 
+/// An append in the writer's queue: resolves with its outcome once stored.
+pub type Committing = BoxFuture<'static, Result<Appended, StoreError>>;
+
 /// Where messages live. One small trait, so another engine (PostgreSQL, for
 /// several server processes) can stand in for SQLite.
 pub trait HistoryStore: Send + Sync + 'static {
@@ -187,7 +193,17 @@ pub trait HistoryStore: Send + Sync + 'static {
     /// live message in the same room, by the same author, recent enough;
     /// an edit replaces the target's text and a delete erases it, in the
     /// same transaction that stores the change.
-    fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>>;
+    fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>> {
+        Box::pin(async move { self.submit(message).await?.await })
+    }
+
+    /// [`append`](Self::append) in two steps: resolves once `message` is in
+    /// the writer's queue (waiting while it is full), with what resolves
+    /// once it is stored. Messages a caller submits one after another, each
+    /// awaited before the next, take ids in that order: one connection's
+    /// messages are stored in the order it sent them, however full the
+    /// queue.
+    fn submit(&self, message: NewMessage) -> BoxFuture<'_, Result<Committing, StoreError>>;
 
     /// Up to `limit` entries in any of `rooms` with ids above `after`,
     /// oldest first: one cursor resumes every room a reader is in. Messages

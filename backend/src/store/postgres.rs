@@ -22,10 +22,12 @@ use tokio_postgres::{Row, Transaction};
 
 use super::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
 use super::postgres_connections::Connections;
-use super::settle::{MAX_BATCH, Outcome, Pending, WriterQueue, judge, settle, timed_async};
+use super::settle::{
+    MAX_BATCH, Outcome, Pending, WriterQueue, judge, retried_or_reused, settle, timed_async,
+};
 use super::{
-    Action, Appended, AuthorId, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
-    StoredMessage, Target,
+    Action, AuthorId, Committing, Entry, HistoryStore, NewMessage, OnCommit, StoreError,
+    StoredEntry, StoredMessage, Target,
 };
 use crate::clock::now_ms;
 use crate::cluster::gap_filler::SharedLog;
@@ -136,14 +138,23 @@ async fn store_one(
     message: &NewMessage,
 ) -> Result<Outcome, tokio_postgres::Error> {
     if let Some(nonce) = &message.nonce {
-        let existing = transaction
+        let earlier = transaction
             .query_opt(
-                "SELECT id FROM messages WHERE author_id = $1 AND nonce = $2",
+                "SELECT id, room, kind, target FROM messages WHERE author_id = $1 AND nonce = $2",
                 &[&message.author_id.0, nonce],
             )
             .await?;
-        if let Some(row) = existing {
-            return Ok(Outcome::Duplicate(row.get::<_, i64>(0) as u64));
+        if let Some(row) = earlier {
+            let room: &str = row.get(1);
+            return Ok(retried_or_reused(
+                (
+                    row.get::<_, i64>(0) as u64,
+                    room,
+                    i64::from(row.get::<_, i16>(2)),
+                    row.get(3),
+                ),
+                message,
+            ));
         }
     }
     match message.action {
@@ -309,8 +320,8 @@ impl SharedLog for PgStore {
 }
 
 impl HistoryStore for PgStore {
-    fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>> {
-        Box::pin(self.queue.append(message))
+    fn submit(&self, message: NewMessage) -> BoxFuture<'_, Result<Committing, StoreError>> {
+        Box::pin(self.queue.submit(message))
     }
 
     fn after<'a>(

@@ -1,19 +1,24 @@
 //! [`AccountStore`] for [`PgStore`]: accounts and sessions, shared by every
 //! process, so a session made on one works on all.
 
+use std::collections::HashSet;
+
 use futures_util::future::BoxFuture;
 use natter_shared::LOBBY;
 use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
 
 use super::StoreError;
-use super::accounts::{AccountStore, CreateError, TokenHash, User, UserId, UserSummary};
+use super::accounts::{AccountStore, CreateError, NameKey, TokenHash, User, UserId, UserSummary};
 use super::postgres::PgStore;
 use crate::clock::now_ms;
 
 /// A session is renewed only when it would end this much sooner than a
 /// renewal would make it: at most one write a day per session.
 const RENEW_STEP_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Sessions checked in one statement by [`AccountStore::live_sessions`].
+const LIVE_SESSIONS_PER_QUERY: usize = 4096;
 
 fn user(row: &Row) -> User {
     User {
@@ -135,6 +140,41 @@ impl AccountStore for PgStore {
         }))
     }
 
+    fn name_keys(&self) -> BoxFuture<'_, Result<Vec<NameKey>, StoreError>> {
+        Box::pin(self.answered(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query("SELECT id, name, name_key FROM users", &[])
+                .await
+                .map_err(database)?;
+            Ok(rows
+                .iter()
+                .map(|row| (UserId(row.get(0)), row.get(1), row.get(2)))
+                .collect())
+        }))
+    }
+
+    fn set_name_key<'a>(
+        &'a self,
+        user: UserId,
+        name_key: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(self.answered(async move {
+            let client = self.client().await?;
+            match client
+                .execute(
+                    "UPDATE users SET name_key = $2 WHERE id = $1",
+                    &[&user.0, &name_key],
+                )
+                .await
+            {
+                Ok(_) => Ok(true),
+                Err(error) if error.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(false),
+                Err(error) => Err(database(error)),
+            }
+        }))
+    }
+
     fn list_users(&self, now: i64) -> BoxFuture<'_, Result<Vec<UserSummary>, StoreError>> {
         Box::pin(self.answered(async move {
             let client = self.client().await?;
@@ -209,6 +249,36 @@ impl AccountStore for PgStore {
                     .map_err(database)?;
             }
             Ok(Some(user(&row)))
+        }))
+    }
+
+    fn live_sessions(
+        &self,
+        token_hashes: Vec<TokenHash>,
+        now: i64,
+    ) -> BoxFuture<'_, Result<HashSet<TokenHash>, StoreError>> {
+        Box::pin(self.answered(async move {
+            let client = self.client().await?;
+            let mut found = HashSet::new();
+            // Bounded statements: a few thousand sessions a round trip.
+            for chunk in token_hashes.chunks(LIVE_SESSIONS_PER_QUERY) {
+                let hashes: Vec<&[u8]> = chunk.iter().map(|hash| hash.as_slice()).collect();
+                let rows = client
+                    .query(
+                        "SELECT token_hash FROM sessions
+                         WHERE token_hash = ANY($1) AND expires_at > $2",
+                        &[&hashes, &now],
+                    )
+                    .await
+                    .map_err(database)?;
+                for row in rows {
+                    let hash: &[u8] = row.get(0);
+                    if let Ok(hash) = TokenHash::try_from(hash) {
+                        found.insert(hash);
+                    }
+                }
+            }
+            Ok(found)
         }))
     }
 

@@ -8,7 +8,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 use tracing::{error, warn};
 
-use super::{Appended, Committed, Entry, NewMessage, OnCommit, Refusal, StoreError, Target};
+use super::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
+use super::{
+    Action, Appended, Committed, Committing, Entry, NewMessage, OnCommit, Refusal, StoreError,
+    Target,
+};
 
 /// The most appends one transaction takes; bounds how long one commit makes
 /// the first message of the next batch wait.
@@ -47,8 +51,10 @@ impl WriterQueue {
         (queue, pending)
     }
 
-    /// Hands `message` to the writer and waits for its outcome.
-    pub async fn append(&self, message: NewMessage) -> Result<Appended, StoreError> {
+    /// Hands `message` to the writer, waiting while its queue is full, and
+    /// returns what resolves with the outcome. Messages submitted one after
+    /// another (each awaited before the next) are stored in that order.
+    pub async fn submit(&self, message: NewMessage) -> Result<Committing, StoreError> {
         // Cloned out so the lock is released before the await.
         let sender = self
             .sender
@@ -61,7 +67,9 @@ impl WriterQueue {
             .send(Pending { message, reply })
             .await
             .map_err(|_| StoreError::Closed)?;
-        outcome.await.map_err(|_| StoreError::Closed)?
+        Ok(Box::pin(async move {
+            outcome.await.map_err(|_| StoreError::Closed)?
+        }))
     }
 
     /// Takes no more appends: once those queued are done, the writer's
@@ -84,6 +92,26 @@ pub enum Outcome {
     Duplicate(u64),
     /// A change that was refused; nothing was written for it.
     Refused(Refusal),
+}
+
+/// What an earlier entry of the same author with the same nonce makes of
+/// `message`: the same request again (a retry, answered with the id it was
+/// stored under), or another one that reused the nonce (refused, so it is
+/// never answered with another message's id). `earlier` is that entry's id,
+/// room, kind and target, as stored.
+pub fn retried_or_reused(earlier: (u64, &str, i64, Option<i64>), message: &NewMessage) -> Outcome {
+    let (id, room, kind, target) = earlier;
+    let (wanted_kind, wanted_target) = match message.action {
+        Action::Post => (KIND_MESSAGE, None),
+        Action::Edit(target) => (KIND_EDIT, Some(target.id)),
+        Action::Delete(target) => (KIND_DELETE, Some(target.id)),
+    };
+    let same_target = target.and_then(|target| u64::try_from(target).ok()) == wanted_target;
+    if room == message.room && kind == wanted_kind && same_target {
+        Outcome::Duplicate(id)
+    } else {
+        Outcome::Refused(Refusal::NonceReused)
+    }
 }
 
 /// Whether a change may be applied to its target, given what the store

@@ -23,7 +23,7 @@ use super::group_commit;
 use super::migrations::MIGRATIONS;
 use super::settle::WriterQueue;
 use super::{
-    Appended, AuthorId, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
+    AuthorId, Committing, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
     StoredMessage,
 };
 
@@ -207,8 +207,8 @@ fn entry(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<StoredEntry> {
 }
 
 impl HistoryStore for SqliteStore {
-    fn append(&self, message: NewMessage) -> BoxFuture<'_, Result<Appended, StoreError>> {
-        Box::pin(self.queue.append(message))
+    fn submit(&self, message: NewMessage) -> BoxFuture<'_, Result<Committing, StoreError>> {
+        Box::pin(self.queue.submit(message))
     }
 
     fn after<'a>(

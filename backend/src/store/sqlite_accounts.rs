@@ -2,12 +2,14 @@
 //! on the pooled connections rather than through the message writer's
 //! group commit; SQLite's busy timeout orders them with it.
 
+use std::collections::HashSet;
+
 use deadpool_sqlite::rusqlite::{ErrorCode, OptionalExtension, Row, params};
 use futures_util::future::BoxFuture;
 
 use natter_shared::LOBBY;
 
-use super::accounts::{AccountStore, CreateError, TokenHash, User, UserId, UserSummary};
+use super::accounts::{AccountStore, CreateError, NameKey, TokenHash, User, UserId, UserSummary};
 use super::sqlite_rooms::add_member;
 use super::{SqliteStore, StoreError};
 use crate::clock::now_ms;
@@ -113,6 +115,37 @@ impl AccountStore for SqliteStore {
         }))
     }
 
+    fn name_keys(&self) -> BoxFuture<'_, Result<Vec<NameKey>, StoreError>> {
+        Box::pin(self.on_pool(|connection| {
+            connection
+                .prepare_cached("SELECT id, name, name_key FROM users")?
+                .query_map([], |row| {
+                    Ok((UserId(row.get(0)?), row.get(1)?, row.get(2)?))
+                })?
+                .collect()
+        }))
+    }
+
+    fn set_name_key<'a>(
+        &'a self,
+        user: UserId,
+        name_key: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        let name_key = name_key.to_owned();
+        Box::pin(self.on_pool(move |connection| {
+            match connection.execute(
+                "UPDATE users SET name_key = ?2 WHERE id = ?1",
+                params![user.0, name_key],
+            ) {
+                Ok(_) => Ok(true),
+                Err(error) if error.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                    Ok(false)
+                }
+                Err(error) => Err(error),
+            }
+        }))
+    }
+
     fn list_users(&self, now: i64) -> BoxFuture<'_, Result<Vec<UserSummary>, StoreError>> {
         Box::pin(self.on_pool(move |connection| {
             connection
@@ -176,6 +209,27 @@ impl AccountStore for SqliteStore {
                 )?;
             }
             Ok(Some(user))
+        }))
+    }
+
+    fn live_sessions(
+        &self,
+        token_hashes: Vec<TokenHash>,
+        now: i64,
+    ) -> BoxFuture<'_, Result<HashSet<TokenHash>, StoreError>> {
+        Box::pin(self.on_pool(move |connection| {
+            // One indexed look-up each, on one pooled connection: thousands
+            // take a few milliseconds, and no statement grows with the count.
+            let mut live = connection.prepare_cached(
+                "SELECT 1 FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+            )?;
+            let mut found = HashSet::new();
+            for hash in token_hashes {
+                if live.exists(params![hash.as_slice(), now])? {
+                    found.insert(hash);
+                }
+            }
+            Ok(found)
         }))
     }
 

@@ -25,11 +25,14 @@ impl Answer {
         self.body["token"].as_str().expect("a token").to_owned()
     }
 
-    /// The `Set-Cookie` header, if any.
+    /// The `Set-Cookie` header of the session cookie, if any (a login also
+    /// sets the known-device mark).
     pub fn set_cookie(&self) -> String {
         self.headers
-            .get("set-cookie")
+            .get_all("set-cookie")
+            .iter()
             .map(|value| value.to_str().unwrap().to_owned())
+            .find(|cookie| cookie.starts_with("natter_session="))
             .unwrap_or_default()
     }
 }

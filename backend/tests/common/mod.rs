@@ -76,7 +76,10 @@ impl TestServer {
     pub async fn start_after(prepare: impl FnOnce(&std::path::Path), flags: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         prepare(&dir.path().join("natter.db"));
-        std::fs::write(dir.path().join("index.html"), INDEX_HTML).expect("write index");
+        // Beside the database, never around it: natter refuses to serve the
+        // folder its database is in.
+        std::fs::create_dir_all(dir.path().join("web")).expect("web folder");
+        std::fs::write(dir.path().join("web/index.html"), INDEX_HTML).expect("write index");
         let mut flags: Vec<String> = flags.iter().map(|flag| (*flag).to_owned()).collect();
         let mut engines = None;
         if on_postgres() && !flags.iter().any(|flag| flag == "--database-url") {
@@ -127,12 +130,13 @@ impl TestServer {
     async fn launch(dir: &TempDir, flags: &[String]) -> ServerHandle {
         let path = dir.path().to_str().expect("utf-8 temp path").to_owned();
         let db = format!("{path}/natter.db");
+        let web = format!("{path}/web");
         let mut args = vec![
             "natter",
             "--bind",
             "127.0.0.1:0",
             "--static-dir",
-            &path,
+            &web,
             "--db",
             &db,
         ];

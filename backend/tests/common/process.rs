@@ -29,10 +29,14 @@ impl NatterProcess {
     }
 
     /// [`NatterProcess::start`] with extra flags (`--database-url`, ...).
+    /// Its files are served from a folder inside `static_dir` of their own:
+    /// natter refuses to serve the folder its database is in.
     pub fn start_with(db: &Path, static_dir: &Path, flags: &[&str]) -> Self {
+        let web = static_dir.join("web");
+        std::fs::create_dir_all(&web).expect("a folder for the web client");
         let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
             .args(["--bind", "127.0.0.1:0", "--static-dir"])
-            .arg(static_dir)
+            .arg(&web)
             .arg("--db")
             .arg(db)
             // Test clients send bursts far beyond a person's.

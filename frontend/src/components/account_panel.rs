@@ -2,7 +2,7 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use natter_shared::{validate_name, validate_password};
+use natter_shared::{CLOSE_SESSION_ENDED, validate_name, validate_password};
 
 use crate::account;
 use crate::socket::{ConnectionStatus, Socket};
@@ -41,24 +41,38 @@ pub fn AccountPanel() -> impl IntoView {
         }
     });
 
-    // A session can end while the page is open (it expired, or was ended
-    // elsewhere). The browser cannot see the handshake's 401, only failed
-    // tries; after a few, ask whether the session is still good, and if not,
-    // go on as a guest rather than retrying forever.
+    // A session can end while the page is open: the server closes the
+    // connection with CLOSE_SESSION_ENDED when it is ended (a sign-out or a
+    // password change elsewhere, an operator, expiry). The stale cookie is
+    // removed, or every handshake would be refused, and the page goes on as
+    // a guest at once. A handshake refused for a session the server no
+    // longer knows looks to the browser like any failed try, so after a
+    // few the page asks whether the session is still good.
     Effect::new(move |_| {
-        let failing =
-            matches!(chat.status.get(), ConnectionStatus::Connecting { attempt } if attempt >= 3);
-        if failing && chat.account.get_untracked().is_some() {
-            leptos::task::spawn_local(async move {
-                if let Ok(None) = account::current().await {
-                    let _ = account::log_out().await;
-                    chat.account.set(None);
-                    problem.set(Some(
-                        "Your session has ended, so you are a guest now. Log in to chat as yourself again.".to_owned(),
-                    ));
-                }
-            });
+        let status = chat.status.get();
+        let ended =
+            matches!(status, ConnectionStatus::Closed { code, .. } if code == CLOSE_SESSION_ENDED);
+        let failing = matches!(status, ConnectionStatus::Connecting { attempt } if attempt >= 3);
+        if !(ended || failing) || chat.account.get_untracked().is_none() {
+            return;
         }
+        if ended {
+            // At once, so the countdown's later updates find nothing to do.
+            chat.account.set(None);
+        }
+        leptos::task::spawn_local(async move {
+            if !ended && !matches!(account::current().await, Ok(None)) {
+                return;
+            }
+            let _ = account::log_out().await;
+            chat.account.set(None);
+            problem.set(Some(
+                "You were signed out: your session ended (signed out elsewhere, a password change, or it ran out). You are a guest now; log in to chat as yourself again.".to_owned(),
+            ));
+            if ended {
+                socket.reconnect();
+            }
+        });
     });
 
     let submit = move |event: SubmitEvent| {

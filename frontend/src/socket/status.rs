@@ -44,6 +44,10 @@ impl ConnectionStatus {
             ConnectionStatus::Open => "Connected".to_owned(),
             ConnectionStatus::Closing => "Closing…".to_owned(),
             ConnectionStatus::Closed {
+                code: natter_shared::CLOSE_SESSION_ENDED,
+                ..
+            } => "Signed out: your session ended. Reconnecting as a guest…".to_owned(),
+            ConnectionStatus::Closed {
                 code,
                 clean,
                 reason,

@@ -216,6 +216,7 @@ async fn serve_split(
             value: "Connected to Natter".to_owned(),
             token: guest_token,
             rooms,
+            frame_budget: Some(state.rules.rate_limit.budget()),
         });
         // The writer has not started, so it cannot have gone.
         let _ = outbox.push(Outbound::Frame(welcome.to_json().into()));

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{Quota, RateLimiter};
+use natter_shared::FrameBudget;
 
 /// This many refusals within [`ABUSE_WINDOW`] closes the connection (1008).
 const ABUSE_REFUSALS: usize = 5;
@@ -20,6 +21,19 @@ pub struct RateLimit {
     pub per_second: f64,
     /// Frames allowed in a burst.
     pub burst: u32,
+}
+
+impl RateLimit {
+    /// The budget as the welcome tells it, so clients pace themselves: the
+    /// interval rounded up, so a client that keeps to it is never early.
+    pub fn budget(&self) -> FrameBudget {
+        let every_ms = (1000.0 / self.per_second.max(0.001)).ceil();
+        FrameBudget {
+            burst: self.burst,
+            // Finite and at least 1: per_second is positive and bounded above.
+            every_ms: (every_ms as u64).max(1),
+        }
+    }
 }
 
 /// What the limiter says about one frame.

@@ -195,6 +195,58 @@ async fn a_message_written_while_the_server_is_down_arrives_once() {
     bob.wait_for_top_message("written during the outage").await;
     let texts: Vec<String> = bob.messages().await.into_iter().map(|m| m.text).collect();
     assert_eq!(texts, ["written during the outage", "before the outage"]);
+
+    // A hundred typed offline, against the server's real frame budget
+    // (20 at once, then 5 a second): the outbox keeps to it, so every one
+    // arrives, in order, with no click, none refused and the connection
+    // never cut for flooding.
+    scene.stop_server().await;
+    let typed: Vec<String> = (0..100).map(|n| format!("offline {n:03}")).collect();
+    for text in &typed {
+        scene.alice.say(text).await;
+    }
+    scene.start_server_again().await;
+    let (alice, bob) = (&scene.alice, &scene.bob);
+    // From the moment alice is back, count every time her connection closes.
+    alice.wait_for_status("open").await;
+    alice
+        .run(
+            "window.__closes = 0; let last = 'open'; setInterval(() => { \
+             const now = document.querySelector('.status')?.dataset.state; \
+             if (now !== last && now !== 'open') window.__closes += 1; last = now; }, 20);",
+        )
+        .await;
+    let newest_first: Vec<String> = typed.iter().rev().cloned().collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let shown: Vec<String> = bob.messages().await.into_iter().map(|m| m.text).collect();
+        if shown.len() >= 100 && shown[..100] == newest_first[..] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "bob has {} of the 100, in this order: {:?}",
+            shown.iter().filter(|text| text.starts_with("offline")).count(),
+            shown.iter().take(5).collect::<Vec<_>>()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let states: Vec<String> = alice
+        .messages()
+        .await
+        .into_iter()
+        .filter(|m| m.text.starts_with("offline"))
+        .map(|m| m.state)
+        .collect();
+    assert!(
+        states.iter().all(|state| state != "failed"),
+        "nothing was given up: {states:?}"
+    );
+    assert_eq!(
+        alice.global("__closes").await,
+        0,
+        "the connection was never closed for flooding"
+    );
     scene.finish().await;
 }
 
@@ -226,8 +278,9 @@ async fn an_account_signs_up_chats_under_its_name_and_stays_signed_in() {
     assert_ne!(seen.author, "Alice");
 
     // Signed in again, the session ends elsewhere (the password is changed
-    // from another browser). At the next connection the page cannot get in
-    // as Alice; it finds out why and goes on as a guest by itself.
+    // from another browser): the server closes the page's connection (4001),
+    // and the page says why and goes on as a guest by itself, across a
+    // restart too.
     alice.sign_in("Alice", "correct horse", false).await;
     bob.run(
         "window.passwordChanged = 0;
@@ -248,7 +301,7 @@ async fn an_account_signs_up_chats_under_its_name_and_stays_signed_in() {
     alice
         .wait_for_text(
             ".account .problem",
-            "Your session has ended, so you are a guest now. Log in to chat as yourself again.",
+            "You were signed out: your session ended (signed out elsewhere, a password change, or it ran out). You are a guest now; log in to chat as yourself again.",
         )
         .await;
     alice.wait_for_status("open").await;

@@ -95,6 +95,7 @@ async fn a_deleted_message_leaves_the_list_and_its_unread_count() {
         value: String::new(),
         token: None,
         rooms: vec![lobby],
+        frame_budget: None,
     }));
     // Away from the tab: Bob's two messages are unread.
     chat.visible.set(false);

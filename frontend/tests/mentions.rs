@@ -47,6 +47,7 @@ fn welcome_ada_to(chat: ChatState, rooms: Vec<RoomInfo>) {
         value: String::new(),
         token: None,
         rooms,
+        frame_budget: None,
     }));
 }
 

@@ -112,6 +112,7 @@ fn a_page_welcomed_into_an_empty_room_resumes_from_the_start() {
         value: "Connected to Natter".to_owned(),
         token: None,
         rooms: Vec::new(),
+        frame_budget: None,
     }));
     // Welcomed, nothing shown: a reconnect must ask for everything, or what
     // was written while the page was away would be cut to the latest page.
@@ -132,6 +133,7 @@ fn a_guest_keeps_the_token_it_was_given_across_reloads() {
         value: "Connected to Natter".to_owned(),
         token: Some("g_token".to_owned()),
         rooms: Vec::new(),
+        frame_budget: None,
     }));
     assert_eq!(chat.guest_token.get_untracked().as_deref(), Some("g_token"));
     // A reload (a new state from storage) presents the same token.
@@ -466,6 +468,7 @@ fn guest_welcome(newest: u64) -> ServerFrame {
         name: "guest-1a2b".to_owned(),
         token: Some("g_token".to_owned()),
         rooms: vec![room(LOBBY, RoomKind::Public, None, 0, newest)],
+        frame_budget: None,
         ..welcome_of(Vec::new())
     })
 }
@@ -482,6 +485,7 @@ fn welcome_of(rooms: Vec<RoomInfo>) -> Welcome {
         value: "Connected to Natter".to_owned(),
         token: None,
         rooms,
+        frame_budget: None,
     }
 }
 

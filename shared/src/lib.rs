@@ -37,8 +37,8 @@ pub use presence::{
 };
 pub use protocol::{
     AckParams, CLOSE_SESSION_ENDED, ChatMessage, ClientFrame, DEFAULT_HISTORY_PAGE, ErrorParams,
-    HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams, ReadMarker, RoomRef,
-    ServerFrame, Welcome,
+    FrameBudget, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams,
+    ReadMarker, RoomRef, ServerFrame, Welcome,
 };
 pub use rooms::{
     LOBBY, MAX_ROOM_NAME_CHARS, Notify, RoomInfo, RoomKind, RoomNameError, is_lobby, lobby,

@@ -218,6 +218,20 @@ pub struct Welcome {
     /// and unread counts. Messages of no other room reach it.
     #[serde(default)]
     pub rooms: Vec<RoomInfo>,
+    /// How fast this connection may send frames, so a client can pace
+    /// itself rather than be refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_budget: Option<FrameBudget>,
+}
+
+/// A connection's frame budget: `burst` frames at once, then one more every
+/// `every_ms`. Frames past it are refused with `rate_limited`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameBudget {
+    /// Frames that may be sent at once.
+    pub burst: u32,
+    /// Milliseconds between further frames.
+    pub every_ms: u64,
 }
 
 /// A message as the server accepted and broadcast it.

@@ -2,8 +2,8 @@
 //! changed string, so it cannot slip through review unnoticed.
 
 use natter_shared::{
-    AckParams, ChatMessage, ClientFrame, ErrorCode, HistoryPage, HistoryRequest, NoParams,
-    PublishParams, ReadMarker, RoomInfo, RoomKind, RoomRef, ServerFrame, Welcome,
+    AckParams, ChatMessage, ClientFrame, ErrorCode, FrameBudget, HistoryPage, HistoryRequest,
+    NoParams, PublishParams, ReadMarker, RoomInfo, RoomKind, RoomRef, ServerFrame, Welcome,
     decode_client_frame, lobby,
 };
 
@@ -54,6 +54,7 @@ fn welcome_frame() {
             value: "Connected to Natter".into(),
             token: None,
             rooms: vec![],
+            frame_budget: None,
         }),
         r#"{"type":"welcome","params":{"connection_id":7,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter","rooms":[]}}"#,
     );
@@ -65,8 +66,12 @@ fn welcome_frame() {
             value: "Connected to Natter".into(),
             token: Some("g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into()),
             rooms: vec![lobby_info()],
+            frame_budget: Some(FrameBudget {
+                burst: 20,
+                every_ms: 200,
+            }),
         }),
-        r#"{"type":"welcome","params":{"connection_id":8,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter","token":"g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","rooms":[{"room":"lobby","kind":"public","members":12,"last_read":0,"unread":0,"newest_id":40,"newest_at":1700000000100,"notify":"mentions"}]}}"#,
+        r#"{"type":"welcome","params":{"connection_id":8,"name":"guest-1a2b","server_time":1700000000123,"value":"Connected to Natter","token":"g_3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","rooms":[{"room":"lobby","kind":"public","members":12,"last_read":0,"unread":0,"newest_id":40,"newest_at":1700000000100,"notify":"mentions"}],"frame_budget":{"burst":20,"every_ms":200}}}"#,
     );
 }
 

@@ -69,6 +69,7 @@ fn server_frame() -> impl Strategy<Value = ServerFrame> {
                     value,
                     token,
                     rooms: vec![],
+                    frame_budget: None,
                 })
             }),
         chat_message().prop_map(ServerFrame::Message),

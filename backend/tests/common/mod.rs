@@ -245,6 +245,7 @@ impl Client {
                 value: String::new(),
                 token: None,
                 rooms: Vec::new(),
+                frame_budget: None,
             },
             acks: Vec::new(),
             buffered: std::collections::VecDeque::new(),

@@ -15,9 +15,11 @@
 
 mod backoff;
 mod heartbeat;
+mod pacer;
 mod status;
 mod url;
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
@@ -30,12 +32,13 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use natter_shared::{
-    ClientFrame, DEFAULT_HISTORY_PAGE, DeleteParams, EditParams, HistoryRequest, NoParams,
-    PublishParams, ReadMarker, TypingParams, decode_server_frame,
+    ClientFrame, DEFAULT_HISTORY_PAGE, DeleteParams, EditParams, ErrorCode, HistoryRequest,
+    NoParams, PublishParams, ReadMarker, ServerFrame, TypingParams, decode_server_frame,
 };
 
 pub use backoff::Backoff;
 pub use heartbeat::{Check, Heartbeat};
+pub use pacer::Pacer;
 pub use status::ConnectionStatus;
 pub use url::{Query, ws_url, ws_url_for_this_page};
 
@@ -44,6 +47,10 @@ use crate::state::ChatState;
 
 /// The close code for a connection that failed without a close frame.
 const ABNORMAL: u16 = 1006;
+
+/// How long a message refused because the server's database was down waits
+/// before it goes again (with the same nonce, so it is stored once).
+const STORE_RETRY_MS: u64 = 2_000;
 
 /// Why a frame was not handed to the server.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,6 +70,11 @@ pub struct Socket {
     sink: StoredValue<Option<SplitSink<WebSocket, Message>>, LocalStorage>,
     /// Requests to the connection loop.
     commands: StoredValue<UnboundedSender<Command>, LocalStorage>,
+    /// The server's frame budget, as this page keeps to it.
+    pacer: StoredValue<Pacer, LocalStorage>,
+    /// The outbox entries (by nonce) sent on the open connection; the rest
+    /// wait for the pacer.
+    sent: StoredValue<HashSet<String>, LocalStorage>,
 }
 
 /// What the UI can ask of the connection loop.
@@ -71,6 +83,8 @@ enum Command {
     /// Close the current connection (if any) and open a new one at once, for
     /// example because the display name changed.
     Reconnect,
+    /// An outbox entry waits for the pacer: look again when it has room.
+    Drain,
 }
 
 /// How one connection ended.
@@ -110,13 +124,22 @@ impl Socket {
         let socket = Socket {
             sink: StoredValue::new_local(None),
             commands: StoredValue::new_local(commands),
+            pacer: StoredValue::new_local(Pacer::new(js_sys::Date::now())),
+            sent: StoredValue::new_local(HashSet::new()),
         };
         spawn_local(run(socket, chat, requests));
         socket
     }
 
-    /// Hands `frame` to the open socket, or says why it could not.
+    /// Hands `frame` to the open socket at once, or says why it could not.
+    /// It counts against the frame budget: frames that can wait wait longer.
     pub fn send(&self, frame: &ClientFrame) -> Result<(), SendError> {
+        self.pacer
+            .update_value(|pacer| pacer.spend(js_sys::Date::now()));
+        self.send_unpaced(frame)
+    }
+
+    fn send_unpaced(&self, frame: &ClientFrame) -> Result<(), SendError> {
         let text = frame.to_json();
         self.sink
             .try_update_value(|sink| {
@@ -132,9 +155,56 @@ impl Socket {
             .unwrap_or(Err(SendError::NotConnected))
     }
 
-    /// Sends an outbox entry. Not being connected is fine: the entry stays
-    /// pending and goes out when the next connection opens.
+    /// Sends an outbox entry when the frame budget has room, else as soon as
+    /// it does. Not being connected is fine: the entry stays pending and goes
+    /// out when the next connection has been welcomed.
     pub fn send_entry(&self, entry: &OutboxEntry) {
+        if self.sink.with_value(Option::is_none) {
+            return;
+        }
+        let now = js_sys::Date::now();
+        if self
+            .pacer
+            .try_update_value(|pacer| pacer.try_take(now))
+            .is_some_and(|taken| taken.is_ok())
+        {
+            self.send_entry_now(entry);
+        } else {
+            self.commands.with_value(|commands| {
+                let _ = commands.unbounded_send(Command::Drain);
+            });
+        }
+    }
+
+    /// Sends every pending outbox entry not yet sent on this connection, as
+    /// far as the frame budget allows; returns how long until the next may
+    /// go, if any waits.
+    fn drain(&self, chat: ChatState) -> Option<u32> {
+        if self.sink.with_value(Option::is_none) {
+            return None;
+        }
+        for entry in chat.awaiting_send() {
+            if self.sent.with_value(|sent| sent.contains(&entry.nonce)) {
+                continue;
+            }
+            let now = js_sys::Date::now();
+            match self
+                .pacer
+                .try_update_value(|pacer| pacer.try_take(now))
+                .unwrap_or(Err(1000))
+            {
+                Ok(()) => self.send_entry_now(&entry),
+                Err(wait) => return Some(wait),
+            }
+        }
+        None
+    }
+
+    /// Sends an outbox entry now, token taken.
+    fn send_entry_now(&self, entry: &OutboxEntry) {
+        self.sent.update_value(|sent| {
+            sent.insert(entry.nonce.clone());
+        });
         let (nonce, room) = (Some(entry.nonce.clone()), entry.room.clone());
         let frame = match entry.change {
             None => ClientFrame::Message(PublishParams {
@@ -150,7 +220,30 @@ impl Socket {
             }),
             Some(Change::Delete(id)) => ClientFrame::Delete(DeleteParams { id, room, nonce }),
         };
-        let _ = self.send(&frame);
+        let _ = self.send_unpaced(&frame);
+    }
+
+    /// A refusal that only means "later" (the frame budget, or a store that
+    /// is down for now): the entry it names stays pending and goes again once
+    /// the wait is over, and nothing else that can wait goes before. Returns
+    /// whether the frame was such a refusal.
+    fn later(&self, frame: &ServerFrame) -> bool {
+        let ServerFrame::Error(error) = frame else {
+            return false;
+        };
+        let wait_ms = match error.code {
+            ErrorCode::RateLimited => error.retry_after_ms.unwrap_or(1000),
+            ErrorCode::StoreUnavailable if error.nonce.is_some() => STORE_RETRY_MS,
+            _ => return false,
+        };
+        self.pacer
+            .update_value(|pacer| pacer.hold(js_sys::Date::now(), wait_ms));
+        if let Some(nonce) = &error.nonce {
+            self.sent.update_value(|sent| {
+                sent.remove(nonce);
+            });
+        }
+        true
     }
 
     /// Asks for the page of `room`'s messages before `before` (its newest
@@ -163,9 +256,18 @@ impl Socket {
         }))
     }
 
-    /// Tells the room this page's person is typing.
+    /// Tells the room this page's person is typing, when the frame budget
+    /// has room (a notice that cannot go now is not worth sending later).
     pub fn typing(&self, room: &str) -> Result<(), SendError> {
-        self.send(&ClientFrame::Typing(TypingParams {
+        let now = js_sys::Date::now();
+        let room_for_it = self
+            .pacer
+            .try_update_value(|pacer| pacer.try_take(now).is_ok())
+            .unwrap_or(false);
+        if !room_for_it {
+            return Ok(());
+        }
+        self.send_unpaced(&ClientFrame::Typing(TypingParams {
             room: room.to_owned(),
         }))
     }
@@ -232,11 +334,15 @@ async fn connect_once(
         Err(error) => return End::Closed(Closed::failed(error.to_string(), false)),
     };
     // gloo's sink becomes ready when the socket opens or fails.
-    let ready = futures::future::poll_fn(|cx| ws.poll_ready_unpin(cx));
-    match select(ready, requests.next()).await {
-        Either::Left(_) => {}
-        Either::Right((Some(Command::Reconnect), _)) => return End::Requested,
-        Either::Right((None, _)) => return End::Stopped,
+    let mut ready = futures::future::poll_fn(|cx| ws.poll_ready_unpin(cx));
+    loop {
+        match select(&mut ready, requests.next()).await {
+            Either::Left(_) => break,
+            Either::Right((Some(Command::Reconnect), _)) => return End::Requested,
+            // The outbox goes once this connection is welcomed.
+            Either::Right((Some(Command::Drain), _)) => {}
+            Either::Right((None, _)) => return End::Stopped,
+        }
     }
     let opened = matches!(ws.state(), State::Open);
     if opened {
@@ -244,15 +350,18 @@ async fn connect_once(
     }
     let (sink, mut stream) = ws.split();
     socket.sink.set_value(opened.then_some(sink));
-    if opened {
-        for entry in chat.awaiting_send() {
-            socket.send_entry(&entry);
-        }
-    }
+    // A new connection: the server's bucket is full, and nothing is sent on
+    // it yet. The outbox goes once the welcome says the budget.
+    socket.pacer.set_value(Pacer::new(js_sys::Date::now()));
+    socket.sent.update_value(HashSet::clear);
     let mut heartbeat = Heartbeat::new(js_sys::Date::now());
+    let mut backlog: Option<u32> = None;
     loop {
         let frames = select(stream.next(), requests.next());
-        let event = match select(frames, TimeoutFuture::new(heartbeat::CHECK_EVERY_MS)).await {
+        let wake = backlog.map_or(heartbeat::CHECK_EVERY_MS, |wait| {
+            wait.clamp(1, heartbeat::CHECK_EVERY_MS)
+        });
+        let event = match select(frames, TimeoutFuture::new(wake)).await {
             Either::Left((Either::Left((frame, _)), _)) => Event::Frame(frame),
             Either::Left((Either::Right((command, _)), _)) => Event::Command(command),
             Either::Right(_) => Event::Check,
@@ -261,7 +370,22 @@ async fn connect_once(
             Event::Frame(Some(Ok(Message::Text(text)))) => {
                 heartbeat.heard(js_sys::Date::now());
                 match decode_server_frame(&text) {
-                    Ok(frame) => chat.apply(frame),
+                    Ok(frame) if socket.later(&frame) => backlog = socket.drain(chat),
+                    Ok(frame) => {
+                        let budget = match &frame {
+                            ServerFrame::Welcome(welcome) => Some(welcome.frame_budget),
+                            _ => None,
+                        };
+                        chat.apply(frame);
+                        if let Some(budget) = budget {
+                            if let Some(budget) = budget {
+                                socket.pacer.update_value(|pacer| {
+                                    pacer.follow(budget, js_sys::Date::now());
+                                });
+                            }
+                            backlog = socket.drain(chat);
+                        }
+                    }
                     Err(error) => leptos::logging::warn!(
                         "ignoring a frame this client does not understand: {error}"
                     ),
@@ -280,22 +404,26 @@ async fn connect_once(
             // An error event is always followed by the close event.
             Event::Frame(Some(Err(_))) => {}
             Event::Frame(None) => return End::Closed(Closed::failed("", opened)),
+            Event::Command(Some(Command::Drain)) => backlog = socket.drain(chat),
             Event::Command(Some(Command::Reconnect)) => {
                 chat.status.set(ConnectionStatus::Closing);
                 close(socket, stream, "reconnecting");
                 return End::Requested;
             }
             Event::Command(None) => return End::Stopped,
-            Event::Check => match heartbeat.check(js_sys::Date::now()) {
-                Check::Fine => {}
-                Check::Ping => {
-                    let _ = socket.send(&ClientFrame::Ping(NoParams {}));
+            Event::Check => {
+                backlog = socket.drain(chat);
+                match heartbeat.check(js_sys::Date::now()) {
+                    Check::Fine => {}
+                    Check::Ping => {
+                        let _ = socket.send(&ClientFrame::Ping(NoParams {}));
+                    }
+                    Check::GiveUp => {
+                        close(socket, stream, "no answer from the server");
+                        return End::Closed(Closed::failed("no answer from the server", opened));
+                    }
                 }
-                Check::GiveUp => {
-                    close(socket, stream, "no answer from the server");
-                    return End::Closed(Closed::failed("no answer from the server", opened));
-                }
-            },
+            }
         }
     }
 }
@@ -338,6 +466,8 @@ async fn count_down(
         match select(TimeoutFuture::new(step), requests.next()).await {
             Either::Left(_) => remaining_ms -= step,
             Either::Right((Some(Command::Reconnect), _)) => return true,
+            // Nothing to send on: the next connection sends the outbox.
+            Either::Right((Some(Command::Drain), _)) => {}
             Either::Right((None, _)) => return false,
         }
     }

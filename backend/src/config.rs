@@ -135,6 +135,22 @@ pub struct Config {
     )]
     pub rate_limit_burst: u32,
 
+    /// Frames all connections from one IP address may send per second
+    /// together, sustained: one address cannot multiply the per-connection
+    /// rate by opening many connections. Faster frames get "rate_limited".
+    /// Behind a proxy every client shares its address: raise it there.
+    #[arg(long, env = "NATTER_ADDRESS_RATE_LIMIT_PER_SECOND", default_value_t = 50.0, value_parser = positive_rate)]
+    pub address_rate_limit_per_second: f64,
+
+    /// Frames all connections from one IP address may send in a burst.
+    #[arg(
+        long,
+        env = "NATTER_ADDRESS_RATE_LIMIT_BURST",
+        default_value_t = 200,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub address_rate_limit_burst: u32,
+
     /// How often the server pings each connection, e.g. 25s. Keeps proxies
     /// that cut idle connections from cutting quiet chats.
     #[arg(long, env = "NATTER_PING_INTERVAL", default_value = "25s", value_parser = humantime::parse_duration)]

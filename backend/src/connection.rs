@@ -8,7 +8,7 @@
 //! end is aborted, so a stuck socket never outlives its connection.
 
 use std::collections::{HashMap, HashSet};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -256,6 +256,7 @@ async fn serve_split(
             author_id,
             user,
             session: session.as_ref(),
+            address: peer.ip(),
             name: &name,
             rooms: &mut member_of,
             markers: &mut markers,
@@ -332,6 +333,8 @@ struct Reader<'r> {
     user: Option<UserId>,
     /// Its session, for a signed-in connection.
     session: Option<&'r WatchedSession>,
+    /// Where it connects from: its address's frame budget is shared.
+    address: IpAddr,
     name: &'r str,
     /// The rooms this connection is in, kept in step with the account's events.
     rooms: &'r mut HashSet<String>,
@@ -492,6 +495,7 @@ async fn read_frames<'a>(
         author_id,
         user,
         session,
+        address,
         name,
         rooms,
         markers,
@@ -572,7 +576,15 @@ async fn read_frames<'a>(
                     return Ending::ByServer(SESSION_ENDED, "your session has ended; sign in again");
                 }
                 Some(Ok(Message::Text(text))) => {
-                    match limiter.check() {
+                    let verdict = match limiter.check() {
+                        // The address's budget too, which its other connections share.
+                        Verdict::Allowed => match state.address_frames.check(address) {
+                            Ok(()) => Verdict::Allowed,
+                            Err(wait) => Verdict::Refused(wait),
+                        },
+                        other => other,
+                    };
+                    match verdict {
                         Verdict::Allowed => {}
                         Verdict::Refused(wait) => {
                             if outbox.push(Outbound::Frame(rate_limited(wait, nonce_of(&text)).into())).is_err() {

@@ -1,7 +1,9 @@
-//! Per-connection flood control: a token bucket for frames, and a cut-off for
-//! clients that keep hitting it.
+//! Flood control: a token bucket for each connection's frames, a cut-off
+//! for clients that keep hitting it, and a bucket every address's
+//! connections share.
 
 use std::collections::VecDeque;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
@@ -36,6 +38,47 @@ impl RateLimit {
     }
 }
 
+/// The frame budget every address's connections share, beside each
+/// connection's own: without it one address would get its connection limit
+/// (256) times the per-connection rate.
+pub struct AddressFrames {
+    bucket: governor::DefaultKeyedRateLimiter<IpAddr>,
+}
+
+/// Past this many remembered addresses, quiet ones are swept out.
+const SWEEP_ADDRESSES_ABOVE: usize = 10_000;
+
+impl AddressFrames {
+    /// Every address with this budget.
+    pub fn new(limit: RateLimit) -> Self {
+        AddressFrames {
+            bucket: RateLimiter::keyed(quota(limit)),
+        }
+    }
+
+    /// Takes a token for one frame from `address`, or says how long until
+    /// one is there. A refusal here never counts toward a connection's
+    /// 1008: the address's other connections may be the ones sending.
+    pub fn check(&self, address: IpAddr) -> Result<(), Duration> {
+        if self.bucket.len() > SWEEP_ADDRESSES_ABOVE {
+            self.bucket.retain_recent();
+        }
+        self.bucket
+            .check_key(&address)
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+}
+
+/// The governor quota for a rate and burst.
+fn quota(limit: RateLimit) -> Quota {
+    let burst = NonZeroU32::new(limit.burst).unwrap_or(NonZeroU32::MIN);
+    let period = Duration::from_secs_f64(1.0 / limit.per_second.max(0.001));
+    // `with_period` only fails for a zero period, which max() above rules out.
+    Quota::with_period(period)
+        .unwrap_or(Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(burst)
+}
+
 /// What the limiter says about one frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -58,14 +101,8 @@ pub struct FrameLimiter {
 impl FrameLimiter {
     /// A full bucket for a new connection.
     pub fn new(limit: RateLimit) -> Self {
-        let burst = NonZeroU32::new(limit.burst).unwrap_or(NonZeroU32::MIN);
-        let period = Duration::from_secs_f64(1.0 / limit.per_second.max(0.001));
-        // `with_period` only fails for a zero period, which max() above rules out.
-        let quota = Quota::with_period(period)
-            .unwrap_or(Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(burst);
         FrameLimiter {
-            bucket: RateLimiter::direct(quota),
+            bucket: RateLimiter::direct(quota(limit)),
             refusals: VecDeque::with_capacity(ABUSE_REFUSALS),
         }
     }

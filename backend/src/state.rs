@@ -20,7 +20,7 @@ use crate::limits::ConnectionLimits;
 use crate::lobby_card::LobbyCard;
 use crate::origin::SitePolicy;
 use crate::presence::Presence;
-use crate::rate_limit::RateLimit;
+use crate::rate_limit::{AddressFrames, RateLimit};
 use crate::roster::{LocalRoster, Roster};
 use crate::static_files;
 use crate::store::engine;
@@ -71,6 +71,8 @@ pub struct AppState {
     pub rules: ConnectionRules,
     /// Which host names natter answers to, and which pages may connect.
     pub site: SitePolicy,
+    /// The frame budget each address's connections share.
+    pub address_frames: AddressFrames,
     /// How many may connect; also the live connection count. Shared with
     /// [`crate::admission`], which takes a place for every TCP connection.
     pub limits: Arc<ConnectionLimits>,
@@ -178,6 +180,10 @@ impl AppState {
                 &config.public_urls,
                 &config.allowed_origins,
             ),
+            address_frames: AddressFrames::new(RateLimit {
+                per_second: config.address_rate_limit_per_second,
+                burst: config.address_rate_limit_burst,
+            }),
             limits: Arc::new(ConnectionLimits::new(
                 config.max_connections,
                 config.max_connections_per_ip,

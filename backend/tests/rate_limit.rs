@@ -76,3 +76,63 @@ async fn a_flood_of_10000_frames_is_refused_then_cut_off_with_1008() {
         "only acknowledged messages were stored and sent"
     );
 }
+
+/// A WebSocket to `server` from the loopback address `local` (the server
+/// budgets frames by address).
+async fn connect_from(server: &TestServer, local: [u8; 4]) -> Client {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(std::net::SocketAddr::from((local, 0))).unwrap();
+    let stream = socket.connect(common::raw::addr(server)).await.unwrap();
+    Client::over(stream, &server.ws_url("")).await
+}
+
+#[tokio::test]
+async fn many_connections_from_one_address_share_its_frame_budget() {
+    let server = TestServer::start_with(&[
+        "--address-rate-limit-per-second",
+        "1",
+        "--address-rate-limit-burst",
+        "6",
+    ])
+    .await;
+    // Five connections from one address, each well within its own budget.
+    let mut crowd = Vec::new();
+    for _ in 0..5 {
+        crowd.push(connect_from(&server, [127, 0, 0, 1]).await);
+    }
+    let mut elsewhere = connect_from(&server, [127, 0, 0, 2]).await;
+    let mut acked = 0;
+    let mut refused = 0;
+    for (n, client) in crowd.iter_mut().enumerate() {
+        for m in 0..2 {
+            client
+                .publish("from the crowd", Some(&format!("c-{n}-{m}")))
+                .await;
+        }
+    }
+    for client in &mut crowd {
+        for _ in 0..2 {
+            loop {
+                match client.next_frame().await {
+                    ServerFrame::Ack(_) => {
+                        acked += 1;
+                        break;
+                    }
+                    ServerFrame::Error(error) => {
+                        assert_eq!(error.code, ErrorCode::RateLimited);
+                        assert!(error.retry_after_ms.is_some());
+                        refused += 1;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    // The address's burst of six, give or take one refilled meanwhile.
+    assert!((6..=7).contains(&acked), "{acked} acked, {refused} refused");
+    assert_eq!(acked + refused, 10);
+    // Another address is untouched, and nobody was cut off.
+    elsewhere.publish("from elsewhere", Some("e-1")).await;
+    assert_eq!(elsewhere.next_ack().await.nonce, "e-1");
+}

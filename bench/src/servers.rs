@@ -137,6 +137,10 @@ impl Server {
                     "1000000",
                 ])
                 .args(&engines)
+                // By variable, not flag: a baseline build from before the
+                // per-address budget ignores it.
+                .env("NATTER_ADDRESS_RATE_LIMIT_PER_SECOND", "1000000000")
+                .env("NATTER_ADDRESS_RATE_LIMIT_BURST", "1000000000")
                 .env("RUST_LOG", "warn")
                 .stdout(Stdio::piped())
                 .spawn()

@@ -226,7 +226,10 @@ async fn a_message_written_while_the_server_is_down_arrives_once() {
         assert!(
             std::time::Instant::now() < deadline,
             "bob has {} of the 100, in this order: {:?}",
-            shown.iter().filter(|text| text.starts_with("offline")).count(),
+            shown
+                .iter()
+                .filter(|text| text.starts_with("offline"))
+                .count(),
             shown.iter().take(5).collect::<Vec<_>>()
         );
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;

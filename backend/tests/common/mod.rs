@@ -149,6 +149,17 @@ impl TestServer {
                 "1000000",
             ]);
         }
+        if !flags
+            .iter()
+            .any(|flag| flag.starts_with("--address-rate-limit"))
+        {
+            args.extend([
+                "--address-rate-limit-per-second",
+                "1000000000",
+                "--address-rate-limit-burst",
+                "1000000000",
+            ]);
+        }
         args.extend(flags.iter().map(String::as_str));
         let config = <Config as clap::Parser>::try_parse_from(args).expect("valid flags");
         ServerHandle::start(config).await.expect("server starts")
@@ -236,6 +247,27 @@ impl Client {
             .await
             .expect("connect in time")
             .expect("connect");
+        Self::welcomed(ws).await
+    }
+
+    /// A WebSocket to `url` over a TCP connection already open (from a
+    /// chosen local address, say), welcomed.
+    pub async fn over(stream: tokio::net::TcpStream, url: &str) -> Self {
+        let (ws, _) = tokio::time::timeout(
+            PATIENCE,
+            tokio_tungstenite::client_async(url, tokio_tungstenite::MaybeTlsStream::Plain(stream)),
+        )
+        .await
+        .expect("handshake in time")
+        .expect("handshake");
+        Self::welcomed(ws).await
+    }
+
+    async fn welcomed(
+        ws: tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    ) -> Self {
         let mut client = Client {
             ws,
             welcome: Welcome {

@@ -45,6 +45,10 @@ impl NatterProcess {
                 "1000000",
                 "--rate-limit-burst",
                 "1000000",
+                "--address-rate-limit-per-second",
+                "1000000000",
+                "--address-rate-limit-burst",
+                "1000000000",
             ])
             .args(flags)
             .env("RUST_LOG", "warn")

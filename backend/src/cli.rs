@@ -41,7 +41,8 @@ pub enum UserAction {
     },
     /// List the accounts.
     List,
-    /// Remove an account and end its sessions; its messages stay.
+    /// Remove an account and end its sessions; its messages stay, and so its
+    /// name stays reserved.
     Remove {
         /// The account's name.
         name: String,
@@ -110,7 +111,9 @@ pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
             if !removed {
                 return Err(format!("there is no account {name:?}"));
             }
-            format!("removed the account {name} and ended its sessions")
+            format!(
+                "removed the account {name} and ended its sessions; its name stays reserved, as its messages carry it"
+            )
         }
     };
     engine.history.close().await;

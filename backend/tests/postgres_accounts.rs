@@ -126,6 +126,10 @@ async fn accounts_and_sessions_keep_their_contract() {
             .is_none()
     );
     assert!(other.user_by_key("bob").await.unwrap().is_none());
-    // A name freed is free again.
-    other.create_user("Bob", "bob", "hash-5").await.unwrap();
+    // A removed account's name stays reserved: its messages carry it.
+    assert!(other.name_taken("bob").await.unwrap());
+    assert!(matches!(
+        other.create_user("Bob", "bob", "hash-5").await,
+        Err(backend::store::accounts::CreateError::NameTaken)
+    ));
 }

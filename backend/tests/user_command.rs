@@ -69,4 +69,21 @@ async fn an_operator_creates_lists_changes_and_removes_accounts() {
     );
     let (ok, _, stderr) = natter_user(&db, &["remove", "ada"], "");
     assert!(!ok && stderr.contains("no account"), "{stderr}");
+
+    // The name stays reserved: ada's messages still carry it, so nobody
+    // else may be added as ada (sign-up takes the same way in), or show it
+    // as a guest.
+    let (ok, _, stderr) = natter_user(&db, &["add", "ada"], "another horse\n");
+    assert!(!ok && stderr.contains("name_taken"), "{stderr}");
+    let guest = common::Client::connect_with_query(&server, "?name=ada").await;
+    assert!(
+        guest.welcome.name.starts_with("guest-"),
+        "{}",
+        guest.welcome.name
+    );
+    let (_, stdout, _) = natter_user(&db, &["list"], "");
+    assert!(
+        !stdout.contains("ada"),
+        "a removed account is not listed: {stdout}"
+    );
 }

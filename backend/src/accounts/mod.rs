@@ -419,11 +419,8 @@ impl Accounts {
         if looks_like_a_guest_name(requested) {
             return Ok(guest.default_name());
         }
-        let taken = self
-            .store
-            .user_by_key(&name_key(requested))
-            .await?
-            .is_some();
+        // Removed accounts' names too: their messages still carry them.
+        let taken = self.store.name_taken(&name_key(requested)).await?;
         Ok(if taken {
             guest.default_name()
         } else {

@@ -64,7 +64,7 @@ pub trait AccountStore: Send + Sync + 'static {
         password_hash: &'a str,
     ) -> BoxFuture<'a, Result<UserId, CreateError>>;
 
-    /// The account with this name key.
+    /// The account with this name key, unless it was removed.
     fn user_by_key<'a>(
         &'a self,
         name_key: &'a str,
@@ -77,8 +77,14 @@ pub trait AccountStore: Send + Sync + 'static {
         password_hash: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 
-    /// Removes the account with this name key and all its sessions; its
-    /// messages stay. Returns whether there was one.
+    /// Whether any account, removed ones included, has this name key: a
+    /// removed account's name stays reserved, since its messages carry it.
+    fn name_taken<'a>(&'a self, name_key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// Removes the account with this name key: its sessions and
+    /// memberships go, its password is erased, and its row stays as a
+    /// tombstone that keeps its name from anyone else; its messages stay.
+    /// Returns whether there was a live one.
     fn remove_user<'a>(&'a self, name_key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
 
     /// Every account's id, name and stored name key.

@@ -85,6 +85,9 @@ const STEPS: &[M<'_>] = &[
         "ALTER TABLE memberships ADD COLUMN notify TEXT
             CHECK (notify IS NULL OR notify IN ('all', 'mentions', 'nothing'));",
     ),
+    // 6. A removed account keeps its row, with no password, so its name
+    //    (which its messages still carry) is never given to anyone else.
+    M::up("ALTER TABLE users ADD COLUMN removed_at INTEGER;"),
 ];
 
 /// Every migration, in order.

@@ -89,7 +89,8 @@ impl AccountStore for PgStore {
             let client = self.client().await?;
             let row = client
                 .query_opt(
-                    "SELECT id, name, password_hash FROM users WHERE name_key = $1",
+                    "SELECT id, name, password_hash FROM users
+                     WHERE name_key = $1 AND removed_at IS NULL",
                     &[&name_key],
                 )
                 .await
@@ -116,6 +117,17 @@ impl AccountStore for PgStore {
         }))
     }
 
+    fn name_taken<'a>(&'a self, name_key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(self.answered(async move {
+            let client = self.client().await?;
+            let row = client
+                .query_opt("SELECT 1 FROM users WHERE name_key = $1", &[&name_key])
+                .await
+                .map_err(database)?;
+            Ok(row.is_some())
+        }))
+    }
+
     fn remove_user<'a>(&'a self, name_key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(self.answered(async move {
             let mut client = self.client().await?;
@@ -124,7 +136,8 @@ impl AccountStore for PgStore {
                 transaction
                     .execute(
                         &format!(
-                            "DELETE FROM {owned} WHERE user_id IN (SELECT id FROM users WHERE name_key = $1)"
+                            "DELETE FROM {owned} WHERE user_id IN
+                             (SELECT id FROM users WHERE name_key = $1 AND removed_at IS NULL)"
                         ),
                         &[&name_key],
                     )
@@ -132,7 +145,11 @@ impl AccountStore for PgStore {
                     .map_err(database)?;
             }
             let removed = transaction
-                .execute("DELETE FROM users WHERE name_key = $1", &[&name_key])
+                .execute(
+                    "UPDATE users SET password_hash = '', removed_at = $2
+                     WHERE name_key = $1 AND removed_at IS NULL",
+                    &[&name_key, &now_ms()],
+                )
                 .await
                 .map_err(database)?;
             transaction.commit().await.map_err(database)?;
@@ -182,7 +199,7 @@ impl AccountStore for PgStore {
                 .query(
                     "SELECT name, created_at,
                         (SELECT COUNT(*) FROM sessions s WHERE s.user_id = users.id AND s.expires_at > $1)
-                     FROM users ORDER BY name_key",
+                     FROM users WHERE removed_at IS NULL ORDER BY name_key",
                     &[&now],
                 )
                 .await
@@ -230,7 +247,8 @@ impl AccountStore for PgStore {
                 .query_opt(
                     "SELECT users.id, users.name, users.password_hash, sessions.expires_at
                      FROM sessions JOIN users ON users.id = sessions.user_id
-                     WHERE sessions.token_hash = $1 AND sessions.expires_at > $2",
+                     WHERE sessions.token_hash = $1 AND sessions.expires_at > $2
+                       AND users.removed_at IS NULL",
                     &[&token_hash.as_slice(), &now],
                 )
                 .await

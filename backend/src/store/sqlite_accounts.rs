@@ -74,7 +74,10 @@ impl AccountStore for SqliteStore {
         let name_key = name_key.to_owned();
         Box::pin(self.on_pool(move |connection| {
             connection
-                .prepare_cached("SELECT id, name, password_hash FROM users WHERE name_key = ?1")?
+                .prepare_cached(
+                    "SELECT id, name, password_hash FROM users
+                     WHERE name_key = ?1 AND removed_at IS NULL",
+                )?
                 .query_row(params![name_key], user)
                 .optional()
         }))
@@ -96,6 +99,15 @@ impl AccountStore for SqliteStore {
         }))
     }
 
+    fn name_taken<'a>(&'a self, name_key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+        let name_key = name_key.to_owned();
+        Box::pin(self.on_pool(move |connection| {
+            connection
+                .prepare_cached("SELECT 1 FROM users WHERE name_key = ?1")?
+                .exists(params![name_key])
+        }))
+    }
+
     fn remove_user<'a>(&'a self, name_key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
         let name_key = name_key.to_owned();
         Box::pin(self.on_pool(move |connection| {
@@ -103,13 +115,17 @@ impl AccountStore for SqliteStore {
             for owned in ["sessions", "memberships"] {
                 transaction.execute(
                     &format!(
-                        "DELETE FROM {owned} WHERE user_id IN (SELECT id FROM users WHERE name_key = ?1)"
+                        "DELETE FROM {owned} WHERE user_id IN
+                         (SELECT id FROM users WHERE name_key = ?1 AND removed_at IS NULL)"
                     ),
                     params![name_key],
                 )?;
             }
-            let removed =
-                transaction.execute("DELETE FROM users WHERE name_key = ?1", params![name_key])?;
+            let removed = transaction.execute(
+                "UPDATE users SET password_hash = '', removed_at = ?2
+                 WHERE name_key = ?1 AND removed_at IS NULL",
+                params![name_key, now_ms()],
+            )?;
             transaction.commit()?;
             Ok(removed > 0)
         }))
@@ -152,7 +168,7 @@ impl AccountStore for SqliteStore {
                 .prepare_cached(
                     "SELECT name, created_at,
                         (SELECT COUNT(*) FROM sessions s WHERE s.user_id = users.id AND s.expires_at > ?1)
-                     FROM users ORDER BY name_key",
+                     FROM users WHERE removed_at IS NULL ORDER BY name_key",
                 )?
                 .query_map(params![now], |row| {
                     Ok(UserSummary {
@@ -193,7 +209,8 @@ impl AccountStore for SqliteStore {
                 .prepare_cached(
                     "SELECT users.id, users.name, users.password_hash, sessions.expires_at
                      FROM sessions JOIN users ON users.id = sessions.user_id
-                     WHERE sessions.token_hash = ?1 AND sessions.expires_at > ?2",
+                     WHERE sessions.token_hash = ?1 AND sessions.expires_at > ?2
+                       AND users.removed_at IS NULL",
                 )?
                 .query_row(params![token_hash.as_slice(), now], |row| {
                     Ok((user(row)?, row.get::<_, i64>(3)?))

@@ -24,7 +24,7 @@ use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep, timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use crate::accounts::session_watch::{SESSION_ENDED, WatchedSession};
+use crate::accounts::identity_watch::Watched;
 use crate::accounts::{Identity, IdentityKind};
 use crate::clock::now_ms;
 use crate::commands::{Command, Sender, history_page, interpret, nonce_of, refuse_outside};
@@ -110,18 +110,15 @@ pub fn serve(
         resume,
         presence,
     } = arrival;
+    let session = state.accounts.watch(&identity);
     let Identity {
         author_id,
         name,
         kind,
     } = identity;
-    let (user, session, guest_token) = match kind {
-        IdentityKind::Account(user, session) => (
-            Some(user),
-            Some(state.accounts.watch_session(session, user)),
-            None,
-        ),
-        IdentityKind::Guest(token) => (None, None, Some(token)),
+    let (user, guest_token) = match kind {
+        IdentityKind::Account(user, _) => (Some(user), None),
+        IdentityKind::Guest(token) => (None, Some(token)),
     };
     serve_split(
         sink,
@@ -144,9 +141,9 @@ pub fn serve(
 struct Who {
     author_id: AuthorId,
     user: Option<UserId>,
-    /// The session an account's connection was opened with: the
-    /// connection ends when it does.
-    session: Option<WatchedSession>,
+    /// What the connection was let in as (an account's session, a guest's
+    /// chosen name): the connection ends when that no longer holds.
+    session: Option<Watched>,
     name: String,
     guest_token: Option<String>,
     /// Whether it asked for presence frames.
@@ -331,8 +328,8 @@ struct Reader<'r> {
     author_id: crate::store::AuthorId,
     /// The account, for a signed-in connection.
     user: Option<UserId>,
-    /// Its session, for a signed-in connection.
-    session: Option<&'r WatchedSession>,
+    /// What it was let in as, while that holds.
+    session: Option<&'r Watched>,
     /// Where it connects from: its address's frame budget is shared.
     address: IpAddr,
     name: &'r str,
@@ -344,8 +341,9 @@ struct Reader<'r> {
     events: &'r mut Option<Feed<AccountEvent>>,
 }
 
-/// Completes when the connection's session ends; never, for a guest.
-async fn session_ended(session: Option<&WatchedSession>) {
+/// Completes when what the connection was let in as no longer holds; never,
+/// for a guest under its own name.
+async fn session_ended(session: Option<&Watched>) {
     match session {
         Some(session) => session.ended().await,
         None => std::future::pending().await,
@@ -408,7 +406,7 @@ async fn on_account_event(
         // The watch asks the store which sessions ended, this connection's
         // among them; it ends the connections of those that did.
         AccountEvent::SessionsEnded => {
-            state.accounts.sessions().check_soon();
+            state.accounts.identities().check_soon();
             None
         }
         // Passed on only forward: tabs may tell their markers in another
@@ -522,7 +520,10 @@ async fn read_frames<'a>(
                 return Ending::Lost("the client stopped accepting data".to_owned());
             }
             () = session_ended(session) => {
-                return Ending::ByServer(SESSION_ENDED, "your session has ended; sign in again");
+                if let Some(session) = session {
+                    let (code, reason) = session.ending();
+                    return Ending::ByServer(code, reason);
+                }
             }
             // Over its budget, the reader reads nothing until the writer has
             // sent enough; its deadlines keep running meanwhile.
@@ -572,8 +573,11 @@ async fn read_frames<'a>(
                     idle.as_mut().reset(Instant::now() + rules.idle_timeout);
                 }
                 match next {
-                Some(Ok(Message::Text(_))) if session.is_some_and(WatchedSession::has_ended) => {
-                    return Ending::ByServer(SESSION_ENDED, "your session has ended; sign in again");
+                Some(Ok(Message::Text(_))) if session.is_some_and(Watched::has_ended) => {
+                    if let Some(session) = session {
+                        let (code, reason) = session.ending();
+                        return Ending::ByServer(code, reason);
+                    }
                 }
                 Some(Ok(Message::Text(text))) => {
                     let verdict = match limiter.check() {

@@ -110,7 +110,7 @@ pub async fn serve(
     let markers = tokio::spawn(Arc::clone(&state.markers).run(markers_stop.clone()));
     // Ends connections whose session ended, until the server stops.
     tokio::spawn(
-        Arc::clone(state.accounts.sessions()).run(state.accounts.store(), state.shutdown.clone()),
+        Arc::clone(state.accounts.identities()).run(state.accounts.store(), state.shutdown.clone()),
     );
     let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
     let deadlines = Deadlines {

@@ -36,9 +36,9 @@ pub use presence::{
     Presence, PresenceChange, TYPING_EVERY_MS, TYPING_SHOWN_MS, TypingNotice, TypingParams,
 };
 pub use protocol::{
-    AckParams, CLOSE_SESSION_ENDED, ChatMessage, ClientFrame, DEFAULT_HISTORY_PAGE, ErrorParams,
-    FrameBudget, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE, NoParams, PublishParams,
-    ReadMarker, RoomRef, ServerFrame, Welcome,
+    AckParams, CLOSE_NAME_TAKEN, CLOSE_SESSION_ENDED, ChatMessage, ClientFrame,
+    DEFAULT_HISTORY_PAGE, ErrorParams, FrameBudget, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE,
+    NoParams, PublishParams, ReadMarker, RoomRef, ServerFrame, Welcome,
 };
 pub use rooms::{
     LOBBY, MAX_ROOM_NAME_CHARS, Notify, RoomInfo, RoomKind, RoomNameError, is_lobby, lobby,

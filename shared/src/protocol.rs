@@ -123,6 +123,11 @@ pub struct HistoryRequest {
 /// reconnecting with the same session would be refused.
 pub const CLOSE_SESSION_ENDED: u16 = 4001;
 
+/// The close code of a guest's connection whose chosen name an account has
+/// taken since it connected. Reconnecting (asking for the same name or
+/// not), it is shown under its own guest name.
+pub const CLOSE_NAME_TAKEN: u16 = 4002;
+
 /// The page size a client gets when it does not say, and on first connect.
 pub const DEFAULT_HISTORY_PAGE: u32 = 50;
 

@@ -3,7 +3,8 @@
 //! - [`password`]: Argon2id hashing on the blocking pool.
 //! - [`token`]: session and guest tokens, stored only as hashes.
 //! - [`attempts`]: rate limits on logins and sign-ups.
-//! - [`session_watch`]: ends a connection when its session ends.
+//! - [`identity_watch`]: ends a connection when its session ends, or when
+//!   an account takes the name its guest chose.
 //! - [`known_device`]: the mark a browser that signed in before carries.
 //!
 //! [`Accounts`] holds the rules (sign-up open or closed, guests allowed or
@@ -11,9 +12,9 @@
 //! [`AccountStore`], so it works with any engine.
 
 pub mod attempts;
+pub mod identity_watch;
 pub mod known_device;
 pub mod password;
-pub mod session_watch;
 pub mod token;
 
 use std::net::IpAddr;
@@ -31,8 +32,8 @@ use crate::clock::now_ms;
 use crate::store::accounts::{AccountStore, CreateError, TokenHash, User, UserId};
 use crate::store::{AuthorId, StoreError};
 use attempts::Attempts;
+use identity_watch::{IdentityWatch, Watched};
 use password::Passwords;
-use session_watch::{SessionWatch, WatchedSession};
 use token::{GuestToken, Presented};
 
 /// Whether anyone may create an account.
@@ -150,8 +151,8 @@ pub struct Accounts {
     guests: Guests,
     /// How long a session lasts unused; each use renews it.
     session_lifetime: Duration,
-    /// The sessions this process's connections were opened with.
-    sessions: Arc<SessionWatch>,
+    /// Who this process's connections were let in as.
+    identities: Arc<IdentityWatch>,
 }
 
 impl Accounts {
@@ -170,19 +171,29 @@ impl Accounts {
             signup,
             guests,
             session_lifetime,
-            sessions: Arc::default(),
+            identities: Arc::default(),
         }
     }
 
-    /// The sessions this process's connections were opened with; its
-    /// [`run`](SessionWatch::run) ends them with their sessions.
-    pub fn sessions(&self) -> &Arc<SessionWatch> {
-        &self.sessions
+    /// Who this process's connections were let in as; its
+    /// [`run`](IdentityWatch::run) ends them when that no longer holds.
+    pub fn identities(&self) -> &Arc<IdentityWatch> {
+        &self.identities
     }
 
-    /// Watches `session` for a connection opened with it.
-    pub fn watch_session(&self, session: TokenHash, user: UserId) -> WatchedSession {
-        self.sessions.watch(session, user)
+    /// Watches what a connection was let in as: an account's session, or
+    /// a guest's chosen name (a guest under its own `guest-` name has
+    /// nothing to lose).
+    pub fn watch(&self, identity: &Identity) -> Option<Watched> {
+        match &identity.kind {
+            IdentityKind::Account(user, session) => {
+                Some(self.identities.watch_session(*session, *user))
+            }
+            IdentityKind::Guest(_) if looks_like_a_guest_name(&identity.name) => None,
+            IdentityKind::Guest(_) => {
+                Some(self.identities.watch_guest_name(name_key(&identity.name)))
+            }
+        }
     }
 
     /// The store the accounts live in, for the session watch.
@@ -239,7 +250,11 @@ impl Accounts {
         let name = Self::check_new_account(name, password)?;
         let hash = self.passwords.hash(password).await?;
         match self.store.create_user(name, &name_key(name), &hash).await {
-            Ok(id) => Ok((id, name.to_owned(), hash)),
+            Ok(id) => {
+                // A guest here showing this name goes under its own.
+                self.identities.check_soon();
+                Ok((id, name.to_owned(), hash))
+            }
             Err(CreateError::NameTaken) => Err(AuthError::NameTaken),
             Err(CreateError::Store(error)) => Err(error.into()),
         }
@@ -301,7 +316,7 @@ impl Accounts {
             Err(error) => return Err(error),
         };
         self.store.delete_session(hash).await?;
-        self.sessions.end_session(hash);
+        self.identities.end_session(hash);
         Ok(user)
     }
 
@@ -354,7 +369,7 @@ impl Accounts {
         self.store
             .delete_other_sessions(user.id, Some(session))
             .await?;
-        self.sessions.end_sessions_of(user.id, Some(session));
+        self.identities.end_sessions_of(user.id, Some(session));
         Ok(user.id)
     }
 
@@ -369,7 +384,7 @@ impl Accounts {
         validate_password(new).map_err(AuthError::WeakPassword)?;
         self.set_password(user.id, new).await?;
         self.store.delete_other_sessions(user.id, None).await?;
-        self.sessions.end_sessions_of(user.id, None);
+        self.identities.end_sessions_of(user.id, None);
         Ok(())
     }
 

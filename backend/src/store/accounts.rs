@@ -121,12 +121,18 @@ pub trait AccountStore: Send + Sync + 'static {
 
     /// Which of `token_hashes` are live sessions at `now`: unexpired, of an
     /// account that is still there. Renews nothing: watching a session
-    /// (see [`crate::accounts::session_watch`]) is not using it.
+    /// (see [`crate::accounts::identity_watch`]) is not using it.
     fn live_sessions(
         &self,
         token_hashes: Vec<TokenHash>,
         now: i64,
     ) -> BoxFuture<'_, Result<HashSet<TokenHash>, StoreError>>;
+
+    /// Which of these name keys an account (removed ones included) has.
+    fn taken_names(
+        &self,
+        name_keys: Vec<String>,
+    ) -> BoxFuture<'_, Result<HashSet<String>, StoreError>>;
 
     /// Ends a session at once.
     fn delete_session(&self, token_hash: TokenHash) -> BoxFuture<'_, Result<(), StoreError>>;

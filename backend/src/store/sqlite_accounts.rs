@@ -250,6 +250,22 @@ impl AccountStore for SqliteStore {
         }))
     }
 
+    fn taken_names(
+        &self,
+        name_keys: Vec<String>,
+    ) -> BoxFuture<'_, Result<HashSet<String>, StoreError>> {
+        Box::pin(self.on_pool(move |connection| {
+            let mut taken = connection.prepare_cached("SELECT 1 FROM users WHERE name_key = ?1")?;
+            let mut found = HashSet::new();
+            for key in name_keys {
+                if taken.exists(params![key])? {
+                    found.insert(key);
+                }
+            }
+            Ok(found)
+        }))
+    }
+
     fn delete_session(&self, token_hash: TokenHash) -> BoxFuture<'_, Result<(), StoreError>> {
         Box::pin(self.on_pool(move |connection| {
             connection

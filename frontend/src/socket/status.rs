@@ -48,6 +48,11 @@ impl ConnectionStatus {
                 ..
             } => "Signed out: your session ended. Reconnecting as a guest…".to_owned(),
             ConnectionStatus::Closed {
+                code: natter_shared::CLOSE_NAME_TAKEN,
+                ..
+            } => "An account now has the name you chose; reconnecting under your guest name…"
+                .to_owned(),
+            ConnectionStatus::Closed {
                 code,
                 clean,
                 reason,

@@ -1,0 +1,265 @@
+//! Who this process's connections proved to be at their handshake, and the
+//! task that ends a connection once that stops being true.
+//!
+//! A WebSocket proves who it is once, at the handshake. Without this:
+//! - a connection opened with a stolen session would outlive the owner's
+//!   password change, a logout, `natter user passwd` or `remove`, and
+//!   expiry;
+//! - a guest that chose a name before an account took it would go on
+//!   posting under the account's name.
+//!
+//! So every account connection is watched by its session, and every guest
+//! showing a name of its choosing by that name's key. The watch asks the
+//! store every [`SWEEP_EVERY`], and at once when told something changed
+//! ([`IdentityWatch::check_soon`]), which sessions are still live and which
+//! watched names an account now has. Each that no longer holds cancels the
+//! token its connections hold, and they close: [`SESSION_ENDED`] or
+//! [`NAME_TAKEN`].
+//!
+//! Asking the store, rather than trusting an event, covers every way a
+//! session ends or a name is taken: in this process, in another one, from
+//! an operator command on the same database, or by running out. Events
+//! only make it sooner.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use crate::clock::now_ms;
+use crate::store::accounts::{AccountStore, TokenHash, UserId};
+
+/// How often every watched identity is checked, however nothing was heard:
+/// the longest an expired session, one ended by an operator command or a
+/// process that could not tell this one, or a guest whose name an account
+/// took elsewhere, keeps its connections.
+pub(crate) const SWEEP_EVERY: Duration = Duration::from_secs(2);
+
+/// The close code of a connection whose session ended (logged out, password
+/// changed, account removed, expired).
+pub use natter_shared::CLOSE_SESSION_ENDED as SESSION_ENDED;
+
+/// The close code of a guest's connection whose chosen name an account now
+/// has: reconnecting, it shows its own guest name.
+pub use natter_shared::CLOSE_NAME_TAKEN as NAME_TAKEN;
+
+/// What a connection was let in as.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Identity {
+    /// An account's session, by its token's hash.
+    Session(TokenHash),
+    /// A guest's chosen name, by its name key.
+    GuestName(String),
+}
+
+/// Every identity this process's connections were let in as.
+#[derive(Default)]
+pub struct IdentityWatch {
+    /// By identity: the token its connections watch, and how many there are.
+    watched: Mutex<HashMap<Identity, Watching>>,
+    /// Woken to check at once rather than at the next sweep.
+    check_now: Notify,
+}
+
+struct Watching {
+    /// Whose session it is, to end an account's sessions at once.
+    user: Option<UserId>,
+    ended: CancellationToken,
+    connections: usize,
+}
+
+/// One connection's hold on what it was let in as: cancelled when that no
+/// longer holds; dropping it stops watching for this connection.
+pub struct Watched {
+    watch: Arc<IdentityWatch>,
+    identity: Identity,
+    ended: CancellationToken,
+}
+
+impl Watched {
+    /// Completes once the identity no longer holds.
+    pub async fn ended(&self) {
+        self.ended.cancelled().await;
+    }
+
+    /// Whether it no longer holds, for a frame read in the same instant.
+    pub fn has_ended(&self) -> bool {
+        self.ended.is_cancelled()
+    }
+
+    /// The close code and reason for a connection whose identity ended.
+    pub fn ending(&self) -> (u16, &'static str) {
+        match self.identity {
+            Identity::Session(_) => (SESSION_ENDED, "your session has ended; sign in again"),
+            Identity::GuestName(_) => (
+                NAME_TAKEN,
+                "an account now has the name you chose; reconnect to chat under your guest name",
+            ),
+        }
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        let mut watched = self.watch.lock();
+        if let Entry::Occupied(mut entry) = watched.entry(self.identity.clone()) {
+            entry.get_mut().connections -= 1;
+            if entry.get().connections == 0 {
+                entry.remove();
+            }
+        }
+    }
+}
+
+impl IdentityWatch {
+    /// Watches `session` of `user` for one more connection.
+    pub fn watch_session(self: &Arc<Self>, session: TokenHash, user: UserId) -> Watched {
+        self.watch(Identity::Session(session), Some(user))
+    }
+
+    /// Watches a guest's chosen name (by its name key) for one more
+    /// connection.
+    pub fn watch_guest_name(self: &Arc<Self>, name_key: String) -> Watched {
+        self.watch(Identity::GuestName(name_key), None)
+    }
+
+    fn watch(self: &Arc<Self>, identity: Identity, user: Option<UserId>) -> Watched {
+        let ended = {
+            let mut watched = self.lock();
+            let entry = watched.entry(identity.clone()).or_insert_with(|| Watching {
+                user,
+                ended: CancellationToken::new(),
+                connections: 0,
+            });
+            entry.connections += 1;
+            entry.ended.clone()
+        };
+        Watched {
+            watch: Arc::clone(self),
+            identity,
+            ended,
+        }
+    }
+
+    /// Something may have changed (a session ended, an account was made):
+    /// check everything now, not at the next sweep.
+    pub fn check_soon(&self) {
+        self.check_now.notify_one();
+    }
+
+    /// Ends this process's connections of `user`'s sessions but `keep`,
+    /// before the caller answers: ended in the store already, so no frame
+    /// of theirs is taken from here on.
+    pub fn end_sessions_of(&self, user: UserId, keep: Option<TokenHash>) {
+        for (identity, watching) in self.lock().iter() {
+            if watching.user == Some(user) && Some(identity) != keep.map(Identity::Session).as_ref()
+            {
+                watching.ended.cancel();
+            }
+        }
+    }
+
+    /// Ends this process's connections of one session (see [`Self::end_sessions_of`]).
+    pub fn end_session(&self, session: TokenHash) {
+        if let Some(watching) = self.lock().get(&Identity::Session(session)) {
+            watching.ended.cancel();
+        }
+    }
+
+    /// How many identities are watched now.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Checks every watched identity against `store` until `stop`, ending
+    /// the connections of each that no longer holds. A store that does not
+    /// answer ends nothing: they held when last seen, and the next sweep
+    /// asks again.
+    pub async fn run(self: Arc<Self>, store: Arc<dyn AccountStore>, stop: CancellationToken) {
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(SWEEP_EVERY) => {}
+                () = self.check_now.notified() => {}
+            }
+            let (sessions, names) = self.watched_now();
+            if sessions.is_empty() && names.is_empty() {
+                continue;
+            }
+            let found = async {
+                let live = match sessions.is_empty() {
+                    true => Default::default(),
+                    false => store.live_sessions(sessions.clone(), now_ms()).await?,
+                };
+                let taken = match names.is_empty() {
+                    true => Default::default(),
+                    false => store.taken_names(names.clone()).await?,
+                };
+                Ok::<_, crate::store::StoreError>((live, taken))
+            };
+            let (live, taken) = match found.await {
+                Ok(found) => found,
+                Err(error) => {
+                    warn!(%error, "cannot check who connections are; trying again soon");
+                    continue;
+                }
+            };
+            let over = sessions
+                .into_iter()
+                .filter(|session| !live.contains(session))
+                .map(Identity::Session)
+                .chain(
+                    names
+                        .into_iter()
+                        .filter(|name| taken.contains(name))
+                        .map(Identity::GuestName),
+                );
+            let watched = self.lock();
+            let mut ended = 0;
+            for identity in over {
+                // Left in the map until its connections are gone, so a
+                // connection that registers meanwhile sees it cancelled.
+                if let Some(watching) = watched.get(&identity)
+                    && !watching.ended.is_cancelled()
+                {
+                    watching.ended.cancel();
+                    ended += 1;
+                }
+            }
+            if ended > 0 {
+                info!(
+                    identities = ended,
+                    "ended the connections of sessions that ended or names an account took"
+                );
+            }
+        }
+    }
+
+    /// The sessions and guest names watched now.
+    fn watched_now(&self) -> (Vec<TokenHash>, Vec<String>) {
+        let mut sessions = Vec::new();
+        let mut names = Vec::new();
+        for identity in self.lock().keys() {
+            match identity {
+                Identity::Session(session) => sessions.push(*session),
+                Identity::GuestName(name) => names.push(name.clone()),
+            }
+        }
+        (sessions, names)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Identity, Watching>> {
+        // The map stays consistent across a panic elsewhere: every change
+        // to it is one step.
+        self.watched.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}

@@ -186,10 +186,14 @@ async fn serve_split(
     };
     // The account's read markers as this connection knows them: a `read`
     // that would move one back is ignored, as the store ignores it.
-    let mut markers: HashMap<String, u64> = rooms
-        .iter()
-        .map(|room| (room.room.clone(), room.last_read))
-        .collect();
+    // Only accounts have markers: a guest's map stays empty and costs nothing.
+    let mut markers: HashMap<String, u64> = match user {
+        Some(_) => rooms
+            .iter()
+            .map(|room| (room.room.clone(), room.last_read))
+            .collect(),
+        None => HashMap::new(),
+    };
     let (outbox, outbox_receiver) = replies::channel();
     let writer_stopped = CancellationToken::new();
     // In a block of its own, so nothing in it outlives the start in this

@@ -2,7 +2,8 @@
 //!
 //! - [`config`]: flags and environment variables ([`Config`]); [`cli`]: the
 //!   operator commands (`natter user ...`).
-//! - [`accounts`]: accounts, sessions and guests ([`Accounts`](accounts::Accounts));
+//! - [`accounts`]: accounts, sessions and guests ([`Accounts`](accounts::Accounts)),
+//!   and the watch that ends a connection once who it is no longer holds;
 //!   [`api`]: their HTTP endpoints under `/api/`.
 //! - [`server`]: [`run`] serves until a shutdown future completes, then closes
 //!   every connection; [`ServerHandle`] runs it in the background.
@@ -21,7 +22,10 @@
 //! - [`replay`]: history on connect, on resume, and when a reader lags.
 //! - [`lobby_card`]: the lobby as guests' welcomes show it, read at most
 //!   once a second.
-//! - [`commands`]: what each client frame does.
+//! - [`commands`]: what each client frame does; [`submit_order`]: one
+//!   connection's messages reach the store in the order sent.
+//! - [`static_files`]: what under `--static-dir` may never be served, and
+//!   the layouts natter refuses.
 //! - [`store`]: durable state behind traits ([`HistoryStore`](store::HistoryStore),
 //!   [`AccountStore`](store::AccountStore), [`RoomStore`](store::RoomStore))
 //!   and its SQLite engine with group commit; assigns message ids.

@@ -12,17 +12,19 @@
 //! showing a name of its choosing by that name's key. The watch asks the
 //! store every [`SWEEP_EVERY`], and at once when told something changed
 //! ([`IdentityWatch::check_soon`]), which sessions are still live and which
-//! watched names an account now has. Each that no longer holds cancels the
-//! token its connections hold, and they close: [`SESSION_ENDED`] or
-//! [`NAME_TAKEN`].
+//! accounts were made since it last asked (a guest's name was checked
+//! against the accounts there were when it connected, so only newer ones
+//! can take it: the cost follows sign-ups, not guests). Each identity that
+//! no longer holds cancels the token its connections hold, and they close:
+//! [`SESSION_ENDED`] or [`NAME_TAKEN`].
 //!
 //! Asking the store, rather than trusting an event, covers every way a
 //! session ends or a name is taken: in this process, in another one, from
 //! an operator command on the same database, or by running out. Events
 //! only make it sooner.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -185,6 +187,20 @@ impl IdentityWatch {
     /// answer ends nothing: they held when last seen, and the next sweep
     /// asks again.
     pub async fn run(self: Arc<Self>, store: Arc<dyn AccountStore>, stop: CancellationToken) {
+        // The accounts there were when this process started; every guest
+        // connected since was checked against them, or newer ones.
+        let mut accounts_seen = loop {
+            match store.accounts_after(0).await {
+                Ok(accounts) => break accounts.last().map_or(0, |(id, _)| *id),
+                Err(error) => {
+                    warn!(%error, "cannot read the accounts yet; trying again soon");
+                    tokio::select! {
+                        () = stop.cancelled() => return,
+                        () = tokio::time::sleep(SWEEP_EVERY) => {}
+                    }
+                }
+            }
+        };
         loop {
             tokio::select! {
                 () = stop.cancelled() => return,
@@ -192,27 +208,25 @@ impl IdentityWatch {
                 () = self.check_now.notified() => {}
             }
             let (sessions, names) = self.watched_now();
-            if sessions.is_empty() && names.is_empty() {
-                continue;
-            }
             let found = async {
                 let live = match sessions.is_empty() {
                     true => Default::default(),
                     false => store.live_sessions(sessions.clone(), now_ms()).await?,
                 };
-                let taken = match names.is_empty() {
-                    true => Default::default(),
-                    false => store.taken_names(names.clone()).await?,
-                };
-                Ok::<_, crate::store::StoreError>((live, taken))
+                let made = store.accounts_after(accounts_seen).await?;
+                Ok::<_, crate::store::StoreError>((live, made))
             };
-            let (live, taken) = match found.await {
+            let (live, made) = match found.await {
                 Ok(found) => found,
                 Err(error) => {
                     warn!(%error, "cannot check who connections are; trying again soon");
                     continue;
                 }
             };
+            if let Some((newest, _)) = made.last() {
+                accounts_seen = *newest;
+            }
+            let taken: HashSet<String> = made.into_iter().map(|(_, key)| key).collect();
             let over = sessions
                 .into_iter()
                 .filter(|session| !live.contains(session))

@@ -128,11 +128,10 @@ pub trait AccountStore: Send + Sync + 'static {
         now: i64,
     ) -> BoxFuture<'_, Result<HashSet<TokenHash>, StoreError>>;
 
-    /// Which of these name keys an account (removed ones included) has.
-    fn taken_names(
-        &self,
-        name_keys: Vec<String>,
-    ) -> BoxFuture<'_, Result<HashSet<String>, StoreError>>;
+    /// The id and name key of every account made after the account with id
+    /// `after` (0: all), oldest first: what a watch of guests' names needs
+    /// to hear, whatever the number of guests.
+    fn accounts_after(&self, after: i64) -> BoxFuture<'_, Result<Vec<(i64, String)>, StoreError>>;
 
     /// Ends a session at once.
     fn delete_session(&self, token_hash: TokenHash) -> BoxFuture<'_, Result<(), StoreError>>;

@@ -17,8 +17,7 @@ use crate::clock::now_ms;
 /// renewal would make it: at most one write a day per session.
 const RENEW_STEP_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// Sessions (or names) checked in one statement by
-/// [`AccountStore::live_sessions`] and [`AccountStore::taken_names`].
+/// Sessions checked in one statement by [`AccountStore::live_sessions`].
 const LIVE_SESSIONS_PER_QUERY: usize = 4096;
 
 fn user(row: &Row) -> User {
@@ -301,24 +300,17 @@ impl AccountStore for PgStore {
         }))
     }
 
-    fn taken_names(
-        &self,
-        name_keys: Vec<String>,
-    ) -> BoxFuture<'_, Result<HashSet<String>, StoreError>> {
+    fn accounts_after(&self, after: i64) -> BoxFuture<'_, Result<Vec<(i64, String)>, StoreError>> {
         Box::pin(self.answered(async move {
             let client = self.client().await?;
-            let mut found = HashSet::new();
-            for chunk in name_keys.chunks(LIVE_SESSIONS_PER_QUERY) {
-                let rows = client
-                    .query(
-                        "SELECT name_key FROM users WHERE name_key = ANY($1)",
-                        &[&chunk],
-                    )
-                    .await
-                    .map_err(database)?;
-                found.extend(rows.iter().map(|row| row.get::<_, String>(0)));
-            }
-            Ok(found)
+            let rows = client
+                .query(
+                    "SELECT id, name_key FROM users WHERE id > $1 ORDER BY id",
+                    &[&after],
+                )
+                .await
+                .map_err(database)?;
+            Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
         }))
     }
 

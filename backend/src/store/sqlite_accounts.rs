@@ -250,19 +250,12 @@ impl AccountStore for SqliteStore {
         }))
     }
 
-    fn taken_names(
-        &self,
-        name_keys: Vec<String>,
-    ) -> BoxFuture<'_, Result<HashSet<String>, StoreError>> {
+    fn accounts_after(&self, after: i64) -> BoxFuture<'_, Result<Vec<(i64, String)>, StoreError>> {
         Box::pin(self.on_pool(move |connection| {
-            let mut taken = connection.prepare_cached("SELECT 1 FROM users WHERE name_key = ?1")?;
-            let mut found = HashSet::new();
-            for key in name_keys {
-                if taken.exists(params![key])? {
-                    found.insert(key);
-                }
-            }
-            Ok(found)
+            connection
+                .prepare_cached("SELECT id, name_key FROM users WHERE id > ?1 ORDER BY id")?
+                .query_map(params![after], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect()
         }))
     }
 

@@ -79,6 +79,7 @@ async fn names_are_unique_whatever_their_case_or_lookalikes() {
 #[tokio::test]
 async fn lookalike_capitals_and_guest_style_names_cannot_sign_up() {
     let server = TestServer::start().await;
+    let mut bystander = Client::connect_as(&server, "bystander").await;
     // Capitals whose small forms look like nothing still look like the
     // capital they copy: Cherokee Ꭺ, Greek Α, Cyrillic А.
     assert_eq!(sign_up(&server, "Adam", "correct horse").await.status, 201);
@@ -99,6 +100,8 @@ async fn lookalike_capitals_and_guest_style_names_cannot_sign_up() {
             "guest names are the server's: {guest_style:?}"
         );
     }
+    bystander.publish("still chatting", Some("b-1")).await;
+    assert_eq!(bystander.next_ack().await.nonce, "b-1");
 }
 
 #[tokio::test]
@@ -441,6 +444,7 @@ async fn log_in_from(
 #[tokio::test]
 async fn guessers_on_many_addresses_cannot_lock_the_owner_out() {
     let server = TestServer::start().await;
+    let mut bystander = Client::connect_as(&server, "bystander").await;
     let signed_up = sign_up(&server, "ada", "correct horse").await;
     let marks: Vec<String> = signed_up
         .headers
@@ -486,4 +490,6 @@ async fn guessers_on_many_addresses_cannot_lock_the_owner_out() {
     )
     .await;
     assert_eq!(changed.status, 204, "{:?}", changed.body);
+    bystander.publish("still chatting", Some("b-1")).await;
+    assert_eq!(bystander.next_ack().await.nonce, "b-1");
 }

@@ -145,6 +145,7 @@ fn natter_refuses_to_serve_the_folder_its_database_is_in() {
 #[tokio::test]
 async fn no_dot_file_or_file_named_like_the_database_is_ever_served() {
     let server = TestServer::start().await;
+    let mut bystander = common::Client::connect_as(&server, "bystander").await;
     let web = server.db_path().parent().unwrap().join("web");
     // What careless copying leaves in a static folder.
     for name in [
@@ -175,4 +176,7 @@ async fn no_dot_file_or_file_named_like_the_database_is_ever_served() {
     }
     let index = reqwest::get(server.http_url("/index.html")).await.unwrap();
     assert_eq!(index.status(), 200, "the web client is still served");
+    // Nothing of it reached the chat: a bystander's message goes through.
+    bystander.publish("still chatting", Some("b-1")).await;
+    assert_eq!(bystander.next_ack().await.nonce, "b-1");
 }

@@ -372,12 +372,13 @@ async fn connect_once(
                 match decode_server_frame(&text) {
                     Ok(frame) if socket.later(&frame) => backlog = socket.drain(chat),
                     Ok(frame) => {
-                        let budget = match &frame {
+                        // A welcome: the budget it names (if any), then the outbox.
+                        let welcomed = match &frame {
                             ServerFrame::Welcome(welcome) => Some(welcome.frame_budget),
                             _ => None,
                         };
                         chat.apply(frame);
-                        if let Some(budget) = budget {
+                        if let Some(budget) = welcomed {
                             if let Some(budget) = budget {
                                 socket.pacer.update_value(|pacer| {
                                     pacer.follow(budget, js_sys::Date::now());

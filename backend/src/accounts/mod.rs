@@ -310,12 +310,7 @@ impl Accounts {
         let Some(Presented::Account(hash)) = token::parse(token) else {
             return Ok(None);
         };
-        let user = match self.session_user(hash).await {
-            Ok(user) => Some(user.id),
-            Err(AuthError::NotSignedIn) => None,
-            Err(error) => return Err(error),
-        };
-        self.store.delete_session(hash).await?;
+        let user = self.store.delete_session(hash).await?;
         self.identities.end_session(hash);
         Ok(user)
     }

@@ -134,7 +134,11 @@ pub trait AccountStore: Send + Sync + 'static {
     fn accounts_after(&self, after: i64) -> BoxFuture<'_, Result<Vec<(i64, String)>, StoreError>>;
 
     /// Ends a session at once.
-    fn delete_session(&self, token_hash: TokenHash) -> BoxFuture<'_, Result<(), StoreError>>;
+    /// Returns whose it was, if it existed.
+    fn delete_session(
+        &self,
+        token_hash: TokenHash,
+    ) -> BoxFuture<'_, Result<Option<UserId>, StoreError>>;
 
     /// Ends every session of `user` except `keep`.
     fn delete_other_sessions(

@@ -314,17 +314,20 @@ impl AccountStore for PgStore {
         }))
     }
 
-    fn delete_session(&self, token_hash: TokenHash) -> BoxFuture<'_, Result<(), StoreError>> {
+    fn delete_session(
+        &self,
+        token_hash: TokenHash,
+    ) -> BoxFuture<'_, Result<Option<UserId>, StoreError>> {
         Box::pin(self.answered(async move {
             let client = self.client().await?;
-            client
-                .execute(
-                    "DELETE FROM sessions WHERE token_hash = $1",
+            let row = client
+                .query_opt(
+                    "DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id",
                     &[&token_hash.as_slice()],
                 )
                 .await
-                .map(drop)
-                .map_err(database)
+                .map_err(database)?;
+            Ok(row.map(|row| UserId(row.get(0))))
         }))
     }
 

@@ -259,14 +259,17 @@ impl AccountStore for SqliteStore {
         }))
     }
 
-    fn delete_session(&self, token_hash: TokenHash) -> BoxFuture<'_, Result<(), StoreError>> {
+    fn delete_session(
+        &self,
+        token_hash: TokenHash,
+    ) -> BoxFuture<'_, Result<Option<UserId>, StoreError>> {
         Box::pin(self.on_pool(move |connection| {
             connection
-                .execute(
-                    "DELETE FROM sessions WHERE token_hash = ?1",
-                    params![token_hash.as_slice()],
-                )
-                .map(drop)
+                .prepare_cached("DELETE FROM sessions WHERE token_hash = ?1 RETURNING user_id")?
+                .query_row(params![token_hash.as_slice()], |row| {
+                    Ok(UserId(row.get(0)?))
+                })
+                .optional()
         }))
     }
 

@@ -36,6 +36,17 @@ pub async fn log_out() -> Result<(), AccountError> {
     refused(&response).await.map_or(Ok(()), Err)
 }
 
+/// Asks the server to remove the session cookie until it has done so, or
+/// until `still_wanted` says no (someone signed in meanwhile, and a late
+/// logout would end the new session).
+pub async fn forget_session(still_wanted: impl Fn() -> bool) {
+    let mut wait_ms = 250;
+    while still_wanted() && log_out().await.is_err() {
+        gloo_timers::future::TimeoutFuture::new(wait_ms).await;
+        wait_ms = (wait_ms * 2).min(4_000);
+    }
+}
+
 /// The signed-in account's name, or `None` for a guest.
 pub async fn current() -> Result<Option<String>, AccountError> {
     let response = Request::get("/api/me").send().await.map_err(unreachable)?;

@@ -64,8 +64,12 @@ pub fn AccountPanel() -> impl IntoView {
             if !ended && !matches!(account::current().await, Ok(None)) {
                 return;
             }
-            let _ = account::log_out().await;
+            // The cookie is HttpOnly: only the server can remove it, and
+            // until it has, every handshake carries the ended session and is
+            // refused. The server may be down right now (the password was
+            // changed just before a restart), so ask until it answers.
             chat.account.set(None);
+            account::forget_session(move || chat.account.get_untracked().is_none()).await;
             problem.set(Some(
                 "You were signed out: your session ended (signed out elsewhere, a password change, or it ran out). You are a guest now; log in to chat as yourself again.".to_owned(),
             ));

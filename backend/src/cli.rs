@@ -10,10 +10,10 @@ use clap::Subcommand;
 use natter_shared::name_key;
 
 use crate::accounts::{Accounts, AuthError};
-use crate::clock::now_ms;
 use crate::config::Config;
+use crate::process::clock::now_ms;
 use crate::store::StoreError;
-use crate::store::engine;
+use crate::wiring::{self, Topology};
 
 /// An operator command.
 #[derive(Debug, Clone, Subcommand)]
@@ -53,7 +53,7 @@ pub enum UserAction {
 /// or the error to report.
 pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
     let Command::User { action } = command;
-    let engine = engine::open(config, Box::new(|_| {}))
+    let engine = wiring::open_stores(Topology::of(config), Box::new(|_| {}))
         .await
         .map_err(|e| e.to_string())?;
     let accounts = Accounts::new(

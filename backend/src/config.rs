@@ -10,7 +10,7 @@ use natter_shared::DEFAULT_MAX_MESSAGE_CHARS;
 
 use crate::accounts::{Guests, Signup};
 use crate::cli::Command;
-use crate::origin::parse_origin;
+use crate::web::origin::parse_origin;
 
 /// Natter: a real-time chat server for the browser.
 ///
@@ -50,7 +50,7 @@ pub struct Config {
 
     /// With --redis-url: how long someone stays online after the process
     /// holding their connection stops answering (killed, cut off), e.g.
-    /// 30s. Each process renews its people every third of this; a process
+    /// 30s. Each process renews its people every quarter of this; a process
     /// that stops renewing loses them within this time and a quarter.
     #[arg(
         long,

@@ -4,8 +4,9 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use backend::Config;
+use backend::process::signals;
 use backend::state::AppState;
-use backend::{Config, signals};
 use clap::Parser;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
@@ -13,7 +14,7 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    backend::allocator::give_back_large_blocks();
+    backend::process::allocator::give_back_large_blocks();
     let config = Config::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -47,7 +48,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let tls = match backend::server::load_tls(&config).await {
+    let tls = match backend::process::server::load_tls(&config).await {
         Ok(tls) => tls,
         Err(error) => {
             eprintln!("natter: {error}");
@@ -79,7 +80,14 @@ async fn main() -> ExitCode {
     println!("Natter is running at {scheme}://{addr}/");
     info!(%addr, "listening");
 
-    match backend::server::serve(listener, state, &config, tls, signals::shutdown_requested()).await
+    match backend::process::server::serve(
+        listener,
+        state,
+        &config,
+        tls,
+        signals::shutdown_requested(),
+    )
+    .await
     {
         Ok(()) => {
             info!("stopped");

@@ -8,24 +8,21 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::accounts::Accounts;
-use crate::cluster::redis_link::RedisLink;
-use crate::cluster::redis_roster::RedisRoster;
-use crate::cluster::{self, Broker, ClusterFanOut};
-use crate::commands::FrameRules;
+use crate::admission::limits::ConnectionLimits;
+use crate::cluster::Broker;
 use crate::config::Config;
+use crate::connection::commands::FrameRules;
+use crate::connection::rate_limit::{AddressFrames, RateLimit};
+use crate::delivery::FanOut;
+use crate::delivery::hub::Hub;
 use crate::error::ServerError;
-use crate::fan_out::FanOut;
-use crate::hub::Hub;
-use crate::limits::ConnectionLimits;
-use crate::lobby_card::LobbyCard;
-use crate::origin::SitePolicy;
-use crate::presence::Presence;
-use crate::rate_limit::{AddressFrames, RateLimit};
-use crate::roster::{LocalRoster, Roster};
-use crate::static_files;
-use crate::store::engine;
+use crate::live::lobby_card::LobbyCard;
+use crate::live::presence::Presence;
 use crate::store::gathered_markers::GatheredMarkers;
-use crate::store::{HistoryStore, RoomStore, StoreError};
+use crate::store::{HistoryStore, RoomStore};
+use crate::web::origin::SitePolicy;
+use crate::web::static_files;
+use crate::wiring::{self, Wired};
 
 /// Per-connection limits and timers, copied into each connection.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +54,7 @@ pub struct AppState {
     pub store: Arc<dyn HistoryStore>,
     /// Rooms, memberships and read markers (gathered: see `markers`).
     pub rooms: Arc<dyn RoomStore>,
-    /// The read markers on their way to the store; [`crate::server`] runs
+    /// The read markers on their way to the store; [`crate::process::server`] runs
     /// the task that writes them.
     pub markers: Arc<GatheredMarkers>,
     /// Who is online in each room.
@@ -83,73 +80,25 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a server with this configuration: opens the database, whose
-    /// writer publishes every committed batch through the fan-out.
-    /// Refuses a layout that would serve the database as a file.
+    /// State for a server with this configuration, over the engines
+    /// [`wiring`] builds for it. Refuses a layout that would serve the
+    /// database as a file.
     pub async fn open(config: &Config) -> Result<Self, ServerError> {
         static_files::check_layout(config)?;
-        let hub = Arc::new(Hub::new(config.broadcast_buffer));
         let shutdown = CancellationToken::new();
-        let node = cluster::new_node_id();
-        let link = match &config.redis_url {
-            Some(url) => Some(Arc::new(RedisLink::open(url).map_err(|cause| {
-                StoreError::Open {
-                    path: url.clone(),
-                    cause,
-                }
-            })?)),
-            None => None,
-        };
-        // One process: the hub is the whole fan-out. Several (a shared
-        // database): every process's commits reach the hub in id order.
-        let cluster = config
-            .database_url
-            .is_some()
-            .then(|| Arc::new(ClusterFanOut::new(Arc::clone(&hub), link.as_ref(), &node)));
-        let fan_out: Arc<dyn FanOut> = match &cluster {
-            Some(cluster) => Arc::clone(cluster) as Arc<dyn FanOut>,
-            None => Arc::clone(&hub) as Arc<dyn FanOut>,
-        };
-        let publisher = Arc::clone(&fan_out);
-        let engine = engine::open(config, Box::new(move |batch| publisher.publish(batch))).await?;
-        // What the database already holds counts as committed before any
-        // connection subscribes, so a new client's first page includes it.
-        match &cluster {
-            Some(cluster) => cluster.sequencer().start_after(engine.newest_at_open),
-            None => hub.committed_up_to(engine.newest_at_open),
-        }
-        let redis_roster = link.as_ref().map(|link| {
-            RedisRoster::start(
-                Arc::clone(link),
-                node.clone(),
-                config.presence_ttl,
-                Arc::clone(&hub),
-                shutdown.clone(),
-            )
-        });
-        if let (Some(cluster), Some(log)) = (&cluster, engine.shared_log) {
-            let subscription = match (&link, &redis_roster) {
-                (Some(link), Some(roster)) => {
-                    Some((Arc::clone(link), Arc::clone(roster), node.clone()))
-                }
-                _ => None,
-            };
-            cluster::start(cluster, log, subscription, &shutdown);
-        }
-        let roster: Arc<dyn Roster> = match &redis_roster {
-            Some(roster) => Arc::clone(roster) as Arc<dyn Roster>,
-            None => Arc::new(LocalRoster::new(Arc::clone(&fan_out))),
-        };
-        let broker = link
-            .zip(redis_roster)
-            .map(|(link, roster)| Arc::new(Broker::new(link, roster)));
-        let store = engine.history;
-        let markers = Arc::new(GatheredMarkers::new(engine.rooms));
+        let Wired {
+            hub,
+            fan_out,
+            stores,
+            roster,
+            broker,
+        } = wiring::wire(config, &shutdown).await?;
+        let markers = Arc::new(GatheredMarkers::new(stores.rooms));
         let presence = Arc::new(Presence::new(roster, config.presence_grace));
         Ok(AppState {
             broker,
             accounts: Accounts::new(
-                engine.accounts,
+                stores.accounts,
                 config.signup,
                 config.guests,
                 config.session_lifetime,
@@ -161,7 +110,7 @@ impl AppState {
             markers,
             presence,
             lobby_card: LobbyCard::default(),
-            store,
+            store: stores.history,
             rules: ConnectionRules {
                 frames: FrameRules {
                     max_message_chars: config.max_message_chars,

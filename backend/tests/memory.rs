@@ -3,6 +3,7 @@
 //! flat however much is sent past it. (Alone in its file, so this process's
 //! memory is this test's.)
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use common::{Client, TestServer, rss_kib};

@@ -2,6 +2,7 @@
 //! hold what they asked for: each connection's queued replies are bounded in
 //! bytes. (Alone in its file, so this process's memory is this test's.)
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use common::raw::{ask_for_history_unread, fill_history, small_window_websocket};

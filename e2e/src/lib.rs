@@ -32,19 +32,3 @@ pub fn built_web_client() -> PathBuf {
     );
     dist
 }
-
-/// The `natter` binary beside this test executable (the server's own tests
-/// build it, and `scripts/test.sh` runs them first), for a process a test
-/// can kill.
-pub fn natter_binary() -> PathBuf {
-    let binary = std::env::current_exe()
-        .ok()
-        .and_then(|test| Some(test.parent()?.parent()?.join("natter")))
-        .expect("the test's own path");
-    assert!(
-        binary.is_file(),
-        "{} is not built: run `cargo build -p backend` first (scripts/test.sh does)",
-        binary.display()
-    );
-    binary
-}

@@ -6,20 +6,16 @@
 //! served by the second process, and the conversation goes on with nothing
 //! lost.
 
-#[path = "../../backend/tests/common/engines.rs"]
-#[allow(dead_code)]
-mod engines;
-
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
-use e2e::{Browser, ChromeDriver, FailoverProxy, built_web_client, eventually, natter_binary};
-use engines::{Postgres, Redis};
+use e2e::{Browser, ChromeDriver, FailoverProxy, built_web_client, eventually};
+use testkit::{Postgres, Redis};
 
 /// The real binary on `port`, with these engines.
 fn natter_process(port: u16, database: &str, redis: &str) -> Child {
     let dir = tempfile::tempdir().expect("temp dir");
-    let child = Command::new(natter_binary())
+    let child = Command::new(testkit::natter_binary())
         .args(["--bind", &format!("127.0.0.1:{port}"), "--static-dir"])
         .arg(built_web_client())
         .arg("--db")
@@ -42,7 +38,7 @@ async fn a_window_on_a_killed_process_recovers_through_the_same_address() {
     let postgres = Postgres::start();
     let redis = Redis::start();
     let database = postgres.database().await;
-    let (first_port, second_port) = (engines::free_port(), engines::free_port());
+    let (first_port, second_port) = (testkit::free_port(), testkit::free_port());
     let mut first = natter_process(first_port, &database, &redis.url());
     let mut second = natter_process(second_port, &database, &redis.url());
     let first_addr: SocketAddr = ([127, 0, 0, 1], first_port).into();

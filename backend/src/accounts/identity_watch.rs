@@ -32,7 +32,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use crate::clock::now_ms;
+use crate::process::clock::now_ms;
 use crate::store::accounts::{AccountStore, TokenHash, UserId};
 
 /// How often every watched identity is checked, however nothing was heard:

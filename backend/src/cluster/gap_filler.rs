@@ -8,21 +8,9 @@ use std::time::Duration;
 
 use super::outage::OutageLog;
 use super::sequencer::Sequencer;
+use crate::store::shared_log::SharedLog;
 use crate::store::{AuthorId, Committed, StoreError, StoredEntry};
-use futures_util::future::BoxFuture;
 use tokio_util::sync::CancellationToken;
-
-/// Every committed entry after an id, in any room: the shared log every
-/// process reads, which is the truth the broker only speeds up.
-pub trait SharedLog: Send + Sync + 'static {
-    /// Up to `limit` entries with ids above `after`, oldest first, as
-    /// [`crate::store::HistoryStore::after`] reads them for one reader.
-    fn entries_after(
-        &self,
-        after: u64,
-        limit: usize,
-    ) -> BoxFuture<'_, Result<Vec<StoredEntry>, StoreError>>;
-}
 
 /// How long an entry waits for a lower id from the broker before the
 /// database is asked: notices of two processes' back-to-back commits race,

@@ -30,11 +30,12 @@ use std::sync::Arc;
 use rand::Rng;
 use tokio_util::sync::CancellationToken;
 
-use crate::fan_out::FanOut;
-use crate::hub::{AccountEvent, Hub, Signal};
+use crate::delivery::FanOut;
+use crate::delivery::hub::{AccountEvent, Hub, Signal};
 use crate::store::Committed;
 use crate::store::accounts::UserId;
-use gap_filler::{Polling, SharedLog};
+use crate::store::shared_log::SharedLog;
+use gap_filler::Polling;
 use notice::Notice;
 use redis_link::RedisLink;
 use redis_roster::RedisRoster;
@@ -129,17 +130,29 @@ impl FanOut for ClusterFanOut {
     }
 }
 
+/// This process's ties to the broker: the link, presence kept there, and
+/// the id other processes know this one by.
+#[derive(Clone)]
+pub struct BrokerLink {
+    /// The connections to Redis.
+    pub link: Arc<RedisLink>,
+    /// Presence, kept in Redis.
+    pub roster: Arc<RedisRoster>,
+    /// This process's id among them.
+    pub node: String,
+}
+
 /// Starts the tasks that keep this process in step with the others until
 /// `stop`: the gap filler, and with a broker its subscription.
 pub fn start(
     fan_out: &ClusterFanOut,
     log: Arc<dyn SharedLog>,
-    broker: Option<(Arc<RedisLink>, Arc<RedisRoster>, String)>,
+    broker: Option<BrokerLink>,
     stop: &CancellationToken,
 ) {
     let sequencer = Arc::clone(&fan_out.sequencer);
     let broker_up: Box<dyn Fn() -> bool + Send> = match &broker {
-        Some((link, _, _)) => {
+        Some(BrokerLink { link, .. }) => {
             let link = Arc::clone(link);
             Box::new(move || link.is_subscribed())
         }
@@ -152,7 +165,7 @@ pub fn start(
         broker_up,
         stop.clone(),
     ));
-    if let Some((link, roster, node)) = broker {
+    if let Some(BrokerLink { link, roster, node }) = broker {
         let to = Destinations {
             sequencer,
             hub: Arc::clone(&fan_out.hub),

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::hub::AccountEvent;
+use crate::delivery::hub::AccountEvent;
 use crate::store::accounts::UserId;
 use crate::store::{AuthorId, Committed};
 

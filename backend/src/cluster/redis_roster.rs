@@ -30,8 +30,8 @@ use tokio_util::sync::CancellationToken;
 use super::notice::CHANNEL;
 use super::outage::OutageLog;
 use super::redis_link::RedisLink;
-use crate::hub::{Hub, Signal};
-use crate::roster::{Roster, change_frame, sorted};
+use crate::delivery::hub::{Hub, Signal};
+use crate::live::roster::{Roster, change_frame, sorted};
 use crate::store::accounts::UserId;
 
 /// The set of rooms that have members.

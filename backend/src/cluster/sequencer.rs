@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use tokio::sync::Notify;
 
-use crate::hub::Hub;
+use crate::delivery::hub::Hub;
 use crate::store::Committed;
 
 /// The entries not yet delivered, and where delivery stands.
@@ -159,7 +159,7 @@ mod tests {
         }
     }
 
-    fn setup() -> (Arc<Hub>, Sequencer, crate::hub::RoomFeed) {
+    fn setup() -> (Arc<Hub>, Sequencer, crate::delivery::hub::RoomFeed) {
         let hub = Arc::new(Hub::new(64));
         let sequencer = Sequencer::new(Arc::clone(&hub));
         sequencer.start_after(10);
@@ -167,9 +167,9 @@ mod tests {
         (hub, sequencer, feed)
     }
 
-    fn received(feed: &mut crate::hub::RoomFeed) -> Vec<u64> {
+    fn received(feed: &mut crate::delivery::hub::RoomFeed) -> Vec<u64> {
         let mut ids = Vec::new();
-        while let Some(crate::feed::Next::Item(delivery)) = feed.try_next() {
+        while let Some(crate::delivery::feed::Next::Item(delivery)) = feed.try_next() {
             ids.push(delivery.id);
         }
         ids

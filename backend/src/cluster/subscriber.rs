@@ -15,7 +15,7 @@ use super::notice::{CHANNEL, Notice, Received, decode};
 use super::redis_link::{COMMAND_TIMEOUT, RedisLink, no_answer};
 use super::redis_roster::RedisRoster;
 use super::sequencer::Sequencer;
-use crate::hub::{Hub, Signal};
+use crate::delivery::hub::{Hub, Signal};
 
 /// Where notices go.
 pub struct Destinations {

@@ -6,20 +6,13 @@
 //! broadcast or acknowledged before it is committed.
 
 pub mod accounts;
-pub mod engine;
 mod entry;
 pub mod gathered_markers;
-mod group_commit;
-mod migrations;
 pub mod postgres;
-mod postgres_accounts;
-pub mod postgres_connections;
-mod postgres_rooms;
 pub mod rooms;
 mod settle;
+pub mod shared_log;
 pub mod sqlite;
-mod sqlite_accounts;
-mod sqlite_rooms;
 
 use futures_util::future::BoxFuture;
 use natter_shared::ChatMessage;

@@ -4,10 +4,6 @@
 //! Socket.IO with its Redis adapter. Every client must receive every
 //! message once, in order, whichever process its sender is on.
 
-#[path = "../../../backend/tests/common/engines.rs"]
-#[allow(dead_code)]
-mod engines;
-
 use anyhow::{Context, Result, bail};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -22,16 +18,16 @@ pub struct Pair {
     pub one: Server,
     /// The second.
     pub two: Server,
-    _redis: engines::Redis,
-    _postgres: Option<engines::Postgres>,
+    _redis: testkit::Redis,
+    _postgres: Option<testkit::Postgres>,
 }
 
 impl Pair {
     /// Starts fresh engines and two `kind` processes on them, natter's
     /// subscribed to Redis.
     pub async fn start(kind: Kind, programs: &Programs) -> Result<Self> {
-        let postgres = (kind != Kind::SocketIo).then(engines::Postgres::start);
-        let redis = engines::Redis::start();
+        let postgres = (kind != Kind::SocketIo).then(testkit::Postgres::start);
+        let redis = testkit::Redis::start();
         let database_url = match &postgres {
             Some(postgres) => postgres.database().await,
             None => String::new(),

@@ -1,0 +1,12 @@
+//! Live state that is never stored: who is online in each room
+//! ([`presence`], over a [`roster`]), what a connection that asked for
+//! presence is told of it ([`room_signals`]), the lobby card guests'
+//! welcomes show ([`lobby_card`]), and typing notices ([`typing`]).
+//!
+//! Never touches history: a message never waits for anything here.
+
+pub mod lobby_card;
+pub mod presence;
+pub mod room_signals;
+pub mod roster;
+pub mod typing;

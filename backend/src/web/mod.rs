@@ -1,0 +1,65 @@
+//! The HTTP surface: the routes.
+
+pub mod api;
+pub mod guards;
+pub mod origin;
+pub mod readiness;
+pub mod security_headers;
+pub mod session_cookie;
+pub mod static_files;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::get;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::connection::upgrade::upgrade;
+use crate::state::AppState;
+use crate::web::security_headers::static_headers;
+use crate::web::static_files::PrivateNames;
+
+/// The routes: `/ws`, `/healthz`, `/readyz`, the built web client (with security
+/// headers), and 404 for the rest; every request first passes the guards in
+/// [`crate::web::guards`].
+pub fn router(state: Arc<AppState>, config: &Config) -> Router {
+    let files = ServeDir::new(&config.static_dir).not_found_service(get(not_found));
+    let mut web_client = Router::new().fallback_service(files);
+    for (name, value) in static_headers(&config.static_dir) {
+        web_client = web_client.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    // Outside the file server, so a private name never reaches the disk.
+    let web_client = web_client.layer(middleware::from_fn_with_state(
+        PrivateNames::new(config),
+        static_files::refuse_private,
+    ));
+    Router::new()
+        .route("/ws", get(upgrade))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readiness::readyz))
+        .nest("/api", api::routes(Arc::clone(&state)))
+        .fallback_service(web_client)
+        // Run outermost first: a connection over the limits, then a request
+        // target too long to serve, then a Host natter does not answer to.
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            guards::known_host,
+        ))
+        .layer(middleware::from_fn(guards::servable_target))
+        .layer(middleware::from_fn(guards::admitted))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn not_found() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "not found")
+}

@@ -1,0 +1,118 @@
+//! An ended session ends its open connections: a password change (the
+//! answer to a stolen session), a logout, `natter user passwd`, `natter user
+//! remove` and expiry each close the connections opened with it (close code
+//! 4001), while the account's other sessions and everyone else chat on.
+
+use crate::common::api::{call, log_in};
+use crate::common::process::run_with_input;
+use crate::common::rooms::Person;
+use crate::common::{Client, TestServer};
+use natter_shared::ServerFrame;
+use serde_json::json;
+
+/// The close code of a connection whose session ended.
+const SESSION_ENDED: u16 = 4001;
+
+/// A second session of `person`'s account, as a thief who copied it would hold.
+async fn another_session(server: &TestServer, person: &Person) -> Person {
+    let answer = log_in(server, &person.name, "correct horse battery").await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    Person {
+        name: person.name.clone(),
+        token: answer.token(),
+    }
+}
+
+/// `client` says `text` in the lobby and sees it arrive, acked.
+async fn still_chats(client: &mut Client, text: &str) {
+    let nonce: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    client.publish(text, Some(&nonce)).await;
+    loop {
+        match client.next_frame().await {
+            ServerFrame::Ack(ack) if ack.nonce == nonce => break,
+            ServerFrame::Error(error) => panic!("{text}: refused: {error:?}"),
+            _ => {}
+        }
+    }
+}
+
+/// Runs `natter user ARGS` against the server's database.
+fn natter_user(server: &TestServer, args: &[&str], input: &str) {
+    let db = server.db_path();
+    let mut all = vec!["user"];
+    all.extend_from_slice(args);
+    match server.database_url() {
+        Some(url) => all.extend_from_slice(&["--database-url", url]),
+        None => all.extend_from_slice(&["--db", db.to_str().unwrap()]),
+    }
+    let (status, _, stderr) = run_with_input(&all, input);
+    assert!(status.success(), "natter user {args:?}: {stderr}");
+}
+
+#[tokio::test]
+async fn every_way_a_session_ends_closes_the_connections_opened_with_it() {
+    let server = TestServer::start().await;
+    let ada = Person::sign_up(&server, "ada").await;
+    let bob = Person::sign_up(&server, "bob").await;
+    let mut bystander = bob.connect(&server, "").await;
+
+    // A password change ends the thief's copy at once; the owner's own
+    // connection, on the session that made the change, goes on.
+    let thief = another_session(&server, &ada).await;
+    let mut stolen = thief.connect(&server, "").await;
+    let mut owner = ada.connect(&server, "").await;
+    still_chats(&mut stolen, "the thief can write, for now").await;
+    let change = json!({ "current": "correct horse battery", "new": "battery staple horse" });
+    let changed = ada
+        .call(&server, "POST", "/api/password", Some(change))
+        .await;
+    assert_eq!(changed.status, 204, "{:?}", changed.body);
+    assert_eq!(stolen.expect_close().await, SESSION_ENDED);
+    still_chats(&mut owner, "ada, after changing her password").await;
+    still_chats(&mut bystander, "bob, meanwhile").await;
+    let password = "battery staple horse";
+
+    // A logout ends that session's connections (every tab of it).
+    let answer = log_in(&server, "ada", password).await;
+    let tab = answer.token();
+    let bearer = format!("Bearer {tab}");
+    let headers = [("authorization", bearer.as_str())];
+    let mut first_tab = Client::connect_with_headers(&server, "", &headers).await;
+    let mut second_tab = Client::connect_with_headers(&server, "", &headers).await;
+    let out = call(&server, "POST", "/api/logout", None, &headers).await;
+    assert_eq!(out.status, 204);
+    assert_eq!(first_tab.expect_close().await, SESSION_ENDED);
+    assert_eq!(second_tab.expect_close().await, SESSION_ENDED);
+    still_chats(&mut owner, "ada's other session goes on").await;
+
+    // An operator's password reset, from another process on the same
+    // database, ends every session of the account.
+    natter_user(&server, &["passwd", "ada"], "a third password\n");
+    assert_eq!(owner.expect_close().await, SESSION_ENDED);
+    still_chats(&mut bystander, "bob, after the reset").await;
+
+    // So does removing the account.
+    let answer = log_in(&server, "ada", "a third password").await;
+    let last = Person {
+        name: "ada".to_owned(),
+        token: answer.token(),
+    };
+    let mut last_connection = last.connect(&server, "").await;
+    natter_user(&server, &["remove", "ada"], "");
+    assert_eq!(last_connection.expect_close().await, SESSION_ENDED);
+    still_chats(&mut bystander, "bob, after the removal").await;
+}
+
+#[tokio::test]
+async fn an_expired_session_closes_its_connections() {
+    let server = TestServer::start_with(&["--session-lifetime", "2s"]).await;
+    let ada = Person::sign_up(&server, "ada").await;
+    let mut bystander = Client::connect_as(&server, "watcher").await;
+    let mut connection = ada.connect(&server, "").await;
+    still_chats(&mut connection, "before it runs out").await;
+    assert_eq!(connection.expect_close().await, SESSION_ENDED);
+    still_chats(&mut bystander, "the guest chats on").await;
+}

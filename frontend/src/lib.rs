@@ -4,7 +4,8 @@
 //!   [`rooms_api`]: the room calls (directory, create, join, leave, DMs).
 //! - [`route`]: which room the page shows, kept in the URL fragment.
 //! - [`state`]: [`ChatState`](state::ChatState), the reactive state every
-//!   component reads, and how server frames change it.
+//!   component reads, and how server frames change it; [`model`]: the plain
+//!   types it shares with the socket.
 //! - [`socket`]: the connection state machine: connect, reconnect with backoff,
 //!   hand frames to an open socket. The only module that touches the WebSocket.
 //! - [`notifications`]: browser notifications while the tab is hidden.
@@ -17,6 +18,7 @@
 pub mod account;
 pub mod completion;
 pub mod components;
+pub mod model;
 pub mod new_since;
 pub mod nonce;
 pub mod notifications;

@@ -9,7 +9,7 @@
 
 use natter_shared::RoomInfo;
 
-use crate::state::ShownMessage;
+use crate::model::ShownMessage;
 
 /// The messages of `room` with ids in `after < id <= upto` are new.
 #[derive(Debug, Clone, PartialEq, Eq)]

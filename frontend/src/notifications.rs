@@ -8,8 +8,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
+use crate::model::Alert;
 use crate::route::Route;
-use crate::state::{Alert, ChatState};
+use crate::state::ChatState;
 
 /// The longest text a notification shows of a message.
 const SHOWN_CHARS: usize = 140;

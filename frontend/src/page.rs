@@ -153,7 +153,7 @@ fn read_what_is_shown(chat: ChatState, socket: Socket) {
 fn fill_in_history(chat: ChatState, socket: Socket) {
     let asked = StoredValue::new(HashSet::<String>::new());
     Effect::new(move |_| {
-        let open = matches!(chat.status.get(), crate::socket::ConnectionStatus::Open);
+        let open = matches!(chat.status.get(), crate::model::ConnectionStatus::Open);
         if !open {
             asked.set_value(HashSet::new());
             return;

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use natter_shared::{CLOSE_SESSION_ENDED, validate_name, validate_password};
 
 use crate::account;
-use crate::socket::{ConnectionStatus, Socket};
+use crate::model::ConnectionStatus;
+use crate::socket::Socket;
 use crate::state::ChatState;
 
 /// What the form does when submitted.

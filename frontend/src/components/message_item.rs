@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 
 use crate::components::message_controls::MessageControls;
+use crate::model::ShownMessage;
 use crate::outbox::Change;
 use crate::route::Route;
-use crate::state::{ChatState, ShownMessage};
+use crate::state::ChatState;
 use crate::time::{iso, local_time};
 
 /// A message the server stored. Its text is a text node: markup in a message

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use clap::Subcommand;
 use natter_shared::name_key;
+use thiserror::Error;
 
 use crate::accounts::{Accounts, AuthError};
 use crate::config::Config;
@@ -17,7 +18,7 @@ use crate::wiring::{self, Topology};
 
 /// An operator command.
 #[derive(Debug, Clone, Subcommand)]
-pub enum Command {
+pub enum OperatorCommand {
     /// Manage accounts.
     User {
         /// What to do.
@@ -49,13 +50,26 @@ pub enum UserAction {
     },
 }
 
+/// Why an operator command did nothing.
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// The database could not be opened, read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The password could not be read from standard input.
+    #[error("cannot read the password: {0}")]
+    Input(#[source] std::io::Error),
+    /// What was asked cannot be done (no such account, a name taken, a
+    /// password too short), in words for the operator.
+    #[error("{0}")]
+    Refused(String),
+}
+
 /// Runs `command` against the configured database; returns what to print,
 /// or the error to report.
-pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
-    let Command::User { action } = command;
-    let engine = wiring::open_stores(Topology::of(config), Box::new(|_| {}))
-        .await
-        .map_err(|e| e.to_string())?;
+pub async fn run(command: &OperatorCommand, config: &Config) -> Result<String, CliError> {
+    let OperatorCommand::User { action } = command;
+    let engine = wiring::open_stores(Topology::of(config), Box::new(|_| {})).await?;
     let accounts = Accounts::new(
         Arc::clone(&engine.accounts),
         config.signup,
@@ -68,7 +82,7 @@ pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
             let (_, name) = accounts
                 .create(name, &password)
                 .await
-                .map_err(|error| explain(&error))?;
+                .map_err(|error| CliError::Refused(explain(&error)))?;
             format!("created the account {name}")
         }
         UserAction::Passwd { name } => {
@@ -76,18 +90,16 @@ pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
             accounts
                 .reset_password(name, &password)
                 .await
-                .map_err(|error| match error {
-                    AuthError::InvalidCredentials => format!("there is no account {name:?}"),
-                    other => explain(&other),
+                .map_err(|error| {
+                    CliError::Refused(match error {
+                        AuthError::InvalidCredentials => format!("there is no account {name:?}"),
+                        other => explain(&other),
+                    })
                 })?;
             format!("changed the password of {name} and ended its sessions")
         }
         UserAction::List => {
-            let users = engine
-                .accounts
-                .list_users(now_ms())
-                .await
-                .map_err(|e| e.to_string())?;
+            let users = engine.accounts.list_users(now_ms()).await?;
             let mut lines = format!("{} accounts", users.len());
             for user in users {
                 lines.push_str(&format!(
@@ -103,13 +115,9 @@ pub async fn run(command: &Command, config: &Config) -> Result<String, String> {
             lines
         }
         UserAction::Remove { name } => {
-            let removed = engine
-                .accounts
-                .remove_user(&name_key(name.trim()))
-                .await
-                .map_err(|e: StoreError| e.to_string())?;
+            let removed = engine.accounts.remove_user(&name_key(name.trim())).await?;
             if !removed {
-                return Err(format!("there is no account {name:?}"));
+                return Err(CliError::Refused(format!("there is no account {name:?}")));
             }
             format!(
                 "removed the account {name} and ended its sessions; its name stays reserved, as its messages carry it"
@@ -126,21 +134,20 @@ fn explain(error: &AuthError) -> String {
 
 /// One line from standard input, without its line ending. Prompts only when
 /// a person is typing.
-fn read_password(prompt: &str) -> Result<String, String> {
+fn read_password(prompt: &str) -> Result<String, CliError> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprint!("{prompt}");
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|error| format!("cannot read the password: {error}"))?;
+    stdin.lock().read_line(&mut line).map_err(CliError::Input)?;
     let password = line.strip_suffix('\n').unwrap_or(&line);
     let password = password.strip_suffix('\r').unwrap_or(password);
     if password.is_empty() {
-        return Err("no password on standard input".to_owned());
+        return Err(CliError::Refused(
+            "no password on standard input".to_owned(),
+        ));
     }
     Ok(password.to_owned())
 }

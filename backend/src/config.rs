@@ -9,7 +9,7 @@ use clap::builder::RangedU64ValueParser;
 use natter_shared::DEFAULT_MAX_MESSAGE_CHARS;
 
 use crate::accounts::{Guests, Signup};
-use crate::cli::Command;
+use crate::cli::OperatorCommand;
 use crate::web::origin::parse_origin;
 
 /// Natter: a real-time chat server for the browser.
@@ -22,7 +22,7 @@ use crate::web::origin::parse_origin;
 pub struct Config {
     /// Run an operator command instead of the server.
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<OperatorCommand>,
 
     /// Address and port to listen on. Use 0.0.0.0:8080 to accept connections
     /// from other machines.

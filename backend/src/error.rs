@@ -13,14 +13,17 @@ pub enum ServerError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The TLS certificate or key could not be loaded.
-    #[error("cannot load the TLS certificate {cert} or key {key}: {cause}")]
+    #[error("cannot load the TLS certificate {cert} or key {key}: {part}: {cause}")]
     Tls {
         /// The certificate path.
         cert: String,
         /// The key path.
         key: String,
+        /// Which of them: "the certificate", "the key", or "the pair".
+        part: &'static str,
         /// What went wrong.
-        cause: String,
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The files are laid out so that natter would serve what it must not.
     #[error("{0}")]

@@ -26,19 +26,19 @@
 //!
 //! The wire format lives in the `natter-shared` crate.
 
-pub mod accounts;
-pub mod admission;
+pub(crate) mod accounts;
+pub(crate) mod admission;
 pub mod cli;
-pub mod cluster;
+pub(crate) mod cluster;
 pub mod config;
 pub mod connection;
 pub mod delivery;
 pub mod error;
-pub mod live;
+pub(crate) mod live;
 pub mod process;
 pub mod state;
 pub mod store;
-pub mod web;
+pub(crate) mod web;
 mod wiring;
 
 pub use config::Config;

@@ -26,57 +26,57 @@ use crate::wiring::{self, Wired};
 
 /// Per-connection limits and timers, copied into each connection.
 #[derive(Debug, Clone, Copy)]
-pub struct ConnectionRules {
+pub(crate) struct ConnectionRules {
     /// What frames may ask for: message length, how old a message may be
     /// changed.
-    pub frames: FrameRules,
+    pub(crate) frames: FrameRules,
     /// The WebSocket frame and message size limit, in bytes.
-    pub max_frame_bytes: usize,
+    pub(crate) max_frame_bytes: usize,
     /// Frames per second and burst.
-    pub rate_limit: RateLimit,
+    pub(crate) rate_limit: RateLimit,
     /// How often to ping.
-    pub ping_interval: Duration,
+    pub(crate) ping_interval: Duration,
     /// How long a silent connection lives.
-    pub idle_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
 }
 
 /// What every request handler and connection task shares.
 pub struct AppState {
     /// Accounts, sessions and guests: who a request or connection is.
-    pub accounts: Accounts,
+    pub(crate) accounts: Accounts,
     /// Whether natter serves TLS itself, so cookies are marked `Secure`.
-    pub serves_tls: bool,
+    pub(crate) serves_tls: bool,
     /// Where committed messages and account events are published.
-    pub fan_out: Arc<dyn FanOut>,
+    pub(crate) fan_out: Arc<dyn FanOut>,
     /// This process's side of the fan-out, which its connections read.
-    pub hub: Arc<Hub>,
+    pub(crate) hub: Arc<Hub>,
     /// Durable history; assigns message ids.
-    pub store: Arc<dyn HistoryStore>,
+    pub(crate) store: Arc<dyn HistoryStore>,
     /// Rooms, memberships and read markers (gathered: see `markers`).
-    pub rooms: Arc<dyn RoomStore>,
+    pub(crate) rooms: Arc<dyn RoomStore>,
     /// The read markers on their way to the store; [`crate::process::server`] runs
     /// the task that writes them.
-    pub markers: Arc<GatheredMarkers>,
+    pub(crate) markers: Arc<GatheredMarkers>,
     /// Who is online in each room.
-    pub presence: Arc<Presence>,
+    pub(crate) presence: Arc<Presence>,
     /// With several processes and a broker between them: how it is (for
     /// `/readyz`), and who to tell when this process stops.
-    pub broker: Option<Arc<Broker>>,
+    pub(crate) broker: Option<Arc<Broker>>,
     /// The lobby as guests' welcomes show it.
-    pub lobby_card: LobbyCard,
+    pub(crate) lobby_card: LobbyCard,
     /// Limits and timers for each connection.
-    pub rules: ConnectionRules,
+    pub(crate) rules: ConnectionRules,
     /// Which host names natter answers to, and which pages may connect.
-    pub site: SitePolicy,
+    pub(crate) site: SitePolicy,
     /// The frame budget each address's connections share.
-    pub address_frames: AddressFrames,
+    pub(crate) address_frames: AddressFrames,
     /// How many may connect; also the live connection count. Shared with
     /// [`crate::admission`], which takes a place for every TCP connection.
-    pub limits: Arc<ConnectionLimits>,
+    pub(crate) limits: Arc<ConnectionLimits>,
     /// Cancelled when the server begins shutting down; every connection watches it.
-    pub shutdown: CancellationToken,
+    pub(crate) shutdown: CancellationToken,
     /// Every live connection task, so shutdown can wait for them to close.
-    pub connections: TaskTracker,
+    pub(crate) connections: TaskTracker,
 }
 
 impl AppState {

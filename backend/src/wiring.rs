@@ -18,6 +18,7 @@ use crate::delivery::FanOut;
 use crate::delivery::hub::Hub;
 use crate::error::ServerError;
 use crate::live::roster::{LocalRoster, Roster};
+use crate::store;
 use crate::store::accounts::rekey_names;
 use crate::store::postgres::PgStore;
 use crate::store::shared_log::SharedLog;
@@ -145,10 +146,10 @@ pub(crate) async fn wire(
         topology @ Topology::Shared { redis_url, .. } => {
             let node = cluster::new_node_id();
             let link = match redis_url {
-                Some(url) => Some(Arc::new(RedisLink::open(url).map_err(|cause| {
+                Some(url) => Some(Arc::new(RedisLink::open(url).map_err(|error| {
                     StoreError::Open {
                         path: url.to_owned(),
-                        cause,
+                        cause: store::cause(error),
                     }
                 })?)),
                 None => None,

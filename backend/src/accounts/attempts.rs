@@ -23,7 +23,7 @@ const SWEEP_ABOVE: usize = 10_000;
 
 /// The attempt budgets.
 #[derive(Debug)]
-pub struct Attempts {
+pub(crate) struct Attempts {
     /// Logins per client address: 10 at once, then one every 6 s.
     logins_by_address: DefaultKeyedRateLimiter<IpAddr>,
     /// Logins per account name key and address: 5 at once, then one every 12 s.
@@ -66,7 +66,7 @@ impl Attempts {
     /// to wait. The address's budget, and its budget for this account, must
     /// have room; so must the account's own, unless the attempt comes from
     /// a device the account knows.
-    pub fn login(
+    pub(crate) fn login(
         &self,
         address: IpAddr,
         account: &str,
@@ -84,18 +84,18 @@ impl Attempts {
     }
 
     /// Takes a password change for the session with this hash.
-    pub fn password_change(&self, session: [u8; 32]) -> Result<(), Duration> {
+    pub(crate) fn password_change(&self, session: [u8; 32]) -> Result<(), Duration> {
         take(&self.password_changes_by_session, &session)
     }
 
     /// Takes a sign-up attempt from `address`, or says how long to wait.
-    pub fn signup(&self, address: IpAddr) -> Result<(), Duration> {
+    pub(crate) fn signup(&self, address: IpAddr) -> Result<(), Duration> {
         take(&self.signups_by_address, &address)
     }
 
     /// Takes a room creation (or a new direct conversation) for the account
     /// `user`, or says how long to wait.
-    pub fn new_room(&self, user: i64) -> Result<(), Duration> {
+    pub(crate) fn new_room(&self, user: i64) -> Result<(), Duration> {
         take(&self.rooms_by_account, &user)
     }
 }

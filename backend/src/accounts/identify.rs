@@ -11,7 +11,7 @@ impl Accounts {
     /// Who a WebSocket is, from the token it presented (cookie, bearer, or
     /// query) and the name it asked for. A token that is not a live session
     /// is an error, never a silent guest.
-    pub async fn identify(
+    pub(crate) async fn identify(
         &self,
         token: Option<&str>,
         requested_name: Option<&str>,

@@ -25,7 +25,9 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -43,11 +45,11 @@ pub(crate) const SWEEP_EVERY: Duration = Duration::from_secs(2);
 
 /// The close code of a connection whose session ended (logged out, password
 /// changed, account removed, expired).
-pub use natter_shared::CLOSE_SESSION_ENDED as SESSION_ENDED;
+pub(crate) use natter_shared::CLOSE_SESSION_ENDED as SESSION_ENDED;
 
 /// The close code of a guest's connection whose chosen name an account now
 /// has: reconnecting, it shows its own guest name.
-pub use natter_shared::CLOSE_NAME_TAKEN as NAME_TAKEN;
+pub(crate) use natter_shared::CLOSE_NAME_TAKEN as NAME_TAKEN;
 
 /// What a connection was let in as.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -60,7 +62,7 @@ enum Identity {
 
 /// Every identity this process's connections were let in as.
 #[derive(Default)]
-pub struct IdentityWatch {
+pub(crate) struct IdentityWatch {
     /// By identity: the token its connections watch, and how many there are.
     watched: Mutex<HashMap<Identity, Watching>>,
     /// Woken to check at once rather than at the next sweep.
@@ -76,7 +78,7 @@ struct Watching {
 
 /// One connection's hold on what it was let in as: cancelled when that no
 /// longer holds; dropping it stops watching for this connection.
-pub struct Watched {
+pub(crate) struct Watched {
     watch: Arc<IdentityWatch>,
     identity: Identity,
     ended: CancellationToken,
@@ -84,17 +86,17 @@ pub struct Watched {
 
 impl Watched {
     /// Completes once the identity no longer holds.
-    pub async fn ended(&self) {
+    pub(crate) async fn ended(&self) {
         self.ended.cancelled().await;
     }
 
     /// Whether it no longer holds, for a frame read in the same instant.
-    pub fn has_ended(&self) -> bool {
+    pub(crate) fn has_ended(&self) -> bool {
         self.ended.is_cancelled()
     }
 
     /// The close code and reason for a connection whose identity ended.
-    pub fn ending(&self) -> (u16, &'static str) {
+    pub(crate) fn ending(&self) -> (u16, &'static str) {
         match self.identity {
             Identity::Session(_) => (SESSION_ENDED, "your session has ended; sign in again"),
             Identity::GuestName(_) => (
@@ -119,13 +121,13 @@ impl Drop for Watched {
 
 impl IdentityWatch {
     /// Watches `session` of `user` for one more connection.
-    pub fn watch_session(self: &Arc<Self>, session: TokenHash, user: UserId) -> Watched {
+    pub(crate) fn watch_session(self: &Arc<Self>, session: TokenHash, user: UserId) -> Watched {
         self.watch(Identity::Session(session), Some(user))
     }
 
     /// Watches a guest's chosen name (by its name key) for one more
     /// connection.
-    pub fn watch_guest_name(self: &Arc<Self>, name_key: String) -> Watched {
+    pub(crate) fn watch_guest_name(self: &Arc<Self>, name_key: String) -> Watched {
         self.watch(Identity::GuestName(name_key), None)
     }
 
@@ -149,14 +151,14 @@ impl IdentityWatch {
 
     /// Something may have changed (a session ended, an account was made):
     /// check everything now, not at the next sweep.
-    pub fn check_soon(&self) {
+    pub(crate) fn check_soon(&self) {
         self.check_now.notify_one();
     }
 
     /// Ends this process's connections of `user`'s sessions but `keep`,
     /// before the caller answers: ended in the store already, so no frame
     /// of theirs is taken from here on.
-    pub fn end_sessions_of(&self, user: UserId, keep: Option<TokenHash>) {
+    pub(crate) fn end_sessions_of(&self, user: UserId, keep: Option<TokenHash>) {
         for (identity, watching) in self.lock().iter() {
             if watching.user == Some(user) && Some(identity) != keep.map(Identity::Session).as_ref()
             {
@@ -166,27 +168,21 @@ impl IdentityWatch {
     }
 
     /// Ends this process's connections of one session (see [`Self::end_sessions_of`]).
-    pub fn end_session(&self, session: TokenHash) {
+    pub(crate) fn end_session(&self, session: TokenHash) {
         if let Some(watching) = self.lock().get(&Identity::Session(session)) {
             watching.ended.cancel();
         }
-    }
-
-    /// How many identities are watched now.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Checks every watched identity against `store` until `stop`, ending
     /// the connections of each that no longer holds. A store that does not
     /// answer ends nothing: they held when last seen, and the next sweep
     /// asks again.
-    pub async fn run(self: Arc<Self>, store: Arc<dyn AccountStore>, stop: CancellationToken) {
+    pub(crate) async fn run(
+        self: Arc<Self>,
+        store: Arc<dyn AccountStore>,
+        stop: CancellationToken,
+    ) {
         // The accounts there were when this process started; every guest
         // connected since was checked against them, or newer ones.
         let mut accounts_seen = loop {
@@ -271,9 +267,9 @@ impl IdentityWatch {
         (sessions, names)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Identity, Watching>> {
+    fn lock(&self) -> parking_lot::MutexGuard<'_, HashMap<Identity, Watching>> {
         // The map stays consistent across a panic elsewhere: every change
         // to it is one step.
-        self.watched.lock().unwrap_or_else(PoisonError::into_inner)
+        self.watched.lock()
     }
 }

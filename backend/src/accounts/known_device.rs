@@ -16,13 +16,13 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 /// The cookie that carries a mark.
-pub const COOKIE: &str = "natter_device";
+pub(crate) const COOKIE: &str = "natter_device";
 
 /// Keeps the mark apart from any other use of the same key.
 const CONTEXT: &[u8] = b"natter known device\0";
 
 /// A new mark for the account with this name key and password hash.
-pub fn vouch(name_key: &str, password_hash: &str) -> String {
+pub(crate) fn vouch(name_key: &str, password_hash: &str) -> String {
     let nonce: [u8; 16] = rand::random();
     let tag = mac(name_key, password_hash, &nonce).finalize().into_bytes();
     format!(
@@ -33,7 +33,7 @@ pub fn vouch(name_key: &str, password_hash: &str) -> String {
 }
 
 /// Whether `mark` was made for this account with its current password.
-pub fn vouches(mark: &str, name_key: &str, password_hash: &str) -> bool {
+pub(crate) fn vouches(mark: &str, name_key: &str, password_hash: &str) -> bool {
     let Some((nonce, tag)) = mark.split_once('.') else {
         return false;
     };

@@ -13,13 +13,13 @@
 //! not, how long sessions last) and talks to the store only through
 //! [`AccountStore`], so it works with any engine.
 
-pub mod attempts;
+pub(crate) mod attempts;
 mod identify;
-pub mod identity_watch;
-pub mod known_device;
-pub mod password;
+pub(crate) mod identity_watch;
+pub(crate) mod known_device;
+pub(crate) mod password;
 mod sessions;
-pub mod token;
+pub(crate) mod token;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,7 +54,7 @@ pub enum Guests {
 
 /// Why an account request failed. Each has a stable code and HTTP status.
 #[derive(Debug, Error)]
-pub enum AuthError {
+pub(crate) enum AuthError {
     /// The name breaks the display-name rules.
     #[error("that name cannot be used: {0}")]
     InvalidName(ValidationError),
@@ -86,7 +86,7 @@ pub enum AuthError {
 
 impl AuthError {
     /// The stable code clients branch on.
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             AuthError::InvalidName(_) => "invalid_name",
             AuthError::NameTaken => "name_taken",
@@ -105,30 +105,30 @@ impl AuthError {
 /// A new session: the token goes to the client once, in a cookie and in the
 /// response body (for programs).
 #[derive(Debug, Clone)]
-pub struct NewSession {
+pub(crate) struct NewSession {
     /// The token; the store keeps only its hash.
-    pub token: String,
+    pub(crate) token: String,
     /// The account's name as chosen.
-    pub name: String,
+    pub(crate) name: String,
     /// After a login: the token that marks this browser as a device the
     /// account knows (see [`known_device`]).
-    pub device: Option<String>,
+    pub(crate) device: Option<String>,
 }
 
 /// Who a connection or request is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
+pub(crate) struct Identity {
     /// Keys idempotency and own copies.
-    pub author_id: AuthorId,
+    pub(crate) author_id: AuthorId,
     /// The name its messages show.
-    pub name: String,
+    pub(crate) name: String,
     /// An account, or a guest with the token that keeps it the same guest.
-    pub kind: IdentityKind,
+    pub(crate) kind: IdentityKind,
 }
 
 /// An account or a guest.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IdentityKind {
+pub(crate) enum IdentityKind {
     /// A signed-in account, and the session it proved itself with.
     Account(UserId, TokenHash),
     /// A guest, and its token, handed back in the welcome to present again.
@@ -136,7 +136,7 @@ pub enum IdentityKind {
 }
 
 /// The account rules and the store behind them.
-pub struct Accounts {
+pub(crate) struct Accounts {
     /// Accounts and sessions.
     store: Arc<dyn AccountStore>,
     /// Password hashing.
@@ -155,7 +155,7 @@ pub struct Accounts {
 
 impl Accounts {
     /// The rules for a server, over `store`.
-    pub fn new(
+    pub(crate) fn new(
         store: Arc<dyn AccountStore>,
         signup: Signup,
         guests: Guests,
@@ -175,14 +175,14 @@ impl Accounts {
 
     /// Who this process's connections were let in as; its
     /// [`run`](IdentityWatch::run) ends them when that no longer holds.
-    pub fn identities(&self) -> &Arc<IdentityWatch> {
+    pub(crate) fn identities(&self) -> &Arc<IdentityWatch> {
         &self.identities
     }
 
     /// Watches what a connection was let in as: an account's session, or
     /// a guest's chosen name (a guest under its own `guest-` name has
     /// nothing to lose).
-    pub fn watch(&self, identity: &Identity) -> Option<Watched> {
+    pub(crate) fn watch(&self, identity: &Identity) -> Option<Watched> {
         match &identity.kind {
             IdentityKind::Account(user, session) => {
                 Some(self.identities.watch_session(*session, *user))
@@ -195,17 +195,17 @@ impl Accounts {
     }
 
     /// The store the accounts live in, for the session watch.
-    pub fn store(&self) -> Arc<dyn AccountStore> {
+    pub(crate) fn store(&self) -> Arc<dyn AccountStore> {
         Arc::clone(&self.store)
     }
 
     /// How long a session lasts unused.
-    pub fn session_lifetime(&self) -> Duration {
+    pub(crate) fn session_lifetime(&self) -> Duration {
         self.session_lifetime
     }
 
     /// Whether the server takes guests.
-    pub fn guests_allowed(&self) -> bool {
+    pub(crate) fn guests_allowed(&self) -> bool {
         self.guests == Guests::Allow
     }
 }

@@ -16,6 +16,7 @@ use tokio::sync::Semaphore;
 
 use super::AuthError;
 use crate::store::StoreError;
+use crate::store::database;
 
 /// Hashing jobs that may wait for a core, per core: at a few tens of
 /// milliseconds each, about half a second of work queued at most.
@@ -31,7 +32,7 @@ static DUMMY_HASH: LazyLock<String> =
 
 /// Hashes and checks passwords, at most as many at once as there are cores.
 #[derive(Debug, Clone)]
-pub struct Passwords {
+pub(crate) struct Passwords {
     /// Bounds the memory and CPU that hashing can take.
     slots: Arc<Semaphore>,
     /// Jobs hashing or waiting to, and how many may.
@@ -61,14 +62,18 @@ impl Drop for Queued {
 
 impl Passwords {
     /// The PHC string for a new password.
-    pub async fn hash(&self, password: &str) -> Result<String, AuthError> {
+    pub(crate) async fn hash(&self, password: &str) -> Result<String, AuthError> {
         let password = password.to_owned();
         Ok(self.blocking(move || hash_now(&password)).await??)
     }
 
     /// Whether `password` matches `stored`; with `None` (no such account) it
     /// takes as long and says no.
-    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, AuthError> {
+    pub(crate) async fn verify(
+        &self,
+        password: &str,
+        stored: Option<&str>,
+    ) -> Result<bool, AuthError> {
         let password = password.to_owned();
         let stored = stored.map(str::to_owned);
         self.blocking(move || {
@@ -82,7 +87,7 @@ impl Passwords {
     }
 
     /// Computes the dummy hash now, so the first unknown name is not slower.
-    pub fn warm_up() {
+    pub(crate) fn warm_up() {
         LazyLock::force(&DUMMY_HASH);
     }
 
@@ -97,7 +102,7 @@ impl Passwords {
         let _slot = self.slots.acquire().await.map_err(|_| StoreError::Closed)?;
         let done = tokio::task::spawn_blocking(work)
             .await
-            .map_err(|error| StoreError::Database(format!("password hashing failed: {error}")))?;
+            .map_err(|error| database(format!("password hashing failed: {error}")))?;
         drop(queued);
         Ok(done)
     }
@@ -107,7 +112,7 @@ fn hash_now(password: &str) -> Result<String, StoreError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|hash| hash.to_string())
-        .map_err(|error| StoreError::Database(format!("password hashing failed: {error}")))
+        .map_err(|error| database(format!("password hashing failed: {error}")))
 }
 
 #[cfg(test)]

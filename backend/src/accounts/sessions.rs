@@ -12,7 +12,7 @@ use std::net::IpAddr;
 
 impl Accounts {
     /// Creates an account and signs it in.
-    pub async fn sign_up(
+    pub(crate) async fn sign_up(
         &self,
         address: IpAddr,
         name: &str,
@@ -36,7 +36,11 @@ impl Accounts {
     }
 
     /// Creates an account (for sign-up and for operators). Returns its id and name.
-    pub async fn create(&self, name: &str, password: &str) -> Result<(UserId, String), AuthError> {
+    pub(crate) async fn create(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<(UserId, String), AuthError> {
         let (user, name, _) = self.create_account(name, password).await?;
         Ok((user, name))
     }
@@ -76,7 +80,7 @@ impl Accounts {
 
     /// Checks a name and password and starts a session. A wrong password and
     /// an unknown name take the same time and get the same answer.
-    pub async fn log_in(
+    pub(crate) async fn log_in(
         &self,
         address: IpAddr,
         name: &str,
@@ -109,7 +113,7 @@ impl Accounts {
     /// Ends the session with this token, if there is one, and its
     /// connections in this process. Returns its account, whose connections
     /// in other processes are to be told.
-    pub async fn log_out(&self, token: &str) -> Result<Option<UserId>, AuthError> {
+    pub(crate) async fn log_out(&self, token: &str) -> Result<Option<UserId>, AuthError> {
         let Some(Presented::Account(hash)) = token::parse(token) else {
             return Ok(None);
         };
@@ -119,7 +123,7 @@ impl Accounts {
     }
 
     /// The account a session token belongs to (renewing the session).
-    pub async fn account(&self, token: &str) -> Result<User, AuthError> {
+    pub(crate) async fn account(&self, token: &str) -> Result<User, AuthError> {
         match token::parse(token) {
             Some(Presented::Account(hash)) => self.session_user(hash).await,
             _ => Err(AuthError::NotSignedIn),
@@ -127,12 +131,12 @@ impl Accounts {
     }
 
     /// The account with this name (or a lookalike of it), if any.
-    pub async fn find(&self, name: &str) -> Result<Option<User>, AuthError> {
+    pub(crate) async fn find(&self, name: &str) -> Result<Option<User>, AuthError> {
         Ok(self.store.user_by_key(&name_key(name.trim())).await?)
     }
 
     /// Takes one of `user`'s budget of new rooms and conversations.
-    pub fn take_new_room(&self, user: UserId) -> Result<(), AuthError> {
+    pub(crate) fn take_new_room(&self, user: UserId) -> Result<(), AuthError> {
         self.attempts
             .new_room(user.0)
             .map_err(AuthError::RateLimited)
@@ -142,7 +146,7 @@ impl Accounts {
     /// current one, and ends its other sessions (and their connections in
     /// this process). Returns the account, whose connections in other
     /// processes are to be told.
-    pub async fn change_password(
+    pub(crate) async fn change_password(
         &self,
         token: &str,
         current: &str,
@@ -173,7 +177,7 @@ impl Accounts {
 
     /// Sets a password without checking the old one (for operators), and
     /// ends every session of the account.
-    pub async fn reset_password(&self, name: &str, new: &str) -> Result<(), AuthError> {
+    pub(crate) async fn reset_password(&self, name: &str, new: &str) -> Result<(), AuthError> {
         let user = self
             .store
             .user_by_key(&name_key(name.trim()))

@@ -20,7 +20,7 @@ const GUEST_PREFIX: &str = "g_";
 
 /// A token the client presented, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Presented {
+pub(crate) enum Presented {
     /// An account's session token, to look up.
     Account(TokenHash),
     /// A guest's token.
@@ -29,22 +29,22 @@ pub enum Presented {
 
 /// A guest's token and what follows from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GuestToken {
+pub(crate) struct GuestToken {
     /// The token itself, to hand back in the welcome.
-    pub token: String,
+    pub(crate) token: String,
     /// Its hash, from which the rest is derived.
     hash: TokenHash,
 }
 
 /// A fresh account session token and its hash.
-pub fn new_account_token() -> (String, TokenHash) {
+pub(crate) fn new_account_token() -> (String, TokenHash) {
     let token = fresh(ACCOUNT_PREFIX);
     let hash = hash(&token);
     (token, hash)
 }
 
 /// A fresh guest token.
-pub fn new_guest_token() -> GuestToken {
+pub(crate) fn new_guest_token() -> GuestToken {
     let token = fresh(GUEST_PREFIX);
     GuestToken {
         hash: hash(&token),
@@ -54,13 +54,13 @@ pub fn new_guest_token() -> GuestToken {
 
 /// Whether `raw` looks like an account's session token (its prefix), valid
 /// or not.
-pub fn is_account_token(raw: &str) -> bool {
+pub(crate) fn is_account_token(raw: &str) -> bool {
     raw.trim().starts_with(ACCOUNT_PREFIX)
 }
 
 /// Reads a presented token; `None` if it is not one natter issued (wrong
 /// prefix or length), which callers treat like an unknown session.
-pub fn parse(raw: &str) -> Option<Presented> {
+pub(crate) fn parse(raw: &str) -> Option<Presented> {
     let raw = raw.trim();
     let well_formed = |body: &str| {
         URL_SAFE_NO_PAD
@@ -85,14 +85,14 @@ pub fn parse(raw: &str) -> Option<Presented> {
 
 impl GuestToken {
     /// The guest's author id: negative, so it never meets an account's.
-    pub fn author_id(&self) -> AuthorId {
+    pub(crate) fn author_id(&self) -> AuthorId {
         let mut first = [0u8; 8];
         first.copy_from_slice(&self.hash[..8]);
         AuthorId(-(i64::from_be_bytes(first) & i64::MAX) - 1)
     }
 
     /// The name a guest shows unless it asked for another.
-    pub fn default_name(&self) -> String {
+    pub(crate) fn default_name(&self) -> String {
         format!("guest-{:02x}{:02x}", self.hash[8], self.hash[9])
     }
 }
@@ -105,7 +105,7 @@ fn fresh(prefix: &str) -> String {
 /// The SHA-256 of a token. A plain hash suffices: tokens carry 256 random
 /// bits, so there is nothing to guess, and the hash is only so that a copy of
 /// the database holds no usable token.
-pub fn hash(token: &str) -> TokenHash {
+pub(crate) fn hash(token: &str) -> TokenHash {
     Sha256::digest(token.as_bytes()).into()
 }
 

@@ -24,7 +24,7 @@ use crate::admission::limits::Permit;
 /// Up to 24 bytes read from the start of a connection (the length of an
 /// HTTP/2 preface, the longest thing that has to be read to tell).
 #[derive(Debug, Default)]
-pub struct RequestStart {
+pub(crate) struct RequestStart {
     buffer: [u8; 24],
     /// How many bytes of `buffer` hold data.
     len: usize,
@@ -34,17 +34,17 @@ pub struct RequestStart {
 
 impl RequestStart {
     /// Where the next read goes.
-    pub fn unfilled(&mut self) -> &mut [u8] {
+    pub(crate) fn unfilled(&mut self) -> &mut [u8] {
         &mut self.buffer[self.len..]
     }
 
     /// Records that a read put `read` bytes into [`RequestStart::unfilled`].
-    pub fn filled(&mut self, read: usize) {
+    pub(crate) fn filled(&mut self, read: usize) {
         self.len += read;
     }
 
     /// What has been read.
-    pub fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         &self.buffer[..self.len]
     }
 }
@@ -52,7 +52,7 @@ impl RequestStart {
 /// A connection's stream with its start replayed, its place held, and a
 /// deadline on writes.
 #[derive(Debug)]
-pub struct GuardedStream<S> {
+pub(crate) struct GuardedStream<S> {
     /// The bytes read before HTTP took over, given back first.
     start: RequestStart,
     /// The stream itself (TCP, or TLS over TCP).
@@ -68,7 +68,7 @@ pub struct GuardedStream<S> {
 
 impl<S> GuardedStream<S> {
     /// Wraps `inner`, whose first bytes are in `start`.
-    pub fn new(
+    pub(crate) fn new(
         inner: S,
         start: RequestStart,
         write_timeout: Duration,

@@ -4,11 +4,13 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 /// The counts and their ceilings.
 #[derive(Debug)]
-pub struct ConnectionLimits {
+pub(crate) struct ConnectionLimits {
     /// Most connections at once.
     max_total: usize,
     /// Most connections at once from one IP address.
@@ -25,7 +27,7 @@ struct Live {
 
 /// Why a connection was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum OverLimit {
     /// The server is at `--max-connections`.
     Full,
     /// This address is at `--max-connections-per-ip`.
@@ -34,14 +36,14 @@ pub enum Refusal {
 
 /// One admitted connection; dropping it frees the place.
 #[derive(Debug)]
-pub struct Permit {
+pub(crate) struct Permit {
     limits: Arc<ConnectionLimits>,
     ip: IpAddr,
 }
 
 impl ConnectionLimits {
     /// Limits with these ceilings.
-    pub fn new(max_total: usize, max_per_ip: usize) -> Self {
+    pub(crate) fn new(max_total: usize, max_per_ip: usize) -> Self {
         ConnectionLimits {
             max_total,
             max_per_ip,
@@ -50,14 +52,14 @@ impl ConnectionLimits {
     }
 
     /// Admits one more connection from `ip`, if there is room.
-    pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Permit, Refusal> {
+    pub(crate) fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Permit, OverLimit> {
         let mut live = self.lock();
         if live.total >= self.max_total {
-            return Err(Refusal::Full);
+            return Err(OverLimit::Full);
         }
         let from_ip = live.by_ip.entry(ip).or_default();
         if *from_ip >= self.max_per_ip {
-            return Err(Refusal::TooManyFromAddress);
+            return Err(OverLimit::TooManyFromAddress);
         }
         *from_ip += 1;
         live.total += 1;
@@ -68,16 +70,14 @@ impl ConnectionLimits {
     }
 
     /// Live connections right now.
-    pub fn live(&self) -> usize {
+    pub(crate) fn live(&self) -> usize {
         self.lock().total
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Live> {
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Live> {
         // The counts stay consistent even if a holder panicked: every change
         // is a single increment or decrement.
-        self.live
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.live.lock()
     }
 }
 
@@ -122,9 +122,9 @@ mod tests {
         let b: IpAddr = "127.0.0.2".parse().unwrap();
         let _first = limits.admit(a).unwrap();
         let second = limits.admit(a).unwrap();
-        assert_eq!(limits.admit(a).unwrap_err(), Refusal::TooManyFromAddress);
+        assert_eq!(limits.admit(a).unwrap_err(), OverLimit::TooManyFromAddress);
         let _third = limits.admit(b).unwrap();
-        assert_eq!(limits.admit(b).unwrap_err(), Refusal::Full);
+        assert_eq!(limits.admit(b).unwrap_err(), OverLimit::Full);
         drop(second);
         assert!(limits.admit(b).is_ok());
     }

@@ -11,8 +11,8 @@
 //!   HTTP/1.1 only, which is all browsers need for WebSockets.
 //! - Its writes get a deadline ([`GuardedStream`]), for its whole life.
 
-pub mod guarded_stream;
-pub mod limits;
+pub(crate) mod guarded_stream;
+pub(crate) mod limits;
 
 use std::future::Future;
 use std::io;
@@ -28,7 +28,7 @@ use tokio::net::TcpStream;
 use tower::Layer;
 
 use crate::admission::guarded_stream::{GuardedStream, RequestStart};
-use crate::admission::limits::{ConnectionLimits, Refusal};
+use crate::admission::limits::{ConnectionLimits, OverLimit};
 
 /// The HTTP/2 connection preface (RFC 9113, section 3.4).
 const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -36,23 +36,23 @@ const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 /// Whether the connection a request came on got a place under the limits;
 /// every request carries it as an extension.
 #[derive(Debug, Clone, Copy)]
-pub struct Admitted {
+pub(crate) struct Admitted {
     /// Why there was no place, if there was none.
-    pub refused: Option<Refusal>,
+    pub(crate) refused: Option<OverLimit>,
 }
 
 /// Deadlines for accepted connections.
 #[derive(Debug, Clone, Copy)]
-pub struct Deadlines {
+pub(crate) struct Deadlines {
     /// To finish the TLS handshake, and to start a request.
-    pub handshake: Duration,
+    pub(crate) handshake: Duration,
     /// For a write that makes no progress (a client that reads nothing).
-    pub write: Duration,
+    pub(crate) write: Duration,
 }
 
 /// Wraps another acceptor (plain, or TLS) with the limits and deadlines.
 #[derive(Debug, Clone)]
-pub struct Admission<A> {
+pub(crate) struct Admission<A> {
     /// The acceptor that runs first (for TLS, the handshake).
     inner: A,
     /// Shared with the application, which reports the live count.
@@ -63,7 +63,7 @@ pub struct Admission<A> {
 
 impl<A> Admission<A> {
     /// Admits connections through `inner` under `limits` and `deadlines`.
-    pub fn new(inner: A, limits: Arc<ConnectionLimits>, deadlines: Deadlines) -> Self {
+    pub(crate) fn new(inner: A, limits: Arc<ConnectionLimits>, deadlines: Deadlines) -> Self {
         Admission {
             inner,
             limits,

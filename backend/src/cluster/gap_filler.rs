@@ -22,13 +22,13 @@ const PAGE: usize = 512;
 
 /// How often the database is read when nothing seems missing.
 #[derive(Debug, Clone, Copy)]
-pub struct Polling {
+pub(crate) struct Polling {
     /// While the broker is up: a last notice lost shows no gap, so this
     /// bounds how late it can be.
-    pub with_broker: Duration,
+    pub(crate) with_broker: Duration,
     /// While it is down (or there is none): how late other processes'
     /// messages arrive.
-    pub without_broker: Duration,
+    pub(crate) without_broker: Duration,
 }
 
 impl Default for Polling {
@@ -42,7 +42,7 @@ impl Default for Polling {
 
 /// Fills `sequencer` from `log` until `stop`: when a gap has waited
 /// [`GAP_WAIT`], and at every poll. `broker_up` says which poll applies.
-pub async fn run(
+pub(crate) async fn run(
     sequencer: Arc<Sequencer>,
     log: Arc<dyn SharedLog>,
     polling: Polling,
@@ -76,7 +76,7 @@ pub async fn run(
 }
 
 /// Reads everything after what `sequencer` has delivered, page by page.
-pub async fn catch_up(sequencer: &Sequencer, log: &dyn SharedLog) -> Result<(), StoreError> {
+pub(crate) async fn catch_up(sequencer: &Sequencer, log: &dyn SharedLog) -> Result<(), StoreError> {
     loop {
         let after = sequencer.delivered();
         let entries = log.entries_after(after, PAGE).await?;

@@ -16,14 +16,14 @@
 //! commits, account events and signals reach its hub at once, and the
 //! other processes through the relay.
 
-pub mod gap_filler;
-pub mod notice;
-pub mod outage;
-pub mod redis_link;
-pub mod redis_roster;
-pub mod relay;
-pub mod sequencer;
-pub mod subscriber;
+pub(crate) mod gap_filler;
+pub(crate) mod notice;
+pub(crate) mod outage;
+pub(crate) mod redis_link;
+pub(crate) mod redis_roster;
+pub(crate) mod relay;
+pub(crate) mod sequencer;
+pub(crate) mod subscriber;
 
 use std::sync::Arc;
 
@@ -46,36 +46,36 @@ use subscriber::Destinations;
 /// What the rest of the server asks of the broker between processes,
 /// whichever engine it is: how it is (for `/readyz`), and to let go of
 /// this process's people when it stops.
-pub struct Broker {
+pub(crate) struct Broker {
     link: Arc<RedisLink>,
     roster: Arc<RedisRoster>,
 }
 
 impl Broker {
     /// The broker over these connections, keeping presence in `roster`.
-    pub fn new(link: Arc<RedisLink>, roster: Arc<RedisRoster>) -> Self {
+    pub(crate) fn new(link: Arc<RedisLink>, roster: Arc<RedisRoster>) -> Self {
         Broker { link, roster }
     }
 
     /// `"ok"`, or what is wrong.
-    pub async fn state(&self) -> String {
+    pub(crate) async fn state(&self) -> String {
         self.link.state().await
     }
 
     /// This process is stopping: its people stay online for `grace` (long
     /// enough to reconnect to another process), then expire.
-    pub fn leave(&self, grace: std::time::Duration) {
+    pub(crate) fn leave(&self, grace: std::time::Duration) {
         self.roster.leave(grace);
     }
 }
 
 /// A fresh id for this process, for its notices and presence members.
-pub fn new_node_id() -> String {
+pub(crate) fn new_node_id() -> String {
     format!("{:016x}", rand::rng().random::<u64>())
 }
 
 /// The fan-out of one process among several.
-pub struct ClusterFanOut {
+pub(crate) struct ClusterFanOut {
     hub: Arc<Hub>,
     sequencer: Arc<Sequencer>,
     relay: Option<Relay>,
@@ -84,7 +84,7 @@ pub struct ClusterFanOut {
 impl ClusterFanOut {
     /// This process's fan-out: into `hub` in id order, and (with a
     /// broker) to the other processes.
-    pub fn new(hub: Arc<Hub>, link: Option<&Arc<RedisLink>>, node: &str) -> Self {
+    pub(crate) fn new(hub: Arc<Hub>, link: Option<&Arc<RedisLink>>, node: &str) -> Self {
         ClusterFanOut {
             sequencer: Arc::new(Sequencer::new(Arc::clone(&hub))),
             hub,
@@ -93,7 +93,7 @@ impl ClusterFanOut {
     }
 
     /// The sequencer this process's hub is fed through.
-    pub fn sequencer(&self) -> &Arc<Sequencer> {
+    pub(crate) fn sequencer(&self) -> &Arc<Sequencer> {
         &self.sequencer
     }
 
@@ -133,18 +133,18 @@ impl FanOut for ClusterFanOut {
 /// This process's ties to the broker: the link, presence kept there, and
 /// the id other processes know this one by.
 #[derive(Clone)]
-pub struct BrokerLink {
+pub(crate) struct BrokerLink {
     /// The connections to Redis.
-    pub link: Arc<RedisLink>,
+    pub(crate) link: Arc<RedisLink>,
     /// Presence, kept in Redis.
-    pub roster: Arc<RedisRoster>,
+    pub(crate) roster: Arc<RedisRoster>,
     /// This process's id among them.
-    pub node: String,
+    pub(crate) node: String,
 }
 
 /// Starts the tasks that keep this process in step with the others until
 /// `stop`: the gap filler, and with a broker its subscription.
-pub fn start(
+pub(crate) fn start(
     fan_out: &ClusterFanOut,
     log: Arc<dyn SharedLog>,
     broker: Option<BrokerLink>,

@@ -9,16 +9,12 @@ use crate::store::accounts::UserId;
 use crate::store::{AuthorId, Committed};
 
 /// The channel every process publishes to and subscribes to.
-pub const CHANNEL: &str = "natter:notices";
-
-/// The node id of notices no process sent: the presence scripts, which run
-/// in Redis and publish every change they make, to every process alike.
-pub const FROM_REDIS: &str = "redis";
+pub(crate) const CHANNEL: &str = "natter:notices";
 
 /// One publication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "notice", rename_all = "snake_case")]
-pub enum Notice {
+pub(crate) enum Notice {
     /// Entries one transaction committed, in id order.
     Committed {
         /// The entries, nonces included (a process sends them on only to
@@ -53,7 +49,7 @@ pub enum Notice {
 }
 
 /// `notice` as `node` publishes it.
-pub fn encode(node: &str, notice: &Notice) -> Vec<u8> {
+pub(crate) fn encode(node: &str, notice: &Notice) -> Vec<u8> {
     let mut payload = Vec::with_capacity(256);
     payload.extend_from_slice(node.as_bytes());
     payload.push(b'\n');
@@ -64,7 +60,7 @@ pub fn encode(node: &str, notice: &Notice) -> Vec<u8> {
 
 /// What a received payload means to the process `node`.
 #[derive(Debug, PartialEq)]
-pub enum Received {
+pub(crate) enum Received {
     /// Its own publication, already delivered.
     Own,
     /// Another's (or Redis's).
@@ -74,7 +70,7 @@ pub enum Received {
 }
 
 /// Reads `payload` as the process `node` receives it.
-pub fn decode(node: &str, payload: &[u8]) -> Received {
+pub(crate) fn decode(node: &str, payload: &[u8]) -> Received {
     let Some(split) = payload.iter().position(|&byte| byte == b'\n') else {
         return Received::Unreadable("no sender".to_owned());
     };

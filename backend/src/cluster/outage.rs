@@ -7,7 +7,7 @@ use std::fmt::Display;
 use tracing::warn;
 
 /// Whether the last attempt failed, and what to say when that changes.
-pub struct OutageLog {
+pub(crate) struct OutageLog {
     failing: bool,
     /// Said, with the error, at the first failure.
     starts: &'static str,
@@ -17,7 +17,7 @@ pub struct OutageLog {
 
 impl OutageLog {
     /// A log that says `starts` when an outage starts and `ends` when it ends.
-    pub fn new(starts: &'static str, ends: &'static str) -> Self {
+    pub(crate) fn new(starts: &'static str, ends: &'static str) -> Self {
         OutageLog {
             failing: false,
             starts,
@@ -26,7 +26,7 @@ impl OutageLog {
     }
 
     /// Notes how an attempt went.
-    pub fn record<E: Display>(&mut self, outcome: Result<(), E>) {
+    pub(crate) fn record<E: Display>(&mut self, outcome: Result<(), E>) {
         match outcome {
             Ok(()) if self.failing => {
                 warn!("{}", self.ends);

@@ -10,7 +10,7 @@
 //! end of the connection (see [`RedisLink::drop_if_silent`] and the
 //! subscription's pings).
 
-use std::sync::Mutex;
+use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -24,7 +24,7 @@ use tracing::{debug, warn};
 pub(super) const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The connections, and whether the subscription is live.
-pub struct RedisLink {
+pub(crate) struct RedisLink {
     client: redis::Client,
     /// Replaced by a new one when it falls silent.
     commands: Mutex<ConnectionManager>,
@@ -33,7 +33,7 @@ pub struct RedisLink {
 
 impl RedisLink {
     /// Prepares the connections to `url`; nothing connects yet.
-    pub fn open(url: &str) -> Result<Self, String> {
+    pub(crate) fn open(url: &str) -> Result<Self, String> {
         let client = redis::Client::open(url).map_err(|e| e.to_string())?;
         let commands = commands_connection(&client).map_err(|e| e.to_string())?;
         Ok(RedisLink {
@@ -46,11 +46,8 @@ impl RedisLink {
     /// The connection for commands and scripts (a cheap handle). Take a
     /// new one for each command, and pass what it returns to
     /// [`RedisLink::drop_if_silent`].
-    pub fn commands(&self) -> ConnectionManager {
-        self.commands
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+    pub(crate) fn commands(&self) -> ConnectionManager {
+        self.commands.lock().clone()
     }
 
     /// Looks at what a command on [`RedisLink::commands`] returned. The
@@ -59,7 +56,7 @@ impl RedisLink {
     /// out, the next goes through a new connection. Stale handles to the
     /// old one fail in their turn, and the old connection closes with the
     /// last of them.
-    pub fn drop_if_silent<T>(&self, result: &RedisResult<T>) {
+    pub(crate) fn drop_if_silent<T>(&self, result: &RedisResult<T>) {
         let Err(error) = result else {
             return;
         };
@@ -69,14 +66,14 @@ impl RedisLink {
         match commands_connection(&self.client) {
             Ok(fresh) => {
                 debug!("Redis did not answer in time: commands go through a new connection");
-                *self.commands.lock().unwrap_or_else(|p| p.into_inner()) = fresh;
+                *self.commands.lock() = fresh;
             }
             Err(error) => warn!(%error, "cannot prepare a new connection to Redis"),
         }
     }
 
     /// A new connection for the subscription.
-    pub async fn subscriber(&self) -> redis::RedisResult<PubSub> {
+    pub(crate) async fn subscriber(&self) -> redis::RedisResult<PubSub> {
         tokio::time::timeout(COMMAND_TIMEOUT, self.client.get_async_pubsub())
             .await
             .map_err(|_| no_answer())?
@@ -84,18 +81,18 @@ impl RedisLink {
 
     /// Whether the subscription is live: notices from other processes
     /// arrive.
-    pub fn is_subscribed(&self) -> bool {
+    pub(crate) fn is_subscribed(&self) -> bool {
         self.subscribed.load(Ordering::SeqCst)
     }
 
     /// Records whether the subscription is live.
-    pub fn set_subscribed(&self, live: bool) {
+    pub(crate) fn set_subscribed(&self, live: bool) {
         self.subscribed.store(live, Ordering::SeqCst);
     }
 
     /// `"ok"` when Redis answers a ping and the subscription is live, else
     /// what is wrong: for `/readyz`.
-    pub async fn state(&self) -> String {
+    pub(crate) async fn state(&self) -> String {
         let mut commands = self.commands();
         let ping_command = redis::cmd("PING");
         let ping = ping_command.query_async::<String>(&mut commands);

@@ -17,7 +17,9 @@
 //! (arrivals by the next renewal; departures by expiry).
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
@@ -73,7 +75,7 @@ impl Scripts {
 }
 
 /// Presence across processes.
-pub struct RedisRoster {
+pub(crate) struct RedisRoster {
     node: String,
     ttl: Duration,
     link: Arc<RedisLink>,
@@ -89,7 +91,7 @@ pub struct RedisRoster {
 impl RedisRoster {
     /// A roster for the process `node`, whose members live `ttl` unless
     /// renewed; its tasks run until `stop`.
-    pub fn start(
+    pub(crate) fn start(
         link: Arc<RedisLink>,
         node: String,
         ttl: Duration,
@@ -119,12 +121,12 @@ impl RedisRoster {
         (format!("{prefix}{}|{name}", self.node), prefix)
     }
 
-    fn mirror(&self) -> std::sync::MutexGuard<'_, HashMap<String, BTreeSet<String>>> {
-        self.mirror.lock().unwrap_or_else(|p| p.into_inner())
+    fn mirror(&self) -> parking_lot::MutexGuard<'_, HashMap<String, BTreeSet<String>>> {
+        self.mirror.lock()
     }
 
-    fn mine(&self) -> std::sync::MutexGuard<'_, HashMap<(String, UserId), String>> {
-        self.mine.lock().unwrap_or_else(|p| p.into_inner())
+    fn mine(&self) -> parking_lot::MutexGuard<'_, HashMap<(String, UserId), String>> {
+        self.mine.lock()
     }
 
     /// A presence notice, in the order Redis published them: if it changes
@@ -132,7 +134,7 @@ impl RedisRoster {
     /// held (so they hear changes in the order the mirror made them). One
     /// that changes nothing was applied already: this process's own
     /// arrivals are shown before Redis confirms them.
-    pub fn apply(&self, room: &str, name: &str, online: bool) {
+    pub(crate) fn apply(&self, room: &str, name: &str, online: bool) {
         let mut mirror = self.mirror();
         let changed = if online {
             mirror
@@ -163,7 +165,7 @@ impl RedisRoster {
     /// subscription (re)starts, before any notice it receives is applied.
     /// Also renews this process's members at once (after Redis restarted
     /// empty, they come back).
-    pub async fn resync(&self) -> redis::RedisResult<()> {
+    pub(crate) async fn resync(&self) -> redis::RedisResult<()> {
         let _ = self.changes.send(Change::Renew);
         let snapshot = self
             .scripts
@@ -205,7 +207,7 @@ impl RedisRoster {
 
     /// This process is stopping: its people stay online for `grace` (long
     /// enough to reconnect to another process), then expire.
-    pub fn leave(&self, grace: Duration) {
+    pub(crate) fn leave(&self, grace: Duration) {
         let _ = self.changes.send(Change::Leave(grace.min(self.ttl)));
     }
 

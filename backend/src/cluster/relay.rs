@@ -21,20 +21,20 @@ const QUEUE: usize = 4096;
 const BATCH: usize = 256;
 
 /// The queue into the publishing task.
-pub struct Relay {
+pub(crate) struct Relay {
     queue: mpsc::Sender<Notice>,
 }
 
 impl Relay {
     /// Starts publishing as `node`; the task ends when the relay is dropped.
-    pub fn start(link: Arc<RedisLink>, node: String) -> Self {
+    pub(crate) fn start(link: Arc<RedisLink>, node: String) -> Self {
         let (queue, notices) = mpsc::channel(QUEUE);
         tokio::spawn(publish(link, node, notices));
         Relay { queue }
     }
 
     /// Publishes `notice` soon, or drops it if too many wait.
-    pub fn send(&self, notice: Notice) {
+    pub(crate) fn send(&self, notice: Notice) {
         if self.queue.try_send(notice).is_err() {
             warn!("too many notices wait for Redis: one dropped (the database has it)");
         }

@@ -11,11 +11,14 @@
 //! everything up to the newest it finds is final.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Instant;
+
+use parking_lot::{Mutex, MutexGuard};
 
 use tokio::sync::Notify;
 
+use crate::delivery::FanOut;
 use crate::delivery::hub::Hub;
 use crate::store::Committed;
 
@@ -33,7 +36,7 @@ struct State {
 
 /// Delivers entries to the hub in id order. Cheap when they come in order:
 /// one lock, then the hub's broadcast, on the caller's thread.
-pub struct Sequencer {
+pub(crate) struct Sequencer {
     hub: Arc<Hub>,
     state: Mutex<State>,
     /// Woken when an entry starts waiting for a lower id.
@@ -43,7 +46,7 @@ pub struct Sequencer {
 impl Sequencer {
     /// A sequencer for `hub` that has delivered nothing yet; call
     /// [`Sequencer::start_after`] before the first entry.
-    pub fn new(hub: Arc<Hub>) -> Self {
+    pub(crate) fn new(hub: Arc<Hub>) -> Self {
         Sequencer {
             hub,
             state: Mutex::new(State {
@@ -56,43 +59,43 @@ impl Sequencer {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.state.lock()
     }
 
     /// Everything up to `id` was committed before this process started:
     /// connections read it from the database, and delivery starts above it.
-    pub fn start_after(&self, id: u64) {
+    pub(crate) fn start_after(&self, id: u64) {
         let mut state = self.lock();
         state.delivered = state.delivered.max(id);
         self.hub.committed_up_to(id);
     }
 
     /// Every id up to this one has been delivered (or does not exist).
-    pub fn delivered(&self) -> u64 {
+    pub(crate) fn delivered(&self) -> u64 {
         self.lock().delivered
     }
 
     /// Since when an entry has waited for a lower id, if one does.
-    pub fn waiting_since(&self) -> Option<Instant> {
+    pub(crate) fn waiting_since(&self) -> Option<Instant> {
         self.lock().waiting_since
     }
 
     /// Resolves when an entry starts waiting for a lower id (or at once if
     /// one started since the last call).
-    pub async fn gap_opened(&self) {
+    pub(crate) async fn gap_opened(&self) {
         self.gap_opened.notified().await;
     }
 
     /// Entries committed somewhere, in any order, possibly already
     /// delivered: each is delivered once, after every lower id.
-    pub fn offer(&self, entries: impl IntoIterator<Item = Committed>) {
+    pub(crate) fn offer(&self, entries: impl IntoIterator<Item = Committed>) {
         self.take(entries, None);
     }
 
     /// Entries read from the database: every committed entry above the
     /// cursor the read started from, up to `newest` (the newest id the read
     /// found). Whatever is still missing up to `newest` does not exist.
-    pub fn fill(&self, entries: Vec<Committed>, newest: u64) {
+    pub(crate) fn fill(&self, entries: Vec<Committed>, newest: u64) {
         self.take(entries, Some(newest));
     }
 
@@ -126,7 +129,9 @@ impl Sequencer {
         }
         state.delivered = state.delivered.max(final_up_to);
         if !run.is_empty() {
-            self.hub.broadcast(&run);
+            // Through the seam, as every publisher: the hub is this
+            // process's side of it.
+            self.hub.publish(&run);
         }
         if state.held.is_empty() {
             state.waiting_since = None;

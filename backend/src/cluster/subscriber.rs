@@ -18,13 +18,13 @@ use super::sequencer::Sequencer;
 use crate::delivery::hub::{Hub, Signal};
 
 /// Where notices go.
-pub struct Destinations {
+pub(crate) struct Destinations {
     /// Committed entries.
-    pub sequencer: Arc<Sequencer>,
+    pub(crate) sequencer: Arc<Sequencer>,
     /// Account events and signals.
-    pub hub: Arc<Hub>,
+    pub(crate) hub: Arc<Hub>,
     /// Presence changes.
-    pub roster: Arc<RedisRoster>,
+    pub(crate) roster: Arc<RedisRoster>,
 }
 
 /// The longest wait between two attempts to subscribe.
@@ -38,7 +38,12 @@ const MOST_BACKOFF: Duration = Duration::from_secs(2);
 const PING_EVERY: Duration = Duration::from_secs(1);
 
 /// Subscribes as `node` and delivers notices until `stop`.
-pub async fn run(link: Arc<RedisLink>, node: String, to: Destinations, stop: CancellationToken) {
+pub(crate) async fn run(
+    link: Arc<RedisLink>,
+    node: String,
+    to: Destinations,
+    stop: CancellationToken,
+) {
     let mut backoff = Duration::from_millis(100);
     let mut was_up = true;
     loop {

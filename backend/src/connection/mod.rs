@@ -15,15 +15,15 @@
 //! stuck socket never outlives its connection.
 
 mod account_events;
-pub mod commands;
+pub(crate) mod commands;
 mod ending;
-pub mod rate_limit;
+pub(crate) mod rate_limit;
 mod reader;
 pub mod replay;
-pub mod replies;
-pub mod submit_order;
-pub mod upgrade;
-pub mod writer;
+pub(crate) mod replies;
+pub(crate) mod submit_order;
+pub(crate) mod upgrade;
+pub(crate) mod writer;
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -52,15 +52,15 @@ use crate::store::accounts::UserId;
 use crate::store::{AuthorId, StoreError};
 
 /// Who is connecting and where they start.
-pub struct Arrival {
+pub(crate) struct Arrival {
     /// Who the connection is: an account, or a guest.
-    pub identity: Identity,
+    pub(crate) identity: Identity,
     /// The remote address, for the logs.
-    pub peer: SocketAddr,
+    pub(crate) peer: SocketAddr,
     /// Where its history starts.
-    pub resume: Resume,
+    pub(crate) resume: Resume,
     /// Whether it asked for presence frames.
-    pub presence: bool,
+    pub(crate) presence: bool,
 }
 
 /// Serves one upgraded connection until it closes.
@@ -68,7 +68,7 @@ pub struct Arrival {
 /// Not an `async fn`: the task of one would hold the whole `WebSocket` and
 /// `Arrival` it was called with for the connection's whole life (an async
 /// fn keeps its arguments), and every idle client would pay for them.
-pub fn serve(
+pub(crate) fn serve(
     socket: WebSocket,
     state: Arc<AppState>,
     arrival: Arrival,

@@ -18,17 +18,17 @@ const ABUSE_WINDOW: Duration = Duration::from_secs(10);
 
 /// The configured rate, shared by every connection.
 #[derive(Debug, Clone, Copy)]
-pub struct RateLimit {
+pub(crate) struct RateLimit {
     /// Frames per second, sustained.
-    pub per_second: f64,
+    pub(crate) per_second: f64,
     /// Frames allowed in a burst.
-    pub burst: u32,
+    pub(crate) burst: u32,
 }
 
 impl RateLimit {
     /// The budget as the welcome tells it, so clients pace themselves: the
     /// interval rounded up, so a client that keeps to it is never early.
-    pub fn budget(&self) -> FrameBudget {
+    pub(crate) fn budget(&self) -> FrameBudget {
         let every_ms = (1000.0 / self.per_second.max(0.001)).ceil();
         FrameBudget {
             burst: self.burst,
@@ -41,7 +41,7 @@ impl RateLimit {
 /// The frame budget every address's connections share, beside each
 /// connection's own: without it one address would get its connection limit
 /// (256) times the per-connection rate.
-pub struct AddressFrames {
+pub(crate) struct AddressFrames {
     bucket: governor::DefaultKeyedRateLimiter<IpAddr>,
 }
 
@@ -50,7 +50,7 @@ const SWEEP_ADDRESSES_ABOVE: usize = 10_000;
 
 impl AddressFrames {
     /// Every address with this budget.
-    pub fn new(limit: RateLimit) -> Self {
+    pub(crate) fn new(limit: RateLimit) -> Self {
         AddressFrames {
             bucket: RateLimiter::keyed(quota(limit)),
         }
@@ -59,7 +59,7 @@ impl AddressFrames {
     /// Takes a token for one frame from `address`, or says how long until
     /// one is there. A refusal here never counts toward a connection's
     /// 1008: the address's other connections may be the ones sending.
-    pub fn check(&self, address: IpAddr) -> Result<(), Duration> {
+    pub(crate) fn check(&self, address: IpAddr) -> Result<(), Duration> {
         if self.bucket.len() > SWEEP_ADDRESSES_ABOVE {
             self.bucket.retain_recent();
         }
@@ -81,7 +81,7 @@ fn quota(limit: RateLimit) -> Quota {
 
 /// What the limiter says about one frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Go ahead.
     Allowed,
     /// Refuse it; a frame will be accepted again after this long.
@@ -91,7 +91,7 @@ pub enum Verdict {
 }
 
 /// One connection's limiter.
-pub struct FrameLimiter {
+pub(crate) struct FrameLimiter {
     /// The token bucket.
     bucket: RateLimiter<governor::state::NotKeyed, governor::state::InMemoryState, DefaultClock>,
     /// When recent refusals happened, oldest first, at most [`ABUSE_REFUSALS`].
@@ -100,7 +100,7 @@ pub struct FrameLimiter {
 
 impl FrameLimiter {
     /// A full bucket for a new connection.
-    pub fn new(limit: RateLimit) -> Self {
+    pub(crate) fn new(limit: RateLimit) -> Self {
         FrameLimiter {
             bucket: RateLimiter::direct(quota(limit)),
             refusals: VecDeque::with_capacity(ABUSE_REFUSALS),
@@ -108,7 +108,7 @@ impl FrameLimiter {
     }
 
     /// Takes a token for one frame.
-    pub fn check(&mut self) -> Verdict {
+    pub(crate) fn check(&mut self) -> Verdict {
         match self.bucket.check() {
             Ok(()) => Verdict::Allowed,
             Err(not_until) => {

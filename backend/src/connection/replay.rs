@@ -10,7 +10,7 @@ use crate::store::{AuthorId, HistoryStore, StoreError, StoredEntry};
 
 /// How many messages one history read returns while replaying. Replays read
 /// page after page until caught up: the gap has no cap.
-pub const REPLAY_PAGE: usize = 500;
+pub(crate) const REPLAY_PAGE: usize = 500;
 
 /// Where a new connection starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub enum Resume {
 
 impl Resume {
     /// Reads the `since` query parameter.
-    pub fn from_query(since: Option<&str>) -> Self {
+    pub(crate) fn from_query(since: Option<&str>) -> Self {
         match since.map(str::trim) {
             None | Some("") => Resume::Latest,
             Some(raw) => match raw.parse::<u64>() {
@@ -96,7 +96,7 @@ impl HistorySource {
     }
 
     /// The next page after `last_sent`, in any of `rooms`.
-    pub async fn after(&self, rooms: &[String], last_sent: u64) -> Step {
+    pub(crate) async fn after(&self, rooms: &[String], last_sent: u64) -> Step {
         match self.store.after(rooms, last_sent, REPLAY_PAGE).await {
             Ok(messages) => {
                 let more = messages.len() == REPLAY_PAGE;

@@ -20,11 +20,11 @@ use tokio::sync::Notify;
 /// WebSocket layer and not yet written to the socket) before its reader stops
 /// reading its frames. One frame may go over it (a history page can be over a
 /// MiB), so a connection holds at most this plus its largest frame.
-pub const MAX_QUEUED_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_QUEUED_BYTES: usize = 1024 * 1024;
 
 /// Frames meant for this connection alone, from its reader.
 #[derive(Debug)]
-pub enum Outbound {
+pub(crate) enum Outbound {
     /// A pre-serialized frame (the welcome, an ack, an error, a history page).
     Frame(Utf8Bytes),
     /// A WebSocket ping, the heartbeat.
@@ -40,7 +40,7 @@ pub enum Outbound {
 
 impl Outbound {
     /// What it counts against the budget.
-    pub fn bytes(&self) -> usize {
+    pub(crate) fn bytes(&self) -> usize {
         match self {
             Outbound::Frame(frame) | Outbound::Join(_, frame) | Outbound::Leave(_, frame) => {
                 frame.len()
@@ -53,7 +53,7 @@ impl Outbound {
 
 /// The writer is gone, so nothing more can be sent.
 #[derive(Debug)]
-pub struct WriterGone;
+pub(crate) struct WriterGone;
 
 /// The shared count of queued bytes.
 #[derive(Debug, Default)]
@@ -66,7 +66,7 @@ struct Budget {
 
 /// The reader's end.
 #[derive(Debug)]
-pub struct Replies {
+pub(crate) struct Replies {
     /// Unbounded in frames: the budget bounds it in bytes. Allocates per
     /// frame, so an idle connection costs no buffer.
     sender: mpsc::UnboundedSender<Outbound>,
@@ -76,7 +76,7 @@ pub struct Replies {
 
 /// The writer's end.
 #[derive(Debug)]
-pub struct RepliesReceiver {
+pub(crate) struct RepliesReceiver {
     /// Frames in the order the reader pushed them.
     receiver: mpsc::UnboundedReceiver<Outbound>,
     /// Shared with the reader's end.
@@ -84,7 +84,7 @@ pub struct RepliesReceiver {
 }
 
 /// A new, empty queue.
-pub fn channel() -> (Replies, RepliesReceiver) {
+pub(crate) fn channel() -> (Replies, RepliesReceiver) {
     let (sender, receiver) = mpsc::unbounded();
     let budget = Arc::new(Budget::default());
     (
@@ -100,7 +100,7 @@ impl Replies {
     /// Queues a frame without waiting, whatever the budget: what the reader
     /// has already accepted work for (an ack, a refusal) is always answered;
     /// the budget is enforced by not reading more.
-    pub fn push(&self, outbound: Outbound) -> Result<(), WriterGone> {
+    pub(crate) fn push(&self, outbound: Outbound) -> Result<(), WriterGone> {
         let bytes = outbound.bytes();
         self.budget.queued.fetch_add(bytes, Ordering::AcqRel);
         self.sender.unbounded_send(outbound).map_err(|_| {
@@ -110,12 +110,12 @@ impl Replies {
     }
 
     /// Whether the reader may read another frame from the client.
-    pub fn has_room(&self) -> bool {
+    pub(crate) fn has_room(&self) -> bool {
         self.budget.queued.load(Ordering::Acquire) < MAX_QUEUED_BYTES
     }
 
     /// Resolves once the queue is under its budget.
-    pub async fn room(&self) {
+    pub(crate) async fn room(&self) {
         loop {
             // Registered before the check, so a drain in between is not missed.
             let drained = self.budget.drained.notified();
@@ -126,8 +126,9 @@ impl Replies {
         }
     }
 
+    #[cfg(test)]
     /// Bytes queued right now.
-    pub fn queued_bytes(&self) -> usize {
+    pub(crate) fn queued_bytes(&self) -> usize {
         self.budget.queued.load(Ordering::Acquire)
     }
 }
@@ -135,18 +136,18 @@ impl Replies {
 impl RepliesReceiver {
     /// The next frame, waiting for one; `None` once the reader has dropped its
     /// end. Its bytes count until [`RepliesReceiver::written`] says otherwise.
-    pub async fn next(&mut self) -> Option<Outbound> {
+    pub(crate) async fn next(&mut self) -> Option<Outbound> {
         self.receiver.next().await
     }
 
     /// The next frame if one is queued now.
-    pub fn try_next(&mut self) -> Option<Outbound> {
+    pub(crate) fn try_next(&mut self) -> Option<Outbound> {
         self.receiver.try_recv().ok()
     }
 
     /// Frames of `bytes` in all (see [`Outbound::bytes`]) have been written
     /// to the socket: they no longer count.
-    pub fn written(&self, bytes: usize) {
+    pub(crate) fn written(&self, bytes: usize) {
         if bytes == 0 {
             return;
         }

@@ -47,7 +47,9 @@ impl SubmitOrder {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
+
+    use parking_lot::Mutex;
     use std::time::Duration;
 
     use futures_util::StreamExt;
@@ -69,7 +71,7 @@ mod tests {
             Box::pin(async move {
                 let number: u64 = message.value.parse().unwrap();
                 tokio::time::sleep(Duration::from_millis(100 - number)).await;
-                let mut order = self.order.lock().unwrap();
+                let mut order = self.order.lock();
                 order.push(message.value.clone());
                 let id = order.len() as u64;
                 Ok(Box::pin(async move { Ok(Appended { id }) }) as Committing)
@@ -124,7 +126,7 @@ mod tests {
         }
         let ids: Vec<u64> = in_flight.map(|outcome| outcome.unwrap().id).collect().await;
         let sent: Vec<String> = (0..32).map(|number: u64| number.to_string()).collect();
-        assert_eq!(*store.order.lock().unwrap(), sent);
+        assert_eq!(*store.order.lock(), sent);
         assert_eq!(ids, (1..=32).collect::<Vec<u64>>());
     }
 }

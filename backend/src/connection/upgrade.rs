@@ -28,7 +28,7 @@ const READ_BUFFER_BYTES: usize = 1024;
 /// Upgrades a WebSocket handshake, or says why not. The connection already
 /// has its place under the limits and a Host natter answers to
 /// ([`crate::web::guards`]).
-pub async fn upgrade(
+pub(crate) async fn upgrade(
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

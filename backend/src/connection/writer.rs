@@ -23,21 +23,21 @@ use crate::store::AuthorId;
 const MAX_BATCH: usize = 256;
 
 /// Where a writer takes its frames from.
-pub struct Sources {
+pub(crate) struct Sources {
     /// Who this connection is, to pick the own copies of its messages.
-    pub reader: AuthorId,
+    pub(crate) reader: AuthorId,
     /// The rooms' live messages, merged in id order.
-    pub live: Subscriptions,
+    pub(crate) live: Subscriptions,
     /// The newest id published before `live` was subscribed: every later id
     /// in its rooms arrives through it.
-    pub live_after: u64,
+    pub(crate) live_after: u64,
     /// Replies and control from this connection's reader; checked first.
-    pub outbox: RepliesReceiver,
+    pub(crate) outbox: RepliesReceiver,
     /// History, for the start and for catching up.
-    pub history: HistorySource,
+    pub(crate) history: HistorySource,
     /// Ephemeral events of the rooms, for connections that asked for them;
     /// taken only when nothing else is ready.
-    pub signals: Option<Box<RoomSignals>>,
+    pub(crate) signals: Option<Box<RoomSignals>>,
 }
 
 /// What the next frame to send is.
@@ -59,7 +59,7 @@ struct Gone;
 /// Not an `async fn`: one would keep its arguments in the task beside the
 /// `Writer` made of them, for the connection's whole life, and every idle
 /// client would pay for both.
-pub fn run(
+pub(crate) fn run(
     sink: SplitSink<WebSocket, Message>,
     sources: Sources,
     resume: Resume,

@@ -30,7 +30,7 @@ impl<T: Clone> Feed<T> {
 
     /// Waits for what comes next. Cancel-safe: an item is taken only when
     /// this returns it.
-    pub async fn next(&mut self) -> Next<T> {
+    pub(crate) async fn next(&mut self) -> Next<T> {
         match self.receiver.recv().await {
             Ok(item) => Next::Item(item),
             Err(RecvError::Lagged(_)) => Next::Missed,

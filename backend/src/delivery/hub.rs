@@ -12,7 +12,8 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+
+use parking_lot::{Mutex, RwLock};
 
 use axum::extract::ws::Utf8Bytes;
 use natter_shared::{ChatMessage, LOBBY};
@@ -23,7 +24,7 @@ use crate::store::accounts::UserId;
 use crate::store::{AuthorId, Committed, Entry, StoredEntry, StoredMessage};
 
 /// Identifies one WebSocket connection for the life of the process.
-pub type ConnectionId = u64;
+pub(crate) type ConnectionId = u64;
 
 /// The most messages a room other than the lobby keeps for its slowest
 /// connection; one further behind is caught up from the store. Rooms are
@@ -47,17 +48,17 @@ pub struct Delivery {
     /// The message id, so a connection can skip what it already sent.
     pub id: u64,
     /// Who wrote it; every connection of theirs gets `own_copy` instead.
-    pub author_id: AuthorId,
+    pub(crate) author_id: AuthorId,
     /// The frame everyone else receives.
-    pub frame: Utf8Bytes,
+    pub(crate) frame: Utf8Bytes,
     /// The sender's copy, which also carries its nonce. `None` when the sender
     /// gave no nonce, in which case it receives `frame` like everyone else.
-    pub own_copy: Option<Utf8Bytes>,
+    pub(crate) own_copy: Option<Utf8Bytes>,
 }
 
 impl Delivery {
     /// The bytes a connection of `reader` should be sent.
-    pub fn frame_for(&self, reader: AuthorId) -> &Utf8Bytes {
+    pub(crate) fn frame_for(&self, reader: AuthorId) -> &Utf8Bytes {
         match &self.own_copy {
             Some(own) if reader == self.author_id => own,
             _ => &self.frame,
@@ -68,7 +69,7 @@ impl Delivery {
 /// A message as a given reader may see it: the nonce is the author's business,
 /// so it stays only on copies for the author's own connections (any tab or
 /// device of the account, or the same guest).
-pub fn as_seen_by(stored: StoredMessage, reader: AuthorId) -> ChatMessage {
+pub(crate) fn as_seen_by(stored: StoredMessage, reader: AuthorId) -> ChatMessage {
     let StoredMessage {
         mut message,
         author_id,
@@ -80,7 +81,7 @@ pub fn as_seen_by(stored: StoredMessage, reader: AuthorId) -> ChatMessage {
 }
 
 /// A message or change as a given reader may see it (see [`as_seen_by`]).
-pub fn entry_as_seen_by(stored: StoredEntry, reader: AuthorId) -> Entry {
+pub(crate) fn entry_as_seen_by(stored: StoredEntry, reader: AuthorId) -> Entry {
     if stored.author_id == Some(reader) {
         stored.entry
     } else {
@@ -94,9 +95,9 @@ pub fn entry_as_seen_by(stored: StoredEntry, reader: AuthorId) -> Entry {
 #[derive(Debug, Clone)]
 pub struct Signal {
     /// The frame.
-    pub frame: Utf8Bytes,
+    pub(crate) frame: Utf8Bytes,
     /// Whose connections it skips: "everyone in the room but the sender".
-    pub skip: Option<AuthorId>,
+    pub(crate) skip: Option<AuthorId>,
 }
 
 /// A room's two rings: its stored messages, and its ephemeral events, kept
@@ -136,7 +137,7 @@ pub enum AccountEvent {
 }
 
 /// A room's messages, as a connection holds them.
-pub type RoomFeed = Feed<Delivery>;
+pub(crate) type RoomFeed = Feed<Delivery>;
 
 /// Fans committed messages out to the rooms' subscribers.
 pub struct Hub {
@@ -168,7 +169,7 @@ impl Hub {
 
     /// A hub with rings of `lobby` messages for the lobby and `rooms` for
     /// every other room.
-    pub fn with_rings(lobby: usize, rooms: usize) -> Self {
+    pub(crate) fn with_rings(lobby: usize, rooms: usize) -> Self {
         Hub {
             lobby: Rings::new(lobby),
             room_ring: rooms,
@@ -181,17 +182,17 @@ impl Hub {
 
     /// Records that every id up to `id` is committed: at start, the newest id
     /// the store already holds.
-    pub fn committed_up_to(&self, id: u64) {
+    pub(crate) fn committed_up_to(&self, id: u64) {
         self.newest.fetch_max(id, Ordering::SeqCst);
     }
 
     /// The newest id published.
-    pub fn newest(&self) -> u64 {
+    pub(crate) fn newest(&self) -> u64 {
         self.newest.load(Ordering::SeqCst)
     }
 
     /// A fresh id for a new connection.
-    pub fn next_connection_id(&self) -> ConnectionId {
+    pub(crate) fn next_connection_id(&self) -> ConnectionId {
         self.next_connection_id.fetch_add(1, Ordering::Relaxed)
     }
 
@@ -214,12 +215,12 @@ impl Hub {
     }
 
     /// Starts receiving every message committed from now on in `room`.
-    pub fn subscribe_room(&self, room: &str) -> RoomFeed {
+    pub(crate) fn subscribe_room(&self, room: &str) -> RoomFeed {
         self.rings_of(room, |rings| Feed::new(rings.messages.subscribe()))
     }
 
     /// Starts receiving the ephemeral events of `room` from now on.
-    pub fn subscribe_signals(&self, room: &str) -> Feed<Signal> {
+    pub(crate) fn subscribe_signals(&self, room: &str) -> Feed<Signal> {
         self.rings_of(room, |rings| Feed::new(rings.signals.subscribe()))
     }
 
@@ -228,7 +229,7 @@ impl Hub {
         if room == LOBBY {
             return act(&self.lobby);
         }
-        let mut rooms = self.rooms.write().unwrap_or_else(|p| p.into_inner());
+        let mut rooms = self.rooms.write();
         act(rooms
             .entry(room.to_owned())
             .or_insert_with(|| Rings::new(self.room_ring)))
@@ -236,12 +237,12 @@ impl Hub {
 
     /// Sends an ephemeral event to the connections of `room` receiving
     /// them; nobody there, nobody misses it.
-    pub fn signal(&self, room: &str, signal: Signal) {
+    pub(crate) fn signal(&self, room: &str, signal: Signal) {
         if room == LOBBY {
             let _ = self.lobby.signals.send(signal);
             return;
         }
-        let rooms = self.rooms.read().unwrap_or_else(|p| p.into_inner());
+        let rooms = self.rooms.read();
         if let Some(rings) = rooms.get(room) {
             let _ = rings.signals.send(signal);
         }
@@ -249,10 +250,10 @@ impl Hub {
 
     /// Sends committed messages to their rooms' subscribers, in the order
     /// given. The store calls this once per transaction, in id order.
-    pub fn broadcast(&self, committed: &[Committed]) {
+    pub(super) fn broadcast(&self, committed: &[Committed]) {
         let mut emptied = Vec::new();
         {
-            let rooms = self.rooms.read().unwrap_or_else(|p| p.into_inner());
+            let rooms = self.rooms.read();
             for Committed { entry, author_id } in committed {
                 // Raised first, whether or not anyone is in the room.
                 self.committed_up_to(entry.id());
@@ -288,16 +289,16 @@ impl Hub {
 
     /// Drops `room`'s ring if nobody holds a receiver of it any more: called
     /// after a connection lets go of one, so quiet rooms hold no memory.
-    pub fn release_room(&self, room: &str) {
-        let mut rooms = self.rooms.write().unwrap_or_else(|p| p.into_inner());
+    pub(crate) fn release_room(&self, room: &str) {
+        let mut rooms = self.rooms.write();
         if rooms.get(room).is_some_and(Rings::unused) {
             rooms.remove(room);
         }
     }
 
     /// Drops `user`'s event channel if none of its connections is left.
-    pub fn release_account(&self, user: UserId) {
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+    pub(crate) fn release_account(&self, user: UserId) {
+        let mut accounts = self.accounts.lock();
         if accounts
             .get(&user)
             .is_some_and(|events| events.receiver_count() == 0)
@@ -306,14 +307,15 @@ impl Hub {
         }
     }
 
+    #[cfg(test)]
     /// How many rooms other than the lobby have a ring now.
-    pub fn open_rings(&self) -> usize {
-        self.rooms.read().unwrap_or_else(|p| p.into_inner()).len()
+    pub(crate) fn open_rings(&self) -> usize {
+        self.rooms.read().len()
     }
 
     /// Starts receiving `user`'s account events.
-    pub fn account_events(&self, user: UserId) -> Feed<AccountEvent> {
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+    pub(crate) fn account_events(&self, user: UserId) -> Feed<AccountEvent> {
+        let mut accounts = self.accounts.lock();
         Feed::new(
             accounts
                 .entry(user)
@@ -323,8 +325,8 @@ impl Hub {
     }
 
     /// Tells every live connection of `user` about `event`.
-    pub fn notify(&self, user: UserId, event: AccountEvent) {
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+    pub(crate) fn notify(&self, user: UserId, event: AccountEvent) {
+        let mut accounts = self.accounts.lock();
         if let Some(events) = accounts.get(&user)
             && events.send(event).is_err()
         {

@@ -11,7 +11,7 @@
 
 pub mod feed;
 pub mod hub;
-pub mod subscriptions;
+pub(crate) mod subscriptions;
 
 use crate::delivery::hub::{AccountEvent, Hub, Signal};
 use crate::store::Committed;

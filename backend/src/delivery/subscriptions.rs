@@ -20,7 +20,7 @@ use crate::delivery::feed::Next;
 use crate::delivery::hub::{Delivery, Hub, RoomFeed};
 
 /// What comes next from the rooms.
-pub enum Live {
+pub(crate) enum Live {
     /// This message, the next in id order.
     Message(Delivery),
     /// A ring moved past this connection: catch up from the store.
@@ -36,7 +36,7 @@ struct Ring {
 }
 
 /// The rings of the rooms a connection is in.
-pub struct Subscriptions {
+pub(crate) struct Subscriptions {
     hub: Arc<Hub>,
     rings: Vec<Ring>,
     /// Received but maybe not next yet, with their room.
@@ -48,7 +48,7 @@ pub struct Subscriptions {
 
 impl Subscriptions {
     /// Rings already subscribed (see [`Hub::subscribe`]).
-    pub fn new(hub: Arc<Hub>, receivers: Vec<(String, RoomFeed)>) -> Self {
+    pub(crate) fn new(hub: Arc<Hub>, receivers: Vec<(String, RoomFeed)>) -> Self {
         let count = receivers.len();
         Subscriptions {
             hub,
@@ -68,12 +68,12 @@ impl Subscriptions {
     }
 
     /// The rooms subscribed to.
-    pub fn rooms(&self) -> Vec<String> {
+    pub(crate) fn rooms(&self) -> Vec<String> {
         self.rings.iter().map(|ring| ring.room.clone()).collect()
     }
 
     /// Starts receiving `room` (if not already).
-    pub fn add(&mut self, room: &str) {
+    pub(crate) fn add(&mut self, room: &str) {
         if self.rings.iter().any(|ring| ring.room == room) {
             return;
         }
@@ -87,7 +87,7 @@ impl Subscriptions {
     }
 
     /// Stops receiving `room`, dropping what of it is waiting here.
-    pub fn remove(&mut self, room: &str) {
+    pub(crate) fn remove(&mut self, room: &str) {
         let Some(index) = self.rings.iter().position(|ring| ring.room == room) else {
             return;
         };
@@ -98,7 +98,7 @@ impl Subscriptions {
     }
 
     /// The next message if one is known now, without waiting.
-    pub fn try_next(&mut self) -> Option<Live> {
+    pub(crate) fn try_next(&mut self) -> Option<Live> {
         if let Some((_, delivery)) = self.ready.pop_front() {
             return Some(Live::Message(delivery));
         }
@@ -128,7 +128,7 @@ impl Subscriptions {
 
     /// Waits for the next message. `None` only when the hub is gone.
     /// Cancel-safe: nothing received is lost if the future is dropped.
-    pub async fn next(&mut self) -> Option<Live> {
+    pub(crate) async fn next(&mut self) -> Option<Live> {
         loop {
             // One ring and nothing waiting here (every guest, nearly always):
             // straight to the ring, which checks for a message itself.

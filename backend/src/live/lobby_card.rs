@@ -15,7 +15,7 @@ const FRESH_FOR: Duration = Duration::from_secs(1);
 
 /// The lobby's card, cached.
 #[derive(Default)]
-pub struct LobbyCard {
+pub(crate) struct LobbyCard {
     /// The last card read and when. A tokio lock, held across the read, so
     /// a storm of guests waits for one read instead of making one each.
     cached: Mutex<Option<(RoomInfo, Instant)>>,
@@ -23,7 +23,7 @@ pub struct LobbyCard {
 
 impl LobbyCard {
     /// The lobby's card, at most [`FRESH_FOR`] old.
-    pub async fn get(&self, rooms: &dyn RoomStore) -> Result<RoomInfo, StoreError> {
+    pub(crate) async fn get(&self, rooms: &dyn RoomStore) -> Result<RoomInfo, StoreError> {
         let mut cached = self.cached.lock().await;
         if let Some((card, read_at)) = cached.as_ref()
             && read_at.elapsed() < FRESH_FOR

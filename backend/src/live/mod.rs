@@ -5,8 +5,8 @@
 //!
 //! Never touches history: a message never waits for anything here.
 
-pub mod lobby_card;
-pub mod presence;
-pub mod room_signals;
-pub mod roster;
-pub mod typing;
+pub(crate) mod lobby_card;
+pub(crate) mod presence;
+pub(crate) mod room_signals;
+pub(crate) mod roster;
+pub(crate) mod typing;

@@ -11,7 +11,9 @@
 //! in the order they happened.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use crate::live::roster::Roster;
@@ -29,7 +31,7 @@ struct Here {
 
 /// How a connection ends, for presence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Departure {
+pub(crate) enum Departure {
     /// It may come back at once (a close, a reload): wait the grace period.
     MayReturn,
     /// It will not (it stopped answering, or the account left the room).
@@ -37,7 +39,7 @@ pub enum Departure {
 }
 
 /// This process's connections per room and person.
-pub struct Presence {
+pub(crate) struct Presence {
     rooms: Mutex<HashMap<String, HashMap<UserId, Here>>>,
     roster: Arc<dyn Roster>,
     grace: Duration,
@@ -46,7 +48,7 @@ pub struct Presence {
 impl Presence {
     /// A registry telling `roster`, keeping a person online `grace` after
     /// their last connection here closes.
-    pub fn new(roster: Arc<dyn Roster>, grace: Duration) -> Self {
+    pub(crate) fn new(roster: Arc<dyn Roster>, grace: Duration) -> Self {
         Presence {
             rooms: Mutex::new(HashMap::new()),
             roster,
@@ -54,17 +56,17 @@ impl Presence {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<UserId, Here>>> {
-        self.rooms.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, HashMap<String, HashMap<UserId, Here>>> {
+        self.rooms.lock()
     }
 
     /// The names of everyone online in `room`, sorted.
-    pub fn online(&self, room: &str) -> Vec<String> {
+    pub(crate) fn online(&self, room: &str) -> Vec<String> {
         self.roster.online(room)
     }
 
     /// A connection of `user` (shown as `name`) is in `room` now.
-    pub fn arrive(&self, room: &str, user: UserId, name: &str) {
+    pub(crate) fn arrive(&self, room: &str, user: UserId, name: &str) {
         let mut rooms = self.lock();
         let here = rooms.entry(room.to_owned()).or_default();
         match here.get_mut(&user) {
@@ -85,7 +87,7 @@ impl Presence {
     }
 
     /// A connection of `user` is no longer in `room`.
-    pub fn depart(self: &Arc<Self>, room: &str, user: UserId, how: Departure) {
+    pub(crate) fn depart(self: &Arc<Self>, room: &str, user: UserId, how: Departure) {
         let generation = {
             let mut rooms = self.lock();
             let Some(here) = rooms.get_mut(room).and_then(|here| here.get_mut(&user)) else {

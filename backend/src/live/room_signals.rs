@@ -19,7 +19,7 @@ use crate::live::presence::Presence;
 use crate::store::AuthorId;
 
 /// The signal rings of a connection's rooms.
-pub struct RoomSignals {
+pub(crate) struct RoomSignals {
     hub: Arc<Hub>,
     presence: Arc<Presence>,
     /// Signals that skip this author are not for this connection.
@@ -31,7 +31,12 @@ pub struct RoomSignals {
 
 impl RoomSignals {
     /// Subscribes to `rooms`' signals; each one's state goes out first.
-    pub fn new(hub: Arc<Hub>, presence: Arc<Presence>, reader: AuthorId, rooms: &[String]) -> Self {
+    pub(crate) fn new(
+        hub: Arc<Hub>,
+        presence: Arc<Presence>,
+        reader: AuthorId,
+        rooms: &[String],
+    ) -> Self {
         let mut signals = RoomSignals {
             hub,
             presence,
@@ -46,7 +51,7 @@ impl RoomSignals {
     }
 
     /// Starts receiving `room`'s signals (if not already), its state first.
-    pub fn add(&mut self, room: &str) {
+    pub(crate) fn add(&mut self, room: &str) {
         if self.feeds.iter().any(|(known, _)| known == room) {
             return;
         }
@@ -58,14 +63,14 @@ impl RoomSignals {
     }
 
     /// Stops receiving `room`'s signals.
-    pub fn remove(&mut self, room: &str) {
+    pub(crate) fn remove(&mut self, room: &str) {
         self.feeds.retain(|(known, _)| known != room);
         self.fresh.retain(|known| known != room);
         self.hub.release_room(room);
     }
 
     /// The next frame if one is ready now.
-    pub fn try_next(&mut self) -> Option<Utf8Bytes> {
+    pub(crate) fn try_next(&mut self) -> Option<Utf8Bytes> {
         let mut index = 0;
         loop {
             if let Some(room) = self.fresh.pop() {
@@ -85,7 +90,7 @@ impl RoomSignals {
     }
 
     /// Waits for the next frame. Cancel-safe.
-    pub async fn next(&mut self) -> Utf8Bytes {
+    pub(crate) async fn next(&mut self) -> Utf8Bytes {
         loop {
             if let Some(room) = self.fresh.pop() {
                 return self.state_of(&room);

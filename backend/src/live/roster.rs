@@ -10,7 +10,9 @@
 //! offline without having to say so.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use axum::extract::ws::Utf8Bytes;
 use natter_shared::{PresenceChange, ServerFrame};
@@ -29,7 +31,7 @@ use crate::store::accounts::UserId;
 /// changes were made, and [`Roster::online`] reflects every change already
 /// signalled: so a connection that subscribes to a room's signals and then
 /// reads `online` ends, applying what follows, at the true state.
-pub trait Roster: Send + Sync {
+pub(crate) trait Roster: Send + Sync {
     /// `user`, shown as `name`, has a connection in `room` on this process.
     fn add(&self, room: &str, user: UserId, name: &str);
     /// `user` has no connection in `room` on this process any more.
@@ -39,13 +41,13 @@ pub trait Roster: Send + Sync {
 }
 
 /// Sorts names as the room's presence shows them.
-pub fn sorted(mut names: Vec<String>) -> Vec<String> {
+pub(crate) fn sorted(mut names: Vec<String>) -> Vec<String> {
     names.sort_unstable_by_key(|name| name.to_lowercase());
     names
 }
 
 /// The frame a change of presence is sent as.
-pub fn change_frame(room: &str, name: &str, online: bool) -> Utf8Bytes {
+pub(crate) fn change_frame(room: &str, name: &str, online: bool) -> Utf8Bytes {
     let change = PresenceChange {
         room: room.to_owned(),
         name: name.to_owned(),
@@ -59,22 +61,22 @@ pub fn change_frame(room: &str, name: &str, online: bool) -> Utf8Bytes {
 }
 
 /// One process: the people this process has, and nobody else.
-pub struct LocalRoster {
+pub(crate) struct LocalRoster {
     rooms: Mutex<HashMap<String, HashMap<UserId, String>>>,
     fan_out: Arc<dyn FanOut>,
 }
 
 impl LocalRoster {
     /// A roster publishing its changes through `fan_out`.
-    pub fn new(fan_out: Arc<dyn FanOut>) -> Self {
+    pub(crate) fn new(fan_out: Arc<dyn FanOut>) -> Self {
         LocalRoster {
             rooms: Mutex::new(HashMap::new()),
             fan_out,
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<UserId, String>>> {
-        self.rooms.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, HashMap<String, HashMap<UserId, String>>> {
+        self.rooms.lock()
     }
 
     /// Publishes a change; called with the lock held, so changes reach the

@@ -3,7 +3,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch, UTC.
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     // A clock set before 1970 is a broken host; report the epoch rather than fail.
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

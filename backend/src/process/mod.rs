@@ -6,6 +6,6 @@
 //! Owns no chat state: what it serves is built in [`crate::state`].
 
 pub mod allocator;
-pub mod clock;
+pub(crate) mod clock;
 pub mod server;
 pub mod signals;

@@ -57,20 +57,23 @@ pub async fn load_tls(config: &Config) -> Result<Option<RustlsConfig>, ServerErr
     };
     // One crypto provider for the process; a second install is a no-op error.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let failed = |cause: String| ServerError::Tls {
-        cert: cert.display().to_string(),
-        key: key.display().to_string(),
-        cause,
+    let failed = |part: &'static str| {
+        move |cause: Box<dyn std::error::Error + Send + Sync>| ServerError::Tls {
+            cert: cert.display().to_string(),
+            key: key.display().to_string(),
+            part,
+            cause,
+        }
     };
     let chain = CertificateDer::pem_file_iter(cert)
         .and_then(Iterator::collect::<Result<Vec<_>, _>>)
-        .map_err(|cause| failed(format!("the certificate: {cause}")))?;
+        .map_err(|cause| failed("the certificate")(cause.into()))?;
     let private_key =
-        PrivateKeyDer::from_pem_file(key).map_err(|cause| failed(format!("the key: {cause}")))?;
+        PrivateKeyDer::from_pem_file(key).map_err(|cause| failed("the key")(cause.into()))?;
     let mut server = rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(chain, private_key)
-        .map_err(|cause| failed(cause.to_string()))?;
+        .map_err(|cause| failed("the pair")(cause.into()))?;
     server.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Some(RustlsConfig::from_config(Arc::new(server))))
 }

@@ -30,7 +30,7 @@ impl Entry {
     }
 
     /// The room it belongs to.
-    pub fn room(&self) -> &str {
+    pub(crate) fn room(&self) -> &str {
         match self {
             Entry::Message(message) => &message.room,
             Entry::Edited(edited) => &edited.room,
@@ -39,7 +39,7 @@ impl Entry {
     }
 
     /// The author's nonce, if it carries one.
-    pub fn nonce(&self) -> Option<&str> {
+    pub(crate) fn nonce(&self) -> Option<&str> {
         match self {
             Entry::Message(message) => message.nonce.as_deref(),
             Entry::Edited(edited) => edited.nonce.as_deref(),
@@ -49,7 +49,7 @@ impl Entry {
 
     /// The copy everyone but the author gets: the nonce is the author's
     /// business.
-    pub fn without_nonce(mut self) -> Self {
+    pub(crate) fn without_nonce(mut self) -> Self {
         match &mut self {
             Entry::Message(message) => message.nonce = None,
             Entry::Edited(edited) => edited.nonce = None,
@@ -59,7 +59,7 @@ impl Entry {
     }
 
     /// The frame that carries it.
-    pub fn into_frame(self) -> ServerFrame {
+    pub(crate) fn into_frame(self) -> ServerFrame {
         match self {
             Entry::Message(message) => ServerFrame::Message(message),
             Entry::Edited(edited) => ServerFrame::Edited(edited),
@@ -69,18 +69,23 @@ impl Entry {
 }
 
 /// `kind` of a stored row: a message, an edit of `target`, a delete of it.
-pub const KIND_MESSAGE: i64 = 0;
+pub(crate) const KIND_MESSAGE: i64 = 0;
 /// See [`KIND_MESSAGE`].
-pub const KIND_EDIT: i64 = 1;
+pub(crate) const KIND_EDIT: i64 = 1;
 /// See [`KIND_MESSAGE`].
-pub const KIND_DELETE: i64 = 2;
+pub(crate) const KIND_DELETE: i64 = 2;
 
 impl Entry {
     /// The entry a stored row is, every engine alike: the row read as a
     /// message (for a change: its id, room, author, time and nonce), its
     /// `kind`, the message it changes, and (for an edit) that message's
     /// text now, which the edit row does not keep.
-    pub fn from_row(row: ChatMessage, kind: i64, target: u64, target_text: Option<String>) -> Self {
+    pub(crate) fn from_row(
+        row: ChatMessage,
+        kind: i64,
+        target: u64,
+        target_text: Option<String>,
+    ) -> Self {
         if kind == KIND_MESSAGE {
             return Entry::Message(row);
         }
@@ -118,7 +123,7 @@ impl Entry {
     /// The entry a change just stored under `id` at `timestamp` is, as its
     /// frame announces it: the row it was stored as, with (for an edit)
     /// its new text.
-    pub fn from_change(change: &NewMessage, target: u64, id: u64, timestamp: i64) -> Self {
+    pub(crate) fn from_change(change: &NewMessage, target: u64, id: u64, timestamp: i64) -> Self {
         let row = change.stored_as(id, timestamp);
         let kind = match change.action {
             Action::Delete(_) => KIND_DELETE,

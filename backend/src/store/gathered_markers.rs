@@ -11,7 +11,9 @@
 //! count as unread again.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
@@ -24,20 +26,20 @@ use super::accounts::UserId;
 use super::rooms::{PublicRoom, RoomError, RoomStore};
 
 /// How long a marker may wait in memory before it is written.
-pub const GATHER: Duration = Duration::from_secs(1);
+pub(crate) const GATHER: Duration = Duration::from_secs(1);
 
 type Pending = HashMap<(UserId, String), u64>;
 
 /// A [`RoomStore`] whose read markers are gathered in memory; everything
 /// else goes straight to the store it wraps.
-pub struct GatheredMarkers {
+pub(crate) struct GatheredMarkers {
     store: Arc<dyn RoomStore>,
     pending: Mutex<Pending>,
 }
 
 impl GatheredMarkers {
     /// Gathers the markers of `store`.
-    pub fn new(store: Arc<dyn RoomStore>) -> Self {
+    pub(crate) fn new(store: Arc<dyn RoomStore>) -> Self {
         GatheredMarkers {
             store,
             pending: Mutex::new(HashMap::new()),
@@ -46,7 +48,7 @@ impl GatheredMarkers {
 
     /// Writes every pending marker each [`GATHER`] until `stop`, then once
     /// more, so a graceful shutdown loses none.
-    pub async fn run(self: Arc<Self>, stop: CancellationToken) {
+    pub(crate) async fn run(self: Arc<Self>, stop: CancellationToken) {
         let mut ticks = tokio::time::interval(GATHER);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -63,13 +65,8 @@ impl GatheredMarkers {
         }
     }
 
-    /// How many markers wait to be written.
-    pub fn pending(&self) -> usize {
-        self.lock().len()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Pending> {
+        self.pending.lock()
     }
 
     /// Writes the pending markers of the accounts `which` picks. One that

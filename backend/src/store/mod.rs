@@ -7,11 +7,11 @@
 
 pub mod accounts;
 mod entry;
-pub mod gathered_markers;
+pub(crate) mod gathered_markers;
 pub mod postgres;
 pub mod rooms;
 mod settle;
-pub mod shared_log;
+pub(crate) mod shared_log;
 pub mod sqlite;
 
 use futures_util::future::BoxFuture;
@@ -86,7 +86,7 @@ pub struct Target {
 
 /// Why a change was refused. Nothing was stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
-pub enum Refusal {
+pub enum EntryRefused {
     /// No such message in that room, or it is deleted already.
     #[error("no such message in that room")]
     UnknownMessage,
@@ -161,17 +161,32 @@ pub enum StoreError {
         /// The database path as given.
         path: String,
         /// What went wrong.
-        cause: String,
+        #[source]
+        cause: Cause,
     },
     /// A read or write failed.
     #[error("database error: {0}")]
-    Database(String),
+    Database(#[source] Cause),
     /// The store is shutting down and takes no more work.
     #[error("the store is closed")]
     Closed,
     /// A change was refused; nothing was stored, and retrying will not help.
     #[error("{0}")]
-    Refused(Refusal),
+    Refused(EntryRefused),
+}
+
+/// What went wrong underneath a [`StoreError`], with its own causes.
+/// Shared, because one failed batch fails every append in it.
+pub type Cause = std::sync::Arc<dyn std::error::Error + Send + Sync>;
+
+/// An error, or words saying what went wrong, as a [`Cause`].
+pub(crate) fn cause(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Cause {
+    std::sync::Arc::from(error.into())
+}
+
+/// A read or write that failed for `error`.
+pub(crate) fn database(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+    StoreError::Database(cause(error))
 }
 
 /// An append in the writer's queue: resolves with its outcome once stored.

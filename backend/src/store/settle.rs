@@ -10,13 +10,14 @@ use tracing::{error, warn};
 
 use super::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
 use super::{
-    Action, Appended, Committed, Committing, Entry, NewMessage, OnCommit, Refusal, StoreError,
+    Action, Appended, Committed, Committing, Entry, EntryRefused, NewMessage, OnCommit, StoreError,
     Target,
 };
+use crate::store::Cause;
 
 /// The most appends one transaction takes; bounds how long one commit makes
 /// the first message of the next batch wait.
-pub const MAX_BATCH: usize = 1024;
+pub(crate) const MAX_BATCH: usize = 1024;
 
 /// A commit slower than this is logged. Nobody receives a message before its
 /// commit ends, so this is latency every user felt; the log tells operators
@@ -25,28 +26,28 @@ pub const MAX_BATCH: usize = 1024;
 const SLOW_COMMIT: Duration = Duration::from_millis(250);
 
 /// One append waiting for the writer.
-pub struct Pending {
+pub(crate) struct Pending {
     /// What to store.
-    pub message: NewMessage,
+    pub(crate) message: NewMessage,
     /// Where the outcome goes once the batch is committed (or failed).
-    pub reply: oneshot::Sender<Result<Appended, StoreError>>,
+    pub(crate) reply: oneshot::Sender<Result<Appended, StoreError>>,
 }
 
 /// The queue into an engine's writer: appends wait there to be batched.
-pub struct WriterQueue {
+pub(crate) struct WriterQueue {
     /// `None` once closed.
-    sender: std::sync::Mutex<Option<tokio::sync::mpsc::Sender<Pending>>>,
+    sender: parking_lot::Mutex<Option<tokio::sync::mpsc::Sender<Pending>>>,
 }
 
 /// Appends that may wait for a writer before senders are made to wait.
-pub const QUEUE_CAPACITY: usize = 8192;
+pub(crate) const QUEUE_CAPACITY: usize = 8192;
 
 impl WriterQueue {
     /// A queue, and the receiving end its writer reads.
-    pub fn new() -> (Self, tokio::sync::mpsc::Receiver<Pending>) {
+    pub(crate) fn new() -> (Self, tokio::sync::mpsc::Receiver<Pending>) {
         let (sender, pending) = tokio::sync::mpsc::channel(QUEUE_CAPACITY);
         let queue = WriterQueue {
-            sender: std::sync::Mutex::new(Some(sender)),
+            sender: parking_lot::Mutex::new(Some(sender)),
         };
         (queue, pending)
     }
@@ -54,14 +55,9 @@ impl WriterQueue {
     /// Hands `message` to the writer, waiting while its queue is full, and
     /// returns what resolves with the outcome. Messages submitted one after
     /// another (each awaited before the next) are stored in that order.
-    pub async fn submit(&self, message: NewMessage) -> Result<Committing, StoreError> {
+    pub(crate) async fn submit(&self, message: NewMessage) -> Result<Committing, StoreError> {
         // Cloned out so the lock is released before the await.
-        let sender = self
-            .sender
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-            .ok_or(StoreError::Closed)?;
+        let sender = self.sender.lock().clone().ok_or(StoreError::Closed)?;
         let (reply, outcome) = oneshot::channel();
         sender
             .send(Pending { message, reply })
@@ -74,24 +70,19 @@ impl WriterQueue {
 
     /// Takes no more appends: once those queued are done, the writer's
     /// receiving end reports the queue closed and the writer stops.
-    pub fn close(&self) {
-        drop(
-            self.sender
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take(),
-        );
+    pub(crate) fn close(&self) {
+        drop(self.sender.lock().take());
     }
 }
 
 /// What one append did inside a transaction.
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Stored as this entry.
     Stored(Entry),
     /// Its author had sent this nonce already, stored under this id.
     Duplicate(u64),
     /// A change that was refused; nothing was written for it.
-    Refused(Refusal),
+    Refused(EntryRefused),
 }
 
 /// What an earlier entry of the same author with the same nonce makes of
@@ -99,7 +90,10 @@ pub enum Outcome {
 /// stored under), or another one that reused the nonce (refused, so it is
 /// never answered with another message's id). `earlier` is that entry's id,
 /// room, kind and target, as stored.
-pub fn retried_or_reused(earlier: (u64, &str, i64, Option<i64>), message: &NewMessage) -> Outcome {
+pub(crate) fn retried_or_reused(
+    earlier: (u64, &str, i64, Option<i64>),
+    message: &NewMessage,
+) -> Outcome {
     let (id, room, kind, target) = earlier;
     let (wanted_kind, wanted_target) = match message.action {
         Action::Post => (KIND_MESSAGE, None),
@@ -110,34 +104,34 @@ pub fn retried_or_reused(earlier: (u64, &str, i64, Option<i64>), message: &NewMe
     if room == message.room && kind == wanted_kind && same_target {
         Outcome::Duplicate(id)
     } else {
-        Outcome::Refused(Refusal::NonceReused)
+        Outcome::Refused(EntryRefused::NonceReused)
     }
 }
 
 /// Whether a change may be applied to its target, given what the store
 /// found: the target's author and when it was sent, if it is a live
 /// message in the change's room.
-pub fn judge(
+pub(crate) fn judge(
     found: Option<(Option<i64>, i64)>,
     change: &NewMessage,
     target: Target,
-) -> Result<(), Refusal> {
+) -> Result<(), EntryRefused> {
     let Some((author_id, sent_at)) = found else {
-        return Err(Refusal::UnknownMessage);
+        return Err(EntryRefused::UnknownMessage);
     };
     // Checked before the age, so nobody learns more about another's
     // message than that it is not theirs.
     if author_id != Some(change.author_id.0) {
-        return Err(Refusal::NotYours);
+        return Err(EntryRefused::NotYours);
     }
     if target.sent_since.is_some_and(|since| sent_at < since) {
-        return Err(Refusal::TooOld);
+        return Err(EntryRefused::TooOld);
     }
     Ok(())
 }
 
 /// Logs a commit that took `took` for `messages` appends, if it was slow.
-pub fn note_duration(messages: usize, took: Duration) {
+pub(crate) fn note_duration(messages: usize, took: Duration) {
     if took >= SLOW_COMMIT {
         warn!(
             messages,
@@ -148,7 +142,7 @@ pub fn note_duration(messages: usize, took: Duration) {
 }
 
 /// Times `commit`, and logs it if slow.
-pub fn timed<R>(messages: usize, commit: impl FnOnce() -> R) -> R {
+pub(crate) fn timed<R>(messages: usize, commit: impl FnOnce() -> R) -> R {
     let started = Instant::now();
     let result = commit();
     note_duration(messages, started.elapsed());
@@ -156,7 +150,7 @@ pub fn timed<R>(messages: usize, commit: impl FnOnce() -> R) -> R {
 }
 
 /// Times the future `commit`, and logs it if slow.
-pub async fn timed_async<R>(messages: usize, commit: impl Future<Output = R>) -> R {
+pub(crate) async fn timed_async<R>(messages: usize, commit: impl Future<Output = R>) -> R {
     let started = Instant::now();
     let result = commit.await;
     note_duration(messages, started.elapsed());
@@ -167,9 +161,9 @@ pub async fn timed_async<R>(messages: usize, commit: impl Future<Output = R>) ->
 /// stored to the fan-out (in id order) before anyone is acknowledged, then
 /// answers every append; on failure, tells every append it was not stored.
 /// Returns whether a message was changed (edited or deleted).
-pub fn settle(
+pub(crate) fn settle(
     batch: Vec<Pending>,
-    outcomes: Result<Vec<Outcome>, String>,
+    outcomes: Result<Vec<Outcome>, Cause>,
     on_commit: &OnCommit,
 ) -> bool {
     let outcomes = match outcomes {
@@ -177,7 +171,9 @@ pub fn settle(
         Err(cause) => {
             error!(%cause, messages = batch.len(), "could not store messages");
             for pending in batch {
-                let _ = pending.reply.send(Err(StoreError::Database(cause.clone())));
+                let _ = pending
+                    .reply
+                    .send(Err(StoreError::Database(Cause::clone(&cause))));
             }
             return false;
         }

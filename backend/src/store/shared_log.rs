@@ -7,7 +7,7 @@ use crate::store::{StoreError, StoredEntry};
 
 /// Every committed entry after an id, in any room: the shared log every
 /// process reads, which is the truth the broker only speeds up.
-pub trait SharedLog: Send + Sync + 'static {
+pub(crate) trait SharedLog: Send + Sync + 'static {
     /// Up to `limit` entries with ids above `after`, oldest first, as
     /// [`HistoryStore::after`](crate::store::HistoryStore::after) reads them for one reader.
     fn entries_after(

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use tracing::warn;
 
 use crate::admission::Admitted;
-use crate::admission::limits::Refusal;
+use crate::admission::limits::OverLimit;
 use crate::state::AppState;
 
 /// Longest request path served; longer gets 414. Far above any real path.
@@ -22,7 +22,7 @@ const MAX_SEGMENT_BYTES: usize = 255;
 
 /// A connection that got no place under the connection limits is told so,
 /// with 503 and `Retry-After`, and closed.
-pub async fn admitted(
+pub(crate) async fn admitted(
     admitted: Option<Extension<Admitted>>,
     request: Request,
     next: Next,
@@ -31,8 +31,8 @@ pub async fn admitted(
         return next.run(request).await;
     };
     let why = match refusal {
-        Refusal::Full => "the server is at its connection limit",
-        Refusal::TooManyFromAddress => "too many connections from your address",
+        OverLimit::Full => "the server is at its connection limit",
+        OverLimit::TooManyFromAddress => "too many connections from your address",
     };
     warn!(why, "refused a request");
     (
@@ -45,7 +45,7 @@ pub async fn admitted(
 
 /// Paths too long to be anything natter serves are refused before they reach
 /// the file system (which would fail with "file name too long").
-pub async fn servable_target(request: Request, next: Next) -> Response {
+pub(crate) async fn servable_target(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if path.len() > MAX_PATH_BYTES {
         return (StatusCode::URI_TOO_LONG, "the request path is too long").into_response();
@@ -62,7 +62,7 @@ pub async fn servable_target(request: Request, next: Next) -> Response {
 /// Exactly one `Host` header (RFC 9112, section 3.2), naming a host natter
 /// answers to: an IP address, localhost, or a `--public-url` name. Anything
 /// else is a malformed request (400) or, likely, DNS rebinding (403).
-pub async fn known_host(
+pub(crate) async fn known_host(
     State(state): State<Arc<AppState>>,
     request: Request,
     next: Next,

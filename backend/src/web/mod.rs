@@ -1,12 +1,12 @@
 //! The HTTP surface: the routes.
 
-pub mod api;
-pub mod guards;
-pub mod origin;
-pub mod readiness;
-pub mod security_headers;
-pub mod session_cookie;
-pub mod static_files;
+pub(crate) mod api;
+pub(crate) mod guards;
+pub(crate) mod origin;
+pub(crate) mod readiness;
+pub(crate) mod security_headers;
+pub(crate) mod session_cookie;
+pub(crate) mod static_files;
 
 use std::sync::Arc;
 
@@ -27,7 +27,7 @@ use crate::web::static_files::PrivateNames;
 /// The routes: `/ws`, `/healthz`, `/readyz`, the built web client (with security
 /// headers), and 404 for the rest; every request first passes the guards in
 /// [`crate::web::guards`].
-pub fn router(state: Arc<AppState>, config: &Config) -> Router {
+pub(crate) fn router(state: Arc<AppState>, config: &Config) -> Router {
     let files = ServeDir::new(&config.static_dir).not_found_service(get(not_found));
     let mut web_client = Router::new().fallback_service(files);
     for (name, value) in static_headers(&config.static_dir) {

@@ -18,7 +18,7 @@ use axum::http::HeaderValue;
 
 /// The scheme, host names and origins natter accepts.
 #[derive(Debug, Clone)]
-pub struct SitePolicy {
+pub(crate) struct SitePolicy {
     /// `https` when natter serves TLS itself, else `http`: the scheme of its
     /// own pages when they are reached directly.
     scheme: &'static str,
@@ -32,7 +32,11 @@ impl SitePolicy {
     /// A policy for a server that serves TLS itself or not, with the
     /// operator's public URLs and extra allowed origins (already checked by
     /// [`parse_origin`]).
-    pub fn new(serves_tls: bool, public_urls: &[String], allowed_origins: &[String]) -> Self {
+    pub(crate) fn new(
+        serves_tls: bool,
+        public_urls: &[String],
+        allowed_origins: &[String],
+    ) -> Self {
         let public_hosts = public_urls
             .iter()
             .filter_map(|url| url.split_once("://"))
@@ -46,7 +50,7 @@ impl SitePolicy {
     }
 
     /// Whether natter answers to this `Host` header value.
-    pub fn answers_to(&self, host: &str) -> bool {
+    pub(crate) fn answers_to(&self, host: &str) -> bool {
         let Some(authority) = parse_authority(host) else {
             return false;
         };
@@ -59,7 +63,7 @@ impl SitePolicy {
 
     /// Whether a handshake with this `Origin`, to this (already accepted)
     /// `Host`, may upgrade.
-    pub fn permits(&self, origin: Option<&HeaderValue>, host: &str) -> bool {
+    pub(crate) fn permits(&self, origin: Option<&HeaderValue>, host: &str) -> bool {
         let Some(origin) = origin else {
             return true;
         };
@@ -157,7 +161,7 @@ fn strip_default_port<'a>(scheme: &str, authority: &'a str) -> &'a str {
 }
 
 /// Checks an `--allowed-origin` or `--public-url` value.
-pub fn parse_origin(raw: &str) -> Result<String, String> {
+pub(crate) fn parse_origin(raw: &str) -> Result<String, String> {
     normalize_origin(raw).ok_or_else(|| {
         format!("{raw:?} is not an origin like https://chat.example.com (http or https, no path)")
     })

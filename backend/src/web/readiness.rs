@@ -19,19 +19,19 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The answer: `"ok"`, or what is wrong.
 #[derive(Debug, Serialize)]
-pub struct Readiness {
+pub(crate) struct Readiness {
     /// The database (SQLite file or PostgreSQL).
-    pub database: String,
+    pub(crate) database: String,
     /// Redis, when configured. Reported, never a reason to be unready:
     /// without it messages still flow (through the database), and only
     /// presence and typing pause.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub redis: Option<String>,
+    pub(crate) redis: Option<String>,
 }
 
 /// 200 when the database answers within the probe timeout, else 503; the
 /// body says which, either way.
-pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Readiness>) {
+pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Readiness>) {
     // Asked together, so a probe waits for the slower of the two only.
     let (database, redis) = tokio::join!(database_state(&state), async {
         match &state.broker {

@@ -9,7 +9,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 /// The headers every static response carries.
-pub fn static_headers(static_dir: &Path) -> Vec<(HeaderName, HeaderValue)> {
+pub(crate) fn static_headers(static_dir: &Path) -> Vec<(HeaderName, HeaderValue)> {
     let policy = content_security_policy(&inline_script_hashes(static_dir));
     vec![
         (
@@ -32,7 +32,7 @@ pub fn static_headers(static_dir: &Path) -> Vec<(HeaderName, HeaderValue)> {
 /// The policy: scripts only from this server (plus the exact inline loader
 /// trunk writes into index.html, by hash), WebAssembly compilation, styles
 /// from this server, connections only back to this server.
-pub fn content_security_policy(inline_script_hashes: &[String]) -> String {
+pub(crate) fn content_security_policy(inline_script_hashes: &[String]) -> String {
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
     for hash in inline_script_hashes {
         script_src.push_str(&format!(" 'sha256-{hash}'"));

@@ -8,11 +8,11 @@ use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 /// The cookie's name.
-pub const COOKIE: &str = "natter_session";
+pub(crate) const COOKIE: &str = "natter_session";
 
 /// The token a request presents: the bearer token if there is one, else the
 /// cookie.
-pub fn presented(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn presented(headers: &HeaderMap) -> Option<String> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -26,7 +26,7 @@ pub fn presented(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The cookie that carries a new session.
-pub fn carrying(token: String, lifetime: Duration, secure: bool) -> Cookie<'static> {
+pub(crate) fn carrying(token: String, lifetime: Duration, secure: bool) -> Cookie<'static> {
     let max_age = time::Duration::seconds(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
     Cookie::build((COOKIE, token))
         .http_only(true)
@@ -39,7 +39,7 @@ pub fn carrying(token: String, lifetime: Duration, secure: bool) -> Cookie<'stat
 
 /// The cookie that removes the session cookie from the browser: empty,
 /// already expired. Sent whether or not the request carried one.
-pub fn removal() -> Cookie<'static> {
+pub(crate) fn removal() -> Cookie<'static> {
     Cookie::build((COOKIE, ""))
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -55,7 +55,7 @@ const DEVICE_MARK_LIFETIME: time::Duration = time::Duration::days(400);
 
 /// The cookie that marks this browser as a device the account knows (see
 /// [`crate::accounts::known_device`]): sent only to `/api`, where logins are.
-pub fn device_mark(mark: String, secure: bool) -> Cookie<'static> {
+pub(crate) fn device_mark(mark: String, secure: bool) -> Cookie<'static> {
     Cookie::build((crate::accounts::known_device::COOKIE, mark))
         .http_only(true)
         .same_site(SameSite::Strict)

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use backend::connection::replay::{HistorySource, Resume};
+use backend::delivery::FanOut;
 use backend::delivery::feed::Next;
 use backend::delivery::hub::Hub;
 use backend::store::sqlite::SqliteStore;
@@ -41,7 +42,7 @@ async fn a_new_client_misses_nothing_written_between_subscribing_and_reading_his
     let store = Arc::new(
         SqliteStore::open(
             &dir.path().join("chat.db"),
-            Box::new(move |batch| fan_out.broadcast(batch)),
+            Box::new(move |batch| fan_out.publish(batch)),
         )
         .unwrap(),
     );

@@ -21,19 +21,19 @@ use natter_shared::{
 use crate::store::{AuthorId, NewMessage};
 
 /// Who sent a frame.
-pub struct Sender<'a> {
+pub(crate) struct Sender<'a> {
     /// Who the sending connection is.
-    pub author_id: AuthorId,
+    pub(crate) author_id: AuthorId,
     /// Whether it is an account (rather than a guest).
-    pub is_account: bool,
+    pub(crate) is_account: bool,
     /// Its display name, stamped on what it publishes.
-    pub name: &'a str,
+    pub(crate) name: &'a str,
     /// The rooms it is in: frames naming any other are refused.
-    pub rooms: &'a HashSet<String>,
+    pub(crate) rooms: &'a HashSet<String>,
 }
 
 /// What a frame asks for.
-pub enum Command {
+pub(crate) enum Command {
     /// Store and broadcast this message (or change), then acknowledge it.
     Publish(NewMessage),
     /// Send this page of older messages.
@@ -56,18 +56,18 @@ pub enum Command {
 
 /// The limits frames are judged by.
 #[derive(Debug, Clone, Copy)]
-pub struct FrameRules {
+pub(crate) struct FrameRules {
     /// The message length limit, in characters.
-    pub max_message_chars: usize,
+    pub(crate) max_message_chars: usize,
     /// How long after sending a message its author may change it; `None`:
     /// no limit.
-    pub edit_window: Option<Duration>,
+    pub(crate) edit_window: Option<Duration>,
 }
 
 /// Decodes and validates one text frame under `rules`. Pure but for the
 /// clock (an edit window counts back from now): it needs no store, so it is
 /// tested alone.
-pub fn interpret(rules: &FrameRules, sender: &Sender<'_>, text: &str) -> Command {
+pub(crate) fn interpret(rules: &FrameRules, sender: &Sender<'_>, text: &str) -> Command {
     let frame = match decode_client_frame(text) {
         Ok(frame) => frame,
         Err(error) => {
@@ -104,7 +104,7 @@ pub fn interpret(rules: &FrameRules, sender: &Sender<'_>, text: &str) -> Command
 
 /// The nonce in a frame, if it has a valid one, without judging the rest: for
 /// refusing a frame unread (rate limit) while still naming the message.
-pub fn nonce_of(text: &str) -> Option<String> {
+pub(crate) fn nonce_of(text: &str) -> Option<String> {
     match decode_client_frame(text) {
         Ok(
             ClientFrame::Message(PublishParams { nonce, .. })

@@ -10,7 +10,7 @@ use natter_shared::{
 
 use crate::connection::commands::{Command, FrameRules, Sender, encode};
 use crate::process::clock::now_ms;
-use crate::store::{Action, Appended, NewMessage, Refusal, StoreError, Target};
+use crate::store::{Action, Appended, EntryRefused, NewMessage, StoreError, Target};
 
 /// A new message.
 pub(super) fn message(
@@ -149,13 +149,13 @@ pub(crate) fn answer(
         // why nothing changed.
         Err(StoreError::Refused(refusal)) => {
             let code = match refusal {
-                Refusal::UnknownMessage => ErrorCode::UnknownMessage,
-                Refusal::NotYours => ErrorCode::NotYourMessage,
-                Refusal::TooOld => ErrorCode::EditWindowClosed,
-                Refusal::NonceReused => ErrorCode::NonceReused,
+                EntryRefused::UnknownMessage => ErrorCode::UnknownMessage,
+                EntryRefused::NotYours => ErrorCode::NotYourMessage,
+                EntryRefused::TooOld => ErrorCode::EditWindowClosed,
+                EntryRefused::NonceReused => ErrorCode::NonceReused,
             };
             let message = match refusal {
-                Refusal::NonceReused => format!("not stored: {refusal}"),
+                EntryRefused::NonceReused => format!("not stored: {refusal}"),
                 _ => format!("message not changed: {refusal}"),
             };
             Some(ServerFrame::error_about(code, message, nonce).to_json())

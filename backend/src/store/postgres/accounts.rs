@@ -13,6 +13,7 @@ use crate::store::StoreError;
 use crate::store::accounts::{
     AccountStore, CreateError, NameKey, TokenHash, User, UserId, UserSummary,
 };
+use crate::store::database;
 use crate::store::postgres::PgStore;
 
 /// A session is renewed only when it would end this much sooner than a
@@ -28,10 +29,6 @@ fn user(row: &Row) -> User {
         name: row.get(1),
         password_hash: row.get(2),
     }
-}
-
-fn database(error: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(error.to_string())
 }
 
 /// Adds a membership whose marker starts at the room's newest message.

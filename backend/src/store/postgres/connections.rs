@@ -15,7 +15,9 @@
 //!   the id-order lock cannot stop the others from writing for longer.
 
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 use deadpool_postgres::{
@@ -25,6 +27,7 @@ use tokio_postgres::NoTls;
 use tracing::warn;
 
 use crate::store::StoreError;
+use crate::store::database;
 
 /// How long one operation (a read, or the writer's transaction) may take.
 /// PostgreSQL on the same network answers in milliseconds; past this, the
@@ -36,18 +39,18 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// How long PostgreSQL keeps a session idle inside a transaction before
 /// ending it (natter's transactions never wait between statements).
-pub const IDLE_IN_TRANSACTION: Duration = Duration::from_secs(5);
+pub(crate) const IDLE_IN_TRANSACTION: Duration = Duration::from_secs(5);
 
 /// The pool, and the moment before which every connection is suspect.
 #[derive(Clone)]
-pub struct Connections {
+pub(crate) struct Connections {
     pool: Pool,
     suspect_before: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Connections {
     /// A pool of connections to `url`; nothing connects yet.
-    pub fn open(url: &str) -> Result<Self, String> {
+    pub(crate) fn open(url: &str) -> Result<Self, String> {
         let config = session_config(url)?;
         let manager = Manager::from_config(
             config,
@@ -79,23 +82,20 @@ impl Connections {
 
     /// A connection, without a bound: for work at start, such as
     /// migrations, which may take long.
-    pub async fn unbounded(&self) -> Result<Object, String> {
+    pub(crate) async fn unbounded(&self) -> Result<Object, String> {
         self.pool.get().await.map_err(|e| e.to_string())
     }
 
     /// A connection, within an operation run by [`Connections::answered`].
-    pub async fn get(&self) -> Result<Object, StoreError> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| StoreError::Database(e.to_string()))
+    pub(crate) async fn get(&self) -> Result<Object, StoreError> {
+        self.pool.get().await.map_err(database)
     }
 
     /// Runs `operation` (which takes its connections from this pool)
     /// within [`ANSWER_TIMEOUT`]. If it does not finish, whether it timed
     /// out or its caller gave up, every connection opened so far is
     /// suspect and is closed instead of reused.
-    pub async fn answered<T, E>(
+    pub(crate) async fn answered<T, E>(
         &self,
         operation: impl Future<Output = Result<T, E>>,
     ) -> Result<T, E>
@@ -109,11 +109,9 @@ impl Connections {
                 unfinished.0 = None;
                 result
             }
-            Err(_) => Err(StoreError::Database(format!(
-                "no answer within {} s",
-                ANSWER_TIMEOUT.as_secs()
-            ))
-            .into()),
+            Err(_) => {
+                Err(database(format!("no answer within {} s", ANSWER_TIMEOUT.as_secs())).into())
+            }
         }
     }
 }
@@ -137,8 +135,8 @@ impl Drop for Unfinished<'_> {
     }
 }
 
-fn lock(cut: &Mutex<Option<Instant>>) -> std::sync::MutexGuard<'_, Option<Instant>> {
-    cut.lock().unwrap_or_else(|p| p.into_inner())
+fn lock(cut: &Mutex<Option<Instant>>) -> parking_lot::MutexGuard<'_, Option<Instant>> {
+    cut.lock()
 }
 
 /// The settings natter's sessions use: `url`'s, with a connect timeout

@@ -15,8 +15,8 @@ mod accounts;
 pub mod connections;
 mod rooms;
 
+use parking_lot::Mutex;
 use std::future::Future;
-use std::sync::Mutex;
 
 use futures_util::future::BoxFuture;
 use natter_shared::ChatMessage;
@@ -35,6 +35,7 @@ use crate::store::{
     Action, AuthorId, Committing, Entry, HistoryStore, NewMessage, OnCommit, StoreError,
     StoredEntry, StoredMessage, Target,
 };
+use crate::store::{cause, database};
 
 refinery::embed_migrations!("migrations/postgres");
 
@@ -52,25 +53,24 @@ pub struct PgStore {
     writer: Mutex<Option<JoinHandle<()>>>,
 }
 
-fn database(error: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(error.to_string())
-}
-
 impl PgStore {
     /// Connects to `url` (`postgres://user@host:port/database`), brings the
     /// schema up to date (each migration once, whichever process gets there
     /// first) and starts this process's writer.
     pub async fn connect(url: &str, on_commit: OnCommit) -> Result<Self, StoreError> {
-        let failed = |cause: &dyn std::fmt::Display| StoreError::Open {
+        let failed = |error: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
             path: url.to_owned(),
-            cause: cause.to_string(),
+            cause: cause(error),
         };
-        let connections = Connections::open(url).map_err(|e| failed(&e))?;
-        let mut client = connections.unbounded().await.map_err(|e| failed(&e))?;
+        let connections = Connections::open(url).map_err(|e| failed(e.into()))?;
+        let mut client = connections
+            .unbounded()
+            .await
+            .map_err(|e| failed(e.into()))?;
         migrations::runner()
             .run_async(&mut **client)
             .await
-            .map_err(|e| failed(&e))?;
+            .map_err(|e| failed(e.into()))?;
         drop(client);
         let (queue, pending) = WriterQueue::new();
         let writer = tokio::spawn(run(connections.clone(), pending, on_commit));
@@ -114,7 +114,7 @@ async fn run(connections: Connections, mut queue: mpsc::Receiver<Pending>, on_co
         .await
         .map_err(|error| match error {
             StoreError::Database(cause) => cause,
-            other => other.to_string(),
+            other => cause(other),
         });
         settle(batch, committed, &on_commit);
     }
@@ -384,7 +384,7 @@ impl HistoryStore for PgStore {
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
             self.queue.close();
-            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let writer = self.writer.lock().take();
             if let Some(writer) = writer {
                 let _ = writer.await;
             }

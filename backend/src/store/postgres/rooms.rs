@@ -11,6 +11,7 @@ use tokio_postgres::error::SqlState;
 use crate::process::clock::now_ms;
 use crate::store::StoreError;
 use crate::store::accounts::UserId;
+use crate::store::database;
 use crate::store::postgres::PgStore;
 use crate::store::postgres::accounts::add_member;
 use crate::store::rooms::{
@@ -64,10 +65,6 @@ const MENTION_CANDIDATES: &str = "
       AND (u.author_id IS NULL OR u.author_id != $1)
       AND strpos(u.value, '@') > 0
     ORDER BY u.id DESC LIMIT 5000";
-
-fn database(error: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(error.to_string())
-}
 
 impl PgStore {
     /// Fills in how many of each room's unread messages mention `user`.

@@ -10,12 +10,17 @@ use tokio::sync::mpsc;
 use tracing::warn;
 
 use crate::process::clock::now_ms;
+use crate::store::cause;
 use crate::store::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
 use crate::store::settle::{MAX_BATCH, Outcome, Pending, judge, retried_or_reused, settle, timed};
 use crate::store::{Action, Entry, NewMessage, OnCommit, Target};
 
 /// Runs until every sender of `queue` is gone and the queue is empty.
-pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_commit: OnCommit) {
+pub(crate) fn run(
+    mut connection: Connection,
+    mut queue: mpsc::Receiver<Pending>,
+    on_commit: OnCommit,
+) {
     while let Some(first) = queue.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -24,8 +29,7 @@ pub fn run(mut connection: Connection, mut queue: mpsc::Receiver<Pending>, on_co
                 Err(_) => break,
             }
         }
-        let committed = timed(batch.len(), || commit(&mut connection, &batch))
-            .map_err(|error| error.to_string());
+        let committed = timed(batch.len(), || commit(&mut connection, &batch)).map_err(cause);
         let changed = settle(batch, committed, &on_commit);
         // After the acks, so the change itself is not delayed.
         if changed {

@@ -19,7 +19,7 @@ const STEPS: &[M<'_>] = &[
 ];
 
 /// Every migration, in order.
-pub const MIGRATIONS: Migrations<'_> = Migrations::from_slice(STEPS);
+pub(crate) const MIGRATIONS: Migrations<'_> = Migrations::from_slice(STEPS);
 
 #[cfg(test)]
 mod tests {

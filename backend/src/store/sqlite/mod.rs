@@ -14,8 +14,8 @@ mod group_commit;
 mod migrations;
 mod rooms;
 
+use parking_lot::Mutex;
 use std::path::Path;
-use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -30,6 +30,7 @@ use crate::store::{
     AuthorId, Committing, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
     StoredMessage,
 };
+use crate::store::{cause, database};
 
 /// How long the writer waits for a lock another process holds before the
 /// batch fails (and its senders are told to retry).
@@ -52,25 +53,25 @@ impl SqliteStore {
     /// writer. Fails if the file cannot be opened, is not a database, or
     /// cannot be written.
     pub fn open(path: &Path, on_commit: OnCommit) -> Result<Self, StoreError> {
-        let failed = |cause: &dyn std::fmt::Display| StoreError::Open {
+        let failed = |error: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
             path: path.display().to_string(),
-            cause: cause.to_string(),
+            cause: cause(error),
         };
-        let mut connection = Connection::open(path).map_err(|e| failed(&e))?;
-        prepare(&mut connection).map_err(|e| failed(&e))?;
+        let mut connection = Connection::open(path).map_err(|e| failed(e.into()))?;
+        prepare(&mut connection).map_err(|e| failed(e.into()))?;
         let newest_at_open: i64 = connection
             .query_row("SELECT COALESCE(MAX(id), 0) FROM messages", [], |row| {
                 row.get(0)
             })
-            .map_err(|e| failed(&e))?;
+            .map_err(|e| failed(e.into()))?;
         let readers = Config::new(path)
             .create_pool(Runtime::Tokio1)
-            .map_err(|e| failed(&e))?;
+            .map_err(|e| failed(e.into()))?;
         let (queue, pending) = WriterQueue::new();
         let writer = std::thread::Builder::new()
             .name("natter-sqlite-writer".to_owned())
             .spawn(move || group_commit::run(connection, pending, on_commit))
-            .map_err(|e| failed(&e))?;
+            .map_err(|e| failed(e.into()))?;
         Ok(SqliteStore {
             queue,
             writer: Mutex::new(Some(writer)),
@@ -81,7 +82,7 @@ impl SqliteStore {
 
     /// The newest id in any room when the file was opened (0 when empty):
     /// everything up to it is committed before the server takes a connection.
-    pub fn newest_at_open(&self) -> u64 {
+    pub(crate) fn newest_at_open(&self) -> u64 {
         self.newest_at_open
     }
 
@@ -91,13 +92,13 @@ impl SqliteStore {
         &self,
         query: impl FnOnce(&mut Connection) -> deadpool_sqlite::rusqlite::Result<R> + Send + 'static,
     ) -> Result<R, StoreError> {
-        let database = |e: &dyn std::fmt::Display| StoreError::Database(e.to_string());
-        let connection = self.readers.get().await.map_err(|e| database(&e))?;
+        let connection = self.readers.get().await.map_err(database)?;
         connection
             .interact(move |connection| query(connection))
             .await
-            .map_err(|e| database(&e))?
-            .map_err(|e| database(&e))
+            // A panic's payload is not Sync: its words are what is kept.
+            .map_err(|error| database(error.to_string()))?
+            .map_err(database)
     }
 }
 
@@ -266,7 +267,7 @@ impl HistoryStore for SqliteStore {
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
             self.queue.close();
-            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let writer = self.writer.lock().take();
             if let Some(writer) = writer {
                 let _ = tokio::task::spawn_blocking(move || writer.join()).await;
             }

@@ -37,7 +37,7 @@ const MAX_BODY_BYTES: usize = 16 * 1024;
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The `/api` routes.
-pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
+pub(crate) fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/signup", post(sign_up))
         .route("/login", post(log_in))

@@ -5,7 +5,7 @@
 
 use crate::common::api::{call, log_in};
 use crate::common::process::run_with_input;
-use crate::common::rooms::Person;
+use crate::common::rooms::{Person, ada_and_bob};
 use crate::common::{Client, TestServer};
 use natter_shared::ServerFrame;
 use serde_json::json;
@@ -55,8 +55,7 @@ fn natter_user(server: &TestServer, args: &[&str], input: &str) {
 #[tokio::test]
 async fn every_way_a_session_ends_closes_the_connections_opened_with_it() {
     let server = TestServer::start().await;
-    let ada = Person::sign_up(&server, "ada").await;
-    let bob = Person::sign_up(&server, "bob").await;
+    let (ada, bob) = ada_and_bob(&server).await;
     let mut bystander = bob.connect(&server, "").await;
 
     // A password change ends the thief's copy at once; the owner's own

@@ -113,3 +113,23 @@ impl Client {
             .collect()
     }
 }
+
+/// Ada and Bob, both signed up: where most tests of rooms start.
+pub async fn ada_and_bob(server: &TestServer) -> (Person, Person) {
+    (
+        Person::sign_up(server, "ada").await,
+        Person::sign_up(server, "bob").await,
+    )
+}
+
+/// Ada and Bob, both in `room`, which Ada created and Bob joined.
+pub async fn ada_and_bob_in(server: &TestServer, room: &str) -> (Person, Person) {
+    let (ada, bob) = ada_and_bob(server).await;
+    assert_eq!(
+        ada.create_room(server, room).await.status,
+        201,
+        "{room} is created"
+    );
+    assert_eq!(bob.join(server, room).await.status, 200, "bob joins {room}");
+    (ada, bob)
+}

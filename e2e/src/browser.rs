@@ -21,6 +21,9 @@ const CHROMIUM_ARGS: &[&str] = &[
     "--window-size=900,800",
 ];
 
+/// What makes Chromium's pages see `prefers-color-scheme: dark`.
+const DARK_ARGS: &[&str] = &["--force-dark-mode"];
+
 /// A message as the page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -42,21 +45,25 @@ pub struct Browser {
 impl Browser {
     /// Opens a new headless window on `url`.
     pub async fn open(webdriver: &str, url: &str) -> Self {
-        Self::open_with(webdriver, url, false).await
+        Self::open_with(webdriver, url, false, &[]).await
     }
 
     /// Opens a new headless window on an https `url` whose certificate the
     /// test made itself (no authority vouches for it).
     pub async fn open_trusting_the_tests_certificate(webdriver: &str, url: &str) -> Self {
-        Self::open_with(webdriver, url, true).await
+        Self::open_with(webdriver, url, true, &[]).await
     }
 
-    async fn open_with(webdriver: &str, url: &str, any_certificate: bool) -> Self {
+    /// Opens a new headless window on `url` in a browser set to a dark
+    /// colour scheme, as a system in dark mode is.
+    pub async fn open_dark(webdriver: &str, url: &str) -> Self {
+        Self::open_with(webdriver, url, false, DARK_ARGS).await
+    }
+
+    async fn open_with(webdriver: &str, url: &str, any_certificate: bool, extra: &[&str]) -> Self {
+        let args: Vec<&str> = CHROMIUM_ARGS.iter().chain(extra).copied().collect();
         let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".to_owned(),
-            json!({ "args": CHROMIUM_ARGS }),
-        );
+        capabilities.insert("goog:chromeOptions".to_owned(), json!({ "args": args }));
         if any_certificate {
             capabilities.insert("acceptInsecureCerts".to_owned(), json!(true));
         }
@@ -240,6 +247,11 @@ impl Browser {
     /// The page's URL fragment (`#/r/general`).
     pub async fn hash(&self) -> String {
         self.script_string("return location.hash").await
+    }
+
+    /// The page as it looks now, as PNG.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        self.client.screenshot().await.expect("a screenshot")
     }
 
     /// Resizes the window, as a phone's screen or a desktop's.

@@ -10,6 +10,9 @@
 //!   and a connection that sends the HTTP/2 preface is refused: natter speaks
 //!   HTTP/1.1 only, which is all browsers need for WebSockets.
 //! - Its writes get a deadline ([`GuardedStream`]), for its whole life.
+//!
+//! Knows nothing of HTTP routes, accounts or chat: it only counts, times
+//! and refuses connections ([`limits`], [`guarded_stream`]).
 
 pub(crate) mod guarded_stream;
 pub(crate) mod limits;

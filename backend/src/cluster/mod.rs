@@ -15,6 +15,9 @@
 //! [`ClusterFanOut`] is the [`FanOut`] publishers see: this process's own
 //! commits, account events and signals reach its hub at once, and the
 //! other processes through the relay.
+//!
+//! Never touches a connection: it hands entries to this process's hub
+//! and presence to its roster, which connections read as in one process.
 
 pub(crate) mod gap_filler;
 pub(crate) mod notice;

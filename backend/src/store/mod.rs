@@ -1,5 +1,12 @@
-//! Durable history: the [`HistoryStore`] trait the server talks to, and its
-//! SQLite engine.
+//! Everything durable, behind three traits: [`HistoryStore`] (messages and
+//! their changes), [`AccountStore`] (accounts and sessions) and
+//! [`RoomStore`] (rooms, memberships, read markers), with the two engines
+//! side by side: [`sqlite`] (the embedded default) and [`postgres`] (shared
+//! by several processes). The only code that talks to a database.
+//!
+//! Never publishes on its own account and never reads the configuration:
+//! an engine is handed what to call on every commit ([`OnCommit`]), and
+//! which engine runs is decided once, by the wiring.
 //!
 //! A store assigns every message its id, makes it durable, and only then
 //! hands it to the fan-out, in id order (see [`OnCommit`]). Nothing is

@@ -14,6 +14,61 @@ use thiserror::Error;
 use super::StoreError;
 use super::accounts::UserId;
 
+/// A room as both engines read it for a member: the stored columns, before
+/// they are the [`RoomInfo`] clients see. The one place that mapping lives.
+pub(super) struct RoomRow {
+    pub(super) room: String,
+    /// `public` or `direct`.
+    pub(super) kind: String,
+    pub(super) last_read: i64,
+    pub(super) members: i64,
+    pub(super) newest_id: Option<i64>,
+    pub(super) newest_at: Option<i64>,
+    pub(super) unread: i64,
+    /// The other member of a direct conversation.
+    pub(super) with: Option<String>,
+    /// The setting as stored, the kind's default already filled in.
+    pub(super) notify: String,
+}
+
+impl From<RoomRow> for RoomInfo {
+    fn from(row: RoomRow) -> Self {
+        RoomInfo {
+            room: row.room,
+            kind: if row.kind == "direct" {
+                RoomKind::Direct
+            } else {
+                RoomKind::Public
+            },
+            last_read: row.last_read as u64,
+            members: row.members as u64,
+            newest_id: row.newest_id.unwrap_or(0) as u64,
+            newest_at: row.newest_at,
+            unread: row.unread as u64,
+            // Counted afterwards, from the unread messages' text.
+            mentions: 0,
+            with: row.with,
+            notify: notify_from(&row.notify),
+        }
+    }
+}
+
+/// The lobby as a guest's welcome shows it: nothing read, nothing unread.
+pub(super) fn lobby_info(members: i64, newest_id: Option<i64>, newest_at: Option<i64>) -> RoomInfo {
+    RoomInfo {
+        room: LOBBY.to_owned(),
+        kind: RoomKind::Public,
+        with: None,
+        members: members as u64,
+        last_read: 0,
+        unread: 0,
+        mentions: 0,
+        newest_id: newest_id.unwrap_or(0) as u64,
+        newest_at,
+        notify: Notify::default(),
+    }
+}
+
 /// How a notification setting is stored (NULL, the kind's default, aside).
 pub(super) fn notify_to(notify: Notify) -> &'static str {
     match notify {

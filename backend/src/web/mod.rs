@@ -1,4 +1,13 @@
-//! The HTTP surface: the routes.
+//! The HTTP surface: the routes ([`router`]), the checks every request
+//! passes first ([`guards`], [`origin`]), the headers static pages carry
+//! ([`security_headers`]), the session cookie ([`session_cookie`]),
+//! `/readyz` ([`readiness`]), what under `--static-dir` is never served
+//! ([`static_files`]), and the account and room API under `/api/`
+//! ([`api`]).
+//!
+//! Owns requests, never connections: `/ws` is handed to
+//! [`crate::connection`] once upgraded, and nothing here reads or writes a
+//! WebSocket.
 
 pub(crate) mod api;
 pub(crate) mod guards;

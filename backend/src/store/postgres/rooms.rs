@@ -4,7 +4,7 @@
 //! dialect.
 
 use futures_util::future::BoxFuture;
-use natter_shared::{LOBBY, Notify, RoomInfo, RoomKind, mentions};
+use natter_shared::{LOBBY, Notify, RoomInfo, mentions};
 use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
 
@@ -15,7 +15,7 @@ use crate::store::database;
 use crate::store::postgres::PgStore;
 use crate::store::postgres::accounts::add_member;
 use crate::store::rooms::{
-    PublicRoom, RoomError, RoomStore, direct_key, in_welcome_order, notify_from, notify_to,
+    PublicRoom, RoomError, RoomRow, RoomStore, direct_key, in_welcome_order, lobby_info, notify_to,
 };
 
 /// A room as member `$1` sees it (see the SQLite engine's `ROOM_INFO`).
@@ -37,23 +37,18 @@ const ROOM_INFO: &str = "
     WHERE m.user_id = $1";
 
 fn room_info(row: &Row) -> RoomInfo {
-    let kind: String = row.get(1);
-    RoomInfo {
+    RoomRow {
         room: row.get(0),
-        kind: if kind == "direct" {
-            RoomKind::Direct
-        } else {
-            RoomKind::Public
-        },
-        last_read: row.get::<_, i64>(2) as u64,
-        members: row.get::<_, i64>(3) as u64,
-        newest_id: row.get::<_, Option<i64>>(4).unwrap_or(0) as u64,
+        kind: row.get(1),
+        last_read: row.get(2),
+        members: row.get(3),
+        newest_id: row.get(4),
         newest_at: row.get(5),
-        unread: row.get::<_, i64>(6) as u64,
-        mentions: 0,
+        unread: row.get(6),
         with: row.get(7),
-        notify: notify_from(&row.get::<_, String>(8)),
+        notify: row.get(8),
     }
+    .into()
 }
 
 /// The unread messages in room `$2` that could mention member `$1`.
@@ -309,18 +304,7 @@ impl RoomStore for PgStore {
                 )
                 .await
                 .map_err(database)?;
-            Ok(RoomInfo {
-                room: LOBBY.to_owned(),
-                kind: RoomKind::Public,
-                with: None,
-                members: row.get::<_, i64>(0) as u64,
-                last_read: 0,
-                unread: 0,
-                mentions: 0,
-                newest_id: row.get::<_, Option<i64>>(1).unwrap_or(0) as u64,
-                newest_at: row.get(2),
-                notify: Notify::default(),
-            })
+            Ok(lobby_info(row.get(0), row.get(1), row.get(2)))
         }))
     }
 

@@ -4,12 +4,12 @@
 
 use deadpool_sqlite::rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params};
 use futures_util::future::BoxFuture;
-use natter_shared::{LOBBY, Notify, RoomInfo, RoomKind, mentions};
+use natter_shared::{LOBBY, Notify, RoomInfo, mentions};
 
 use crate::process::clock::now_ms;
 use crate::store::accounts::UserId;
 use crate::store::rooms::{
-    PublicRoom, RoomError, RoomStore, direct_key, in_welcome_order, notify_from, notify_to,
+    PublicRoom, RoomError, RoomRow, RoomStore, direct_key, in_welcome_order, lobby_info, notify_to,
 };
 use crate::store::{SqliteStore, StoreError};
 
@@ -36,23 +36,18 @@ const ROOM_INFO: &str = "
     WHERE m.user_id = ?1";
 
 fn room_info(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<RoomInfo> {
-    let kind: String = row.get(1)?;
-    Ok(RoomInfo {
+    Ok(RoomRow {
         room: row.get(0)?,
-        kind: if kind == "direct" {
-            RoomKind::Direct
-        } else {
-            RoomKind::Public
-        },
-        last_read: row.get::<_, i64>(2)? as u64,
-        members: row.get::<_, i64>(3)? as u64,
-        newest_id: row.get::<_, Option<i64>>(4)?.unwrap_or(0) as u64,
+        kind: row.get(1)?,
+        last_read: row.get(2)?,
+        members: row.get(3)?,
+        newest_id: row.get(4)?,
         newest_at: row.get(5)?,
-        unread: row.get::<_, i64>(6)? as u64,
-        mentions: 0,
+        unread: row.get(6)?,
         with: row.get(7)?,
-        notify: notify_from(&row.get::<_, String>(8)?),
-    })
+        notify: row.get(8)?,
+    }
+    .into())
 }
 
 /// The unread messages (as [`ROOM_INFO`] counts them) in room `?2` that
@@ -308,18 +303,7 @@ impl RoomStore for SqliteStore {
                             WHERE room = ?1 AND kind = 0 AND deleted_at IS NULL)",
                 )?
                 .query_row(params![LOBBY], |row| {
-                    Ok(RoomInfo {
-                        room: LOBBY.to_owned(),
-                        kind: RoomKind::Public,
-                        with: None,
-                        members: row.get::<_, i64>(0)? as u64,
-                        last_read: 0,
-                        unread: 0,
-                        mentions: 0,
-                        newest_id: row.get::<_, Option<i64>>(1)?.unwrap_or(0) as u64,
-                        newest_at: row.get(2)?,
-                        notify: Default::default(),
-                    })
+                    Ok(lobby_info(row.get(0)?, row.get(1)?, row.get(2)?))
                 })
         }))
     }

@@ -1,6 +1,7 @@
 //! The suites that hold on every engine: the test command runs them on
 //! SQLite, then again with `NATTER_TEST_ENGINE=postgres`.
 
+mod account_names;
 mod accounts;
 mod bad_input;
 mod broadcast;
@@ -9,6 +10,7 @@ mod edits;
 mod history;
 mod idempotency;
 mod lag;
+mod login_budgets;
 mod mentions;
 mod names;
 mod nonces;

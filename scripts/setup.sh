@@ -91,6 +91,8 @@ ensure_frontend_tools() {
   ensure_trunk
   ensure_wasm_bindgen
   ensure_wasm_opt
+  # The release build's brotli copies (scripts/compress-web-client.sh).
+  command -v brotli >/dev/null || ensure_apt brotli
 }
 
 # Node.js runs the benchmark's peer server (the Node ws chat).

@@ -79,10 +79,7 @@ pub async fn run(command: &OperatorCommand, config: &Config) -> Result<String, C
     let said = match action {
         UserAction::Add { name } => {
             let password = read_password("Password for the new account: ")?;
-            let (_, name) = accounts
-                .create(name, &password)
-                .await
-                .map_err(|error| CliError::Refused(explain(&error)))?;
+            let (_, name) = accounts.create(name, &password).await.map_err(refused)?;
             format!("created the account {name}")
         }
         UserAction::Passwd { name } => {
@@ -90,11 +87,11 @@ pub async fn run(command: &OperatorCommand, config: &Config) -> Result<String, C
             accounts
                 .reset_password(name, &password)
                 .await
-                .map_err(|error| {
-                    CliError::Refused(match error {
-                        AuthError::InvalidCredentials => format!("there is no account {name:?}"),
-                        other => explain(&other),
-                    })
+                .map_err(|error| match error {
+                    AuthError::InvalidCredentials => {
+                        CliError::Refused(format!("there is no account {name:?}"))
+                    }
+                    other => refused(other),
                 })?;
             format!("changed the password of {name} and ended its sessions")
         }
@@ -128,8 +125,13 @@ pub async fn run(command: &OperatorCommand, config: &Config) -> Result<String, C
     Ok(said)
 }
 
-fn explain(error: &AuthError) -> String {
-    format!("{error} ({})", error.code())
+/// An account refusal in words for the operator; a store that failed keeps
+/// its cause, so the operator reads the database's own words.
+fn refused(error: AuthError) -> CliError {
+    match error {
+        AuthError::Store(error) => CliError::Store(error),
+        other => CliError::Refused(format!("{other} ({})", other.code())),
+    }
 }
 
 /// One line from standard input, without its line ending. Prompts only when

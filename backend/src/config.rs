@@ -207,6 +207,25 @@ pub struct Config {
     #[arg(long, env = "NATTER_SESSION_LIFETIME", default_value = "30days", value_parser = humantime::parse_duration)]
     pub session_lifetime: Duration,
 
+    /// How often open connections are checked against the database, e.g.
+    /// 2s: the longest a connection outlives a session that expired, or
+    /// that ended where no event reached this process (an operator
+    /// command, another process while Redis was down).
+    #[arg(long, env = "NATTER_SESSION_CHECK_EVERY", default_value = "2s", value_parser = at_least_100ms)]
+    pub session_check_every: Duration,
+
+    /// How many messages may wait for the database's writer before senders
+    /// are made to wait (their next frames are read only once there is
+    /// room). More absorbs longer bursts; each waiting message holds its
+    /// text in memory.
+    #[arg(
+        long,
+        env = "NATTER_WRITE_QUEUE",
+        default_value_t = crate::store::QUEUE_CAPACITY,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=1_000_000)
+    )]
+    pub write_queue: usize,
+
     /// How many live messages may wait for one slow client before it is
     /// caught up from the database instead.
     #[arg(
@@ -216,6 +235,14 @@ pub struct Config {
         value_parser = RangedU64ValueParser::<usize>::new().range(1..=1_000_000)
     )]
     pub broadcast_buffer: usize,
+}
+
+fn at_least_100ms(raw: &str) -> Result<Duration, String> {
+    let every = humantime::parse_duration(raw).map_err(|e| e.to_string())?;
+    if every < Duration::from_millis(100) {
+        return Err(format!("{raw:?} is shorter than 100ms"));
+    }
+    Ok(every)
 }
 
 fn presence_ttl(raw: &str) -> Result<Duration, String> {

@@ -68,6 +68,8 @@ pub struct AppState {
     pub(crate) rules: ConnectionRules,
     /// Which host names natter answers to, and which pages may connect.
     pub(crate) site: SitePolicy,
+    /// How this server is run, as `GET /api/server` tells a page.
+    pub(crate) server_info: natter_shared::api::ServerInfo,
     /// The frame budget each address's connections share.
     pub(crate) address_frames: AddressFrames,
     /// How many may connect; also the live connection count. Shared with
@@ -123,6 +125,11 @@ impl AppState {
                 },
                 ping_interval: config.ping_interval,
                 idle_timeout: config.idle_timeout,
+            },
+            server_info: natter_shared::api::ServerInfo {
+                guests: config.guests == crate::accounts::Guests::Allow,
+                signup: config.signup == crate::accounts::Signup::Open,
+                max_message_chars: config.max_message_chars,
             },
             site: SitePolicy::new(
                 config.tls_cert.is_some(),

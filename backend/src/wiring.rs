@@ -32,6 +32,8 @@ pub(crate) enum Topology<'c> {
     Embedded {
         /// The database file.
         db: &'c Path,
+        /// Appends that may wait for the writer.
+        write_queue: usize,
     },
     /// Processes sharing one PostgreSQL: each hub gets every process's
     /// commits in id order, through Redis at once when there is one, and
@@ -41,6 +43,8 @@ pub(crate) enum Topology<'c> {
         database_url: &'c str,
         /// The broker between the processes, if any.
         redis_url: Option<&'c str>,
+        /// Appends that may wait for this process's writer.
+        write_queue: usize,
     },
 }
 
@@ -51,8 +55,12 @@ impl<'c> Topology<'c> {
             Some(database_url) => Topology::Shared {
                 database_url,
                 redis_url: config.redis_url.as_deref(),
+                write_queue: config.write_queue,
             },
-            None => Topology::Embedded { db: &config.db },
+            None => Topology::Embedded {
+                db: &config.db,
+                write_queue: config.write_queue,
+            },
         }
     }
 }
@@ -79,8 +87,13 @@ pub(crate) async fn open_stores(
     on_commit: OnCommit,
 ) -> Result<Stores, StoreError> {
     let stores = match topology {
-        Topology::Shared { database_url, .. } => {
-            let store = Arc::new(PgStore::connect(database_url, on_commit).await?);
+        Topology::Shared {
+            database_url,
+            write_queue,
+            ..
+        } => {
+            let store =
+                Arc::new(PgStore::connect_with_queue(database_url, on_commit, write_queue).await?);
             Stores {
                 newest_at_open: store.newest_id().await?,
                 history: Arc::clone(&store) as Arc<dyn HistoryStore>,
@@ -89,8 +102,8 @@ pub(crate) async fn open_stores(
                 shared_log: Some(store as Arc<dyn SharedLog>),
             }
         }
-        Topology::Embedded { db } => {
-            let store = Arc::new(SqliteStore::open(db, on_commit)?);
+        Topology::Embedded { db, write_queue } => {
+            let store = Arc::new(SqliteStore::open_with_queue(db, on_commit, write_queue)?);
             Stores {
                 newest_at_open: store.newest_at_open(),
                 history: Arc::clone(&store) as Arc<dyn HistoryStore>,
@@ -148,7 +161,7 @@ pub(crate) async fn wire(
             let link = match redis_url {
                 Some(url) => Some(Arc::new(RedisLink::open(url).map_err(|error| {
                     StoreError::Open {
-                        path: url.to_owned(),
+                        path: store::without_password(url),
                         cause: store::cause(error),
                     }
                 })?)),

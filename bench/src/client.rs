@@ -263,7 +263,7 @@ pub struct Receiver {
     /// Its own sender id and its in-flight window, if it sends.
     pub own: Option<(u32, Arc<Semaphore>)>,
     /// Where a sender also reports each round trip (µs), for per-step figures.
-    pub round_trips: Option<Arc<std::sync::Mutex<Vec<u64>>>>,
+    pub round_trips: Option<Arc<parking_lot::Mutex<Vec<u64>>>>,
     /// Whether to wait for a first frame (Natter's welcome) before counting
     /// itself ready.
     pub wait_for_welcome: bool,
@@ -358,10 +358,7 @@ pub async fn receive(mut stream: SplitStream<Ws>, mut who: Receiver, shared: Arc
         {
             window.add_permits(1);
             if let Some(round_trips) = &who.round_trips {
-                round_trips
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(micros);
+                round_trips.lock().push(micros);
             }
         }
     }

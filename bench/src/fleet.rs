@@ -28,7 +28,7 @@ pub struct Fleet {
     /// Counters every receiver shares.
     pub shared: Arc<Shared>,
     /// Round trips of sender 0's own messages, in µs.
-    pub round_trips: Arc<std::sync::Mutex<Vec<u64>>>,
+    pub round_trips: Arc<parking_lot::Mutex<Vec<u64>>>,
     readers: Vec<JoinHandle<Tally>>,
     senders: usize,
 }

@@ -61,7 +61,7 @@ struct Args {
     /// Idle connections to hold.
     #[arg(long, default_value_t = DEFAULT_IDLE)]
     idle: usize,
-    /// Run only these scenarios (fan-out, saturation, rooms, typing, scale-out, shootout, shootout-pair, idle); all by default.
+    /// Run only these scenarios (fan-out, saturation, rooms, typing, scale-out, shootout, shootout-pair, idle, browser); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Run only against these servers (natter, node-ws, socketio, natter-baseline); all by default.
@@ -72,6 +72,12 @@ struct Args {
     /// results folder only.
     #[arg(long)]
     baseline: Option<PathBuf>,
+    /// The built web client natter serves in the browser scenario.
+    #[arg(long, default_value = "dist")]
+    web: PathBuf,
+    /// The web client the baseline serves (an earlier build's `dist`).
+    #[arg(long)]
+    baseline_web: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -184,6 +190,25 @@ async fn run(args: Args) -> Result<bool> {
         let row = scenarios::pair_shootout::run(&programs, shootout).await?;
         bar.finish_and_clear();
         results.pair_shootout = Some((shootout, row));
+    }
+    // A real browser: not part of the smoke run (the end-to-end tests use
+    // the client in Chromium already).
+    if wanted("browser") && !args.smoke {
+        let spec = scenarios::browser::BrowserSpec::published();
+        let mut rows = Vec::new();
+        for &kind in kinds.iter().filter(|kind| Programs::is_natter(**kind)) {
+            let web = match kind {
+                Kind::Baseline => args
+                    .baseline_web
+                    .clone()
+                    .unwrap_or_else(|| args.web.clone()),
+                _ => args.web.clone(),
+            };
+            let bar = progress(format!("browser, {}", kind.label()));
+            rows.push(scenarios::browser::run(kind, &programs, &web, &spec).await?);
+            bar.finish_and_clear();
+        }
+        results.browser = Some((spec, rows));
     }
     if wanted("idle") {
         results.idle = each_server("idle", &kinds, async |kind| {

@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 use plotters::prelude::*;
 
+use crate::scenarios::browser::{BrowserRow, BrowserSpec};
 use crate::scenarios::idle::IdleResult;
 use crate::scenarios::load::{LoadResult, LoadSpec};
 use crate::scenarios::rooms::RoomsSpec;
@@ -39,6 +40,8 @@ pub struct Results {
     /// The shootout over a natter pair, clients held by several harness
     /// processes.
     pub pair_shootout: Option<(ShootoutSpec, ShootoutResult)>,
+    /// The web client in headless Chromium (natter builds only).
+    pub browser: Option<(BrowserSpec, Vec<BrowserRow>)>,
 }
 
 /// The results as Markdown; `charts` is the folder name the SVGs are in,
@@ -191,6 +194,9 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
             );
         }
         let _ = writeln!(out, "\n![Idle]({charts}/idle.svg)\n");
+    }
+    if let Some((spec, rows)) = &results.browser {
+        crate::scenarios::browser::report(&mut out, spec, rows);
     }
     if let Some((raw, gzipped)) = results.wasm_bytes {
         let _ = writeln!(

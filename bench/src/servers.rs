@@ -1,7 +1,7 @@
 //! Starting and stopping the servers under test, each as its own process.
 
 use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -97,13 +97,23 @@ pub struct Server {
 impl Server {
     /// Starts a fresh instance.
     pub fn start(kind: Kind, programs: &Programs) -> Result<Self> {
-        Self::start_on(kind, programs, None)
+        Self::start_on(kind, programs, None, None)
+    }
+
+    /// Starts a fresh natter serving the built web client in `web`.
+    pub fn start_serving(kind: Kind, programs: &Programs, web: &Path) -> Result<Self> {
+        Self::start_on(kind, programs, None, Some(web))
     }
 
     /// Starts a fresh instance; with `shared`, one of several processes on
     /// these engines (natter: PostgreSQL and Redis; Socket.IO: its Redis
     /// adapter).
-    pub fn start_on(kind: Kind, programs: &Programs, shared: Option<&Shared>) -> Result<Self> {
+    pub fn start_on(
+        kind: Kind,
+        programs: &Programs,
+        shared: Option<&Shared>,
+        web: Option<&Path>,
+    ) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let mut engines = Vec::new();
         let mut environment = Vec::new();
@@ -120,7 +130,7 @@ impl Server {
             // A static folder of its own: never the one the database is in.
             Kind::Natter | Kind::Baseline => Command::new(programs.natter_binary(kind)?)
                 .args(["--bind", "127.0.0.1:0", "--static-dir"])
-                .arg(dir.path().join("web"))
+                .arg(web.map_or_else(|| dir.path().join("web"), Path::to_path_buf))
                 .arg("--db")
                 .arg(dir.path().join("bench.db"))
                 // Load, not abuse: lift the per-client protections.
@@ -154,7 +164,7 @@ impl Server {
                 Command::new("node")
                     .arg("server.js")
                     .current_dir(folder)
-                    .env("PORT", free_port()?.to_string())
+                    .env("PORT", testkit::free_port().to_string())
                     .envs(environment)
                     .stdout(Stdio::piped())
                     .spawn()
@@ -219,10 +229,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// Copies the Node peer at `peer` into `work` under its folder's name and

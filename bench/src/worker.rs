@@ -13,8 +13,10 @@
 //!   answers `report <received> <expected> <duplicated> <p95 µs>`.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -61,7 +63,7 @@ pub async fn run() -> Result<()> {
                 broadcasts = count.parse()?;
                 step.received.store(0, Ordering::SeqCst);
                 step.duplicated.store(0, Ordering::SeqCst);
-                *step.latency.lock().unwrap_or_else(|p| p.into_inner()) = histogram();
+                *step.latency.lock() = histogram();
                 "armed".to_owned()
             }
             ["report"] => {
@@ -72,11 +74,7 @@ pub async fn run() -> Result<()> {
                 {
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
-                let p95 = step
-                    .latency
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .value_at_quantile(0.95);
+                let p95 = step.latency.lock().value_at_quantile(0.95);
                 format!(
                     "report {} {expected} {} {p95}",
                     step.received.load(Ordering::SeqCst),
@@ -149,9 +147,6 @@ async fn listen(mut ws: Ws, step: Arc<Step>) {
         next_seq = seq + 1;
         step.received.fetch_add(1, Ordering::Relaxed);
         let micros = (now_ns().saturating_sub(sent_ns) / 1_000).max(1);
-        step.latency
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .saturating_record(micros);
+        step.latency.lock().saturating_record(micros);
     }
 }

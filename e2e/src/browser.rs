@@ -33,7 +33,8 @@ pub struct Message {
     pub text: String,
     /// Whether the page marks it as this window's own.
     pub own: bool,
-    /// For our own messages: pending, sent or failed; empty for others'.
+    /// For our own messages on their way: pending or failed; while a change
+    /// waits: saving or deleting; else empty.
     pub state: String,
 }
 
@@ -108,9 +109,10 @@ impl Browser {
         .await;
     }
 
-    /// Types a display name and submits it, then waits until the server has
-    /// welcomed the window under that name.
+    /// Opens Settings, types a guest name and submits it, waits until the
+    /// server has welcomed the window under that name, and closes Settings.
     pub async fn use_name(&self, name: &str) {
+        self.click("button.me").await;
         let input = self
             .client
             .find(Locator::Css("#name-input"))
@@ -129,17 +131,62 @@ impl Browser {
                 == expected
         })
         .await;
+        self.press("Escape").await;
+        eventually("Settings to close", || async {
+            self.count("dialog.settings[open]").await == 0
+        })
+        .await;
     }
 
-    /// Fills the account form and presses "Sign up" (or "Log in"), then
+    /// Presses a key where the focus is.
+    pub async fn press(&self, key: &str) {
+        let key = match key {
+            "Escape" => Key::Escape.to_string(),
+            "Enter" => Key::Enter.to_string(),
+            "Tab" => Key::Tab.to_string(),
+            "Down" => Key::Down.to_string(),
+            "Up" => Key::Up.to_string(),
+            "Delete" => Key::Delete.to_string(),
+            other => other.to_owned(),
+        };
+        self.client
+            .active_element()
+            .await
+            .expect("an element has the focus")
+            .send_keys(&key)
+            .await
+            .expect("press the key");
+    }
+
+    /// The focused element's id, or its tag and classes when it has none.
+    pub async fn focused(&self) -> String {
+        self.script_string(
+            "const e = document.activeElement; return e ? (e.id || (e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))) : ''",
+        )
+        .await
+    }
+
+    /// Fills the sign-in card and presses "Sign up" (or "Log in"), then
     /// waits until the page says it is signed in as `name`.
     pub async fn sign_in(&self, name: &str, password: &str, sign_up: bool) {
         self.submit_account_form(name, password, sign_up).await;
-        self.wait_for_text(".signed-in strong", name).await;
+        self.wait_for_text(".me-name", name).await;
+        eventually("signed in", || async {
+            self.count("button.sign-in-open").await == 0
+        })
+        .await;
     }
 
-    /// Fills the account form and presses "Sign up" (or "Log in").
+    /// Fills the sign-in card (opening it, where guests chat without it)
+    /// and presses "Sign up" (or "Log in").
     pub async fn submit_account_form(&self, name: &str, password: &str, sign_up: bool) {
+        if self.count("#account-name").await == 0 {
+            self.click("button.sign-in-open").await;
+        }
+        eventually("the sign-in card", || async {
+            self.count("#account-name").await == 1
+        })
+        .await;
         for (field, value) in [("#account-name", name), ("#account-password", password)] {
             let input = self
                 .client
@@ -163,17 +210,13 @@ impl Browser {
             .expect("click");
     }
 
-    /// Presses "Log out" and waits for the sign-in form.
+    /// Opens Settings, presses "Log out" and waits until the page offers
+    /// to sign in again.
     pub async fn sign_out(&self) {
-        self.client
-            .find(Locator::Css("button.log-out"))
-            .await
-            .expect("log-out button")
-            .click()
-            .await
-            .expect("click");
-        eventually("the sign-in form", || async {
-            self.count("form.sign-in").await == 1
+        self.click("button.me").await;
+        self.click("button.log-out").await;
+        eventually("the way to sign in", || async {
+            self.count("button.sign-in-open, .sign-in-screen").await == 1
         })
         .await;
     }
@@ -290,9 +333,9 @@ impl Browser {
         let listed = self
             .client
             .execute(
-                "return [...document.querySelectorAll('ol.messages > li:not(.new-since)')].map(li => ({
-                    author: li.querySelector('.author').textContent,
-                    text: li.querySelector('.text').textContent,
+                "return [...document.querySelectorAll('ol.messages > li.message')].map(li => ({
+                    author: li.dataset.author ?? '',
+                    text: li.querySelector('.text')?.textContent ?? '',
                     own: li.classList.contains('own'),
                     state: li.dataset.state ?? '',
                 }))",
@@ -400,6 +443,63 @@ impl Browser {
             .iter()
             .map(string)
             .collect()
+    }
+
+    /// Goes to `url`, as typing it into the address bar does.
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("the page loads");
+    }
+
+    /// Runs `script` (a function body; `arguments` are `args`) and returns
+    /// what it returns.
+    pub async fn evaluate(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .expect("script runs")
+    }
+
+    /// Runs `script`, which calls its last argument with the result when
+    /// it has one, and returns that.
+    pub async fn evaluate_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute_async(script, args)
+            .await
+            .expect("script runs")
+    }
+
+    /// [`Browser::evaluate`], saying why it did not run (a page too busy to
+    /// answer within the script timeout, say) instead of failing.
+    pub async fn try_evaluate(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
+        self.client
+            .execute(script, args)
+            .await
+            .map_err(|error| error.to_string())
+    }
+
+    /// [`Browser::evaluate_async`], saying why it did not finish instead of
+    /// failing.
+    pub async fn try_evaluate_async(
+        &self,
+        script: &str,
+        args: Vec<Value>,
+    ) -> Result<Value, String> {
+        self.client
+            .execute_async(script, args)
+            .await
+            .map_err(|error| error.to_string())
+    }
+
+    /// How long a script may run before WebDriver gives up on it.
+    pub async fn set_script_timeout(&self, limit: std::time::Duration) {
+        self.client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                Some(limit),
+                None,
+                None,
+            ))
+            .await
+            .expect("timeouts set");
     }
 
     /// Closes the window and ends the WebDriver session.

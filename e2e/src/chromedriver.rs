@@ -1,6 +1,6 @@
 //! A ChromeDriver process on a free loopback port, stopped on drop.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
@@ -25,7 +25,7 @@ impl ChromeDriver {
     /// and waits until it accepts connections.
     pub fn start() -> Self {
         let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
-        let addr = free_port();
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], testkit::free_port()));
         let scratch = tempfile::Builder::new()
             .prefix("natter-chromedriver-")
             .tempdir()
@@ -77,10 +77,4 @@ impl Drop for ChromeDriver {
             let _ = scratch.close();
         }
     }
-}
-
-fn free_port() -> SocketAddr {
-    // Bind port 0, note the port the kernel picked, and release it for the driver.
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-    listener.local_addr().expect("bound address")
 }

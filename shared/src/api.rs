@@ -8,7 +8,9 @@
 //! | `POST /api/login` | [`Credentials`] | 200 [`SignedIn`] with its token |
 //! | `POST /api/logout` | none | 204 |
 //! | `GET /api/me` | none | 200 [`SignedIn`] without a token |
+//! | `PUT /api/me/preferences` | [`Preferences`] | 200 [`Preferences`] |
 //! | `POST /api/password` | [`PasswordChange`] | 204 |
+//! | `GET /api/server` | none | 200 [`ServerInfo`] (no session needed) |
 //! | `GET /api/rooms` | none | 200 [`Directory`] |
 //! | `POST /api/rooms` | [`Named`] | 201 [`RoomInfo`](crate::RoomInfo) |
 //! | `POST /api/rooms/{room}/join` | none | 200 [`RoomInfo`](crate::RoomInfo) |
@@ -46,6 +48,9 @@ pub struct SignedIn {
     /// The session's token: only in the answer that started the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// How the account likes the page.
+    #[serde(default)]
+    pub preferences: Preferences,
 }
 
 /// A name: of a room to create, or of a person to talk to.
@@ -98,4 +103,54 @@ pub struct ApiError {
     pub code: String,
     /// What happened, for people.
     pub message: String,
+}
+
+/// How this server is run, as a page needs to know before it shows
+/// anything (`GET /api/server`, public): whether guests may chat and
+/// whether anyone may sign up, and how long a message may be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerInfo {
+    /// Whether people without an account may chat in the lobby.
+    pub guests: bool,
+    /// Whether anyone may create an account.
+    pub signup: bool,
+    /// The longest message, in characters.
+    pub max_message_chars: usize,
+}
+
+/// How a person likes the page (`PUT /api/me/preferences`; also in
+/// [`SignedIn`]). Unknown fields are ignored and missing ones take their
+/// defaults, so older and newer pages read each other's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preferences {
+    /// Light, dark, or as the system is.
+    #[serde(default)]
+    pub theme: Theme,
+    /// Which end of the list the newest message is at.
+    #[serde(default)]
+    pub order: MessageOrder,
+}
+
+/// A colour theme.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// As the system is set.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// Which end of the message list the newest message is at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageOrder {
+    /// Newest at the top, the message box above it.
+    #[default]
+    NewestFirst,
+    /// Newest at the bottom, the message box below it.
+    NewestLast,
 }

@@ -38,7 +38,7 @@ pub use presence::{
 pub use protocol::{
     AckParams, CLOSE_NAME_TAKEN, CLOSE_SESSION_ENDED, ChatMessage, ClientFrame,
     DEFAULT_HISTORY_PAGE, ErrorParams, FrameBudget, HistoryPage, HistoryRequest, MAX_HISTORY_PAGE,
-    NoParams, PublishParams, ReadMarker, RoomRef, ServerFrame, Welcome,
+    NoParams, PublishParams, ReadMarker, RoomMembers, RoomRef, ServerFrame, Welcome,
 };
 pub use rooms::{
     LOBBY, MAX_ROOM_NAME_CHARS, Notify, RoomInfo, RoomKind, RoomNameError, is_lobby, lobby,

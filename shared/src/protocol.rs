@@ -198,6 +198,18 @@ pub enum ServerFrame {
     /// A message's author deleted it. Stored and replayed like a message,
     /// with an id of its own.
     Deleted(MessageDeleted),
+    /// How many accounts a public room has now: someone joined or left it
+    /// (connections that asked for presence).
+    Members(RoomMembers),
+}
+
+/// A public room's member count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomMembers {
+    /// The room.
+    pub room: String,
+    /// How many accounts are in it.
+    pub members: u64,
 }
 
 /// Greets a connection and tells it who the server thinks it is.

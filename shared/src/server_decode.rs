@@ -49,6 +49,7 @@ pub fn decode_server_frame(text: &str) -> serde_json::Result<ServerFrame> {
         "typing" => ServerFrame::Typing(params(text)?),
         "edited" => ServerFrame::Edited(params(text)?),
         "deleted" => ServerFrame::Deleted(params(text)?),
+        "members" => ServerFrame::Members(params(text)?),
         other => {
             return Err(serde_json::Error::custom(format!(
                 "unknown frame type {other:?}"

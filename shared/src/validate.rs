@@ -101,7 +101,11 @@ pub fn validate_name(raw: &str) -> Result<&str, ValidationError> {
 /// fonts, and lower-casing alone would tell "BILL" from "bill"), and runs of
 /// spaces fold to one. Meant for names that passed [`validate_name`].
 pub fn name_key(name: &str) -> String {
-    let mut key: String = name.nfkc().collect();
+    // The skeleton of the name as written comes before compatibility
+    // normalization too: NFKC turns some lookalikes into letters that look
+    // like nothing (lunate capital sigma "Ϲ", a "C", becomes "Σ").
+    let as_written: String = unicode_security::skeleton(name).collect();
+    let mut key: String = as_written.nfkc().collect();
     // Each round takes a skeleton and lower-cases it; the tables settle
     // within a few.
     for _ in 0..6 {

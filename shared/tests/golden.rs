@@ -439,6 +439,14 @@ fn edit_and_delete_frames() {
         }),
         r#"{"type":"deleted","params":{"id":58,"target":42,"author":"Ada","value":"Ada deleted a message","timestamp":1700000001000,"nonce":"d-1"}}"#,
     );
+    // How many a room has now.
+    assert_server_golden(
+        ServerFrame::Members(natter_shared::RoomMembers {
+            room: "general".into(),
+            members: 3,
+        }),
+        r#"{"type":"members","params":{"room":"general","members":3}}"#,
+    );
     // A message whose text changed says when.
     assert_server_golden(
         ServerFrame::Message(ChatMessage {

@@ -2,7 +2,8 @@
 //! A change to one shows up here as a changed string.
 
 use natter_shared::api::{
-    ApiError, Credentials, Directory, DirectoryEntry, Members, Named, PasswordChange, SignedIn,
+    ApiError, Credentials, Directory, DirectoryEntry, Members, MessageOrder, Named, PasswordChange,
+    Preferences, ServerInfo, SignedIn, Theme,
 };
 use natter_shared::{RoomInfo, RoomKind};
 use serde::Serialize;
@@ -45,16 +46,59 @@ fn signed_in_with_and_without_a_token() {
         SignedIn {
             name: "ada".into(),
             token: Some("u_Xf3".into()),
+            preferences: Preferences::default(),
         },
-        r#"{"name":"ada","token":"u_Xf3"}"#,
+        r#"{"name":"ada","token":"u_Xf3","preferences":{"theme":"system","order":"newest_first"}}"#,
     );
     // `GET /api/me` never repeats the token.
     assert_golden(
         SignedIn {
             name: "ada".into(),
             token: None,
+            preferences: Preferences {
+                theme: Theme::Dark,
+                order: MessageOrder::NewestLast,
+            },
         },
-        r#"{"name":"ada"}"#,
+        r#"{"name":"ada","preferences":{"theme":"dark","order":"newest_last"}}"#,
+    );
+    // An answer from before preferences existed still reads.
+    assert_eq!(
+        serde_json::from_str::<SignedIn>(r#"{"name":"ada"}"#)
+            .unwrap()
+            .preferences,
+        Preferences::default()
+    );
+}
+
+#[test]
+fn preferences_read_whatever_is_missing_or_unknown() {
+    assert_golden(
+        Preferences {
+            theme: Theme::Light,
+            order: MessageOrder::NewestFirst,
+        },
+        r#"{"theme":"light","order":"newest_first"}"#,
+    );
+    assert_eq!(
+        serde_json::from_str::<Preferences>(r#"{"order":"newest_last","font":"big"}"#).unwrap(),
+        Preferences {
+            theme: Theme::System,
+            order: MessageOrder::NewestLast,
+        }
+    );
+    assert!(serde_json::from_str::<Preferences>(r#"{"theme":"purple"}"#).is_err());
+}
+
+#[test]
+fn server_info() {
+    assert_golden(
+        ServerInfo {
+            guests: false,
+            signup: true,
+            max_message_chars: 2000,
+        },
+        r#"{"guests":false,"signup":true,"max_message_chars":2000}"#,
     );
 }
 

@@ -10,7 +10,7 @@
 //!
 //! So every account connection is watched by its session, and every guest
 //! showing a name of its choosing by that name's key. The watch asks the
-//! store every [`SWEEP_EVERY`], and at once when told something changed
+//! store every `--session-check-every`, and at once when told something changed
 //! ([`IdentityWatch::check_soon`]), which sessions are still live and which
 //! accounts were made since it last asked (a guest's name was checked
 //! against the accounts there were when it connected, so only newer ones
@@ -24,11 +24,11 @@
 //! only make it sooner.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
-use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -37,11 +37,13 @@ use tracing::{info, warn};
 use crate::process::clock::now_ms;
 use crate::store::accounts::{AccountStore, TokenHash, UserId};
 
-/// How often every watched identity is checked, however nothing was heard:
-/// the longest an expired session, one ended by an operator command or a
-/// process that could not tell this one, or a guest whose name an account
-/// took elsewhere, keeps its connections.
-pub(crate) const SWEEP_EVERY: Duration = Duration::from_secs(2);
+/// How long after an account id is first seen the accounts from it on are
+/// read again. Another process's sign-up may commit a lower id after a
+/// higher one was seen (PostgreSQL hands out ids before the commit), but no
+/// sign-up's transaction lasts this long (sessions idle in a transaction
+/// end after seconds), so once an id has settled nothing below it can
+/// still appear.
+const SETTLE: Duration = Duration::from_secs(15);
 
 /// The close code of a connection whose session ended (logged out, password
 /// changed, account removed, expired).
@@ -181,26 +183,28 @@ impl IdentityWatch {
     pub(crate) async fn run(
         self: Arc<Self>,
         store: Arc<dyn AccountStore>,
+        every: Duration,
         stop: CancellationToken,
     ) {
         // The accounts there were when this process started; every guest
         // connected since was checked against them, or newer ones.
-        let mut accounts_seen = loop {
+        let newest_at_start = loop {
             match store.accounts_after(0).await {
                 Ok(accounts) => break accounts.last().map_or(0, |(id, _)| *id),
                 Err(error) => {
                     warn!(%error, "cannot read the accounts yet; trying again soon");
                     tokio::select! {
                         () = stop.cancelled() => return,
-                        () = tokio::time::sleep(SWEEP_EVERY) => {}
+                        () = tokio::time::sleep(every) => {}
                     }
                 }
             }
         };
+        let mut accounts = NewAccounts::from(newest_at_start);
         loop {
             tokio::select! {
                 () = stop.cancelled() => return,
-                () = tokio::time::sleep(SWEEP_EVERY) => {}
+                () = tokio::time::sleep(every) => {}
                 () = self.check_now.notified() => {}
             }
             let (sessions, names) = self.watched_now();
@@ -209,7 +213,7 @@ impl IdentityWatch {
                     true => Default::default(),
                     false => store.live_sessions(sessions.clone(), now_ms()).await?,
                 };
-                let made = store.accounts_after(accounts_seen).await?;
+                let made = store.accounts_after(accounts.settled).await?;
                 Ok::<_, crate::store::StoreError>((live, made))
             };
             let (live, made) = match found.await {
@@ -219,9 +223,7 @@ impl IdentityWatch {
                     continue;
                 }
             };
-            if let Some((newest, _)) = made.last() {
-                accounts_seen = *newest;
-            }
+            accounts.saw(made.last().map(|(id, _)| *id), Instant::now());
             let taken: HashSet<String> = made.into_iter().map(|(_, key)| key).collect();
             let over = sessions
                 .into_iter()
@@ -271,5 +273,57 @@ impl IdentityWatch {
         // The map stays consistent across a panic elsewhere: every change
         // to it is one step.
         self.watched.lock()
+    }
+}
+/// Which accounts the watch still reads each time: those above the newest
+/// id that has [settled](SETTLE).
+struct NewAccounts {
+    /// Ids up to this one can no longer appear.
+    settled: i64,
+    /// The newest id seen, and when, for each sweep that saw a newer one.
+    seen: VecDeque<(Instant, i64)>,
+}
+
+impl From<i64> for NewAccounts {
+    fn from(newest_at_start: i64) -> Self {
+        NewAccounts {
+            settled: newest_at_start,
+            seen: VecDeque::new(),
+        }
+    }
+}
+
+impl NewAccounts {
+    /// A sweep at `now` saw accounts up to `newest`.
+    fn saw(&mut self, newest: Option<i64>, now: Instant) {
+        let latest = self.seen.back().map_or(self.settled, |(_, id)| *id);
+        if let Some(newest) = newest.filter(|newest| *newest > latest) {
+            self.seen.push_back((now, newest));
+        }
+        while let Some(&(at, id)) = self.seen.front() {
+            if now.duration_since(at) < SETTLE {
+                break;
+            }
+            self.settled = self.settled.max(id);
+            self.seen.pop_front();
+        }
+    }
+}
+
+#[cfg(test)]
+mod settle_tests {
+    use super::*;
+
+    #[test]
+    fn new_accounts_are_read_again_until_they_settle() {
+        let start = Instant::now();
+        let mut accounts = NewAccounts::from(10);
+        accounts.saw(Some(12), start);
+        // A lower id may still commit: 11 is read again.
+        assert_eq!(accounts.settled, 10);
+        accounts.saw(Some(12), start + SETTLE / 2);
+        assert_eq!(accounts.settled, 10);
+        accounts.saw(None, start + SETTLE);
+        assert_eq!(accounts.settled, 12);
     }
 }

@@ -12,12 +12,17 @@
 //! [`Accounts`] holds the rules (sign-up open or closed, guests allowed or
 //! not, how long sessions last) and talks to the store only through
 //! [`AccountStore`], so it works with any engine.
+//!
+//! Never touches a connection's socket or the HTTP layer: it answers who
+//! someone is and whether they may do something; `web` and `connection`
+//! turn that into responses and close codes.
 
 pub(crate) mod attempts;
 mod identify;
 pub(crate) mod identity_watch;
 pub(crate) mod known_device;
 pub(crate) mod password;
+pub(crate) mod preferences;
 mod sessions;
 pub(crate) mod token;
 
@@ -113,6 +118,8 @@ pub(crate) struct NewSession {
     /// After a login: the token that marks this browser as a device the
     /// account knows (see [`known_device`]).
     pub(crate) device: Option<String>,
+    /// How the account likes the page.
+    pub(crate) preferences: natter_shared::api::Preferences,
 }
 
 /// Who a connection or request is.

@@ -107,6 +107,7 @@ impl Accounts {
         let device = known_device::vouch(&key, &user.password_hash);
         let mut session = self.start_session(user.id, user.name).await?;
         session.device = Some(device);
+        session.preferences = crate::accounts::preferences::read(&user.preferences);
         Ok(session)
     }
 
@@ -209,6 +210,7 @@ impl Accounts {
             token,
             name,
             device: None,
+            preferences: Default::default(),
         })
     }
 

@@ -33,9 +33,9 @@ pub(crate) struct RedisLink {
 
 impl RedisLink {
     /// Prepares the connections to `url`; nothing connects yet.
-    pub(crate) fn open(url: &str) -> Result<Self, String> {
-        let client = redis::Client::open(url).map_err(|e| e.to_string())?;
-        let commands = commands_connection(&client).map_err(|e| e.to_string())?;
+    pub(crate) fn open(url: &str) -> Result<Self, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let commands = commands_connection(&client)?;
         Ok(RedisLink {
             client,
             commands: Mutex::new(commands),

@@ -35,7 +35,7 @@ struct State {
 }
 
 /// Delivers entries to the hub in id order. Cheap when they come in order:
-/// one lock, then the hub's broadcast, on the caller's thread.
+/// one lock, then the hub's publication, on the caller's thread.
 pub(crate) struct Sequencer {
     hub: Arc<Hub>,
     state: Mutex<State>,

@@ -112,9 +112,11 @@ pub async fn serve(
     let markers_stop = CancellationToken::new();
     let markers = tokio::spawn(Arc::clone(&state.markers).run(markers_stop.clone()));
     // Ends connections whose session ended, until the server stops.
-    tokio::spawn(
-        Arc::clone(state.accounts.identities()).run(state.accounts.store(), state.shutdown.clone()),
-    );
+    tokio::spawn(Arc::clone(state.accounts.identities()).run(
+        state.accounts.store(),
+        config.session_check_every,
+        state.shutdown.clone(),
+    ));
     let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
     let deadlines = Deadlines {
         handshake: config.handshake_timeout,

@@ -25,6 +25,9 @@ pub struct User {
     pub name: String,
     /// Its password, as an Argon2id PHC string.
     pub password_hash: String,
+    /// How it likes the page, as the JSON the web client reads (see
+    /// `natter_shared::api::Preferences`).
+    pub preferences: String,
 }
 
 /// An account's id, name and stored name key, for re-keying.
@@ -71,6 +74,13 @@ pub trait AccountStore: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<Option<User>, StoreError>>;
 
     /// Replaces an account's password hash.
+    /// Keeps `user`'s preferences (their JSON).
+    fn set_preferences<'a>(
+        &'a self,
+        user: UserId,
+        preferences: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
     fn set_password<'a>(
         &'a self,
         user: UserId,
@@ -154,7 +164,7 @@ pub trait AccountStore: Send + Sync + 'static {
 /// in by their name. Two accounts that only the new rule finds alike keep
 /// their old keys (both exist; neither may be taken from its owner), and
 /// the operator is told. Cheap when nothing changed: one read of the names.
-pub async fn rekey_names(store: &dyn AccountStore) -> Result<(), StoreError> {
+pub(crate) async fn rekey_names(store: &dyn AccountStore) -> Result<(), StoreError> {
     for (user, name, stored) in store.name_keys().await? {
         let current = natter_shared::name_key(&name);
         if current == stored {

@@ -18,6 +18,7 @@ pub(crate) mod gathered_markers;
 pub mod postgres;
 pub mod rooms;
 mod settle;
+pub(crate) use settle::QUEUE_CAPACITY;
 pub(crate) mod shared_log;
 pub mod sqlite;
 
@@ -57,7 +58,7 @@ pub struct NewMessage {
 impl NewMessage {
     /// The message it is once stored under `id` at `timestamp`, as every
     /// engine returns it (for a change: its row, whose text is not kept).
-    pub fn stored_as(&self, id: u64, timestamp: i64) -> ChatMessage {
+    pub(crate) fn stored_as(&self, id: u64, timestamp: i64) -> ChatMessage {
         ChatMessage {
             id,
             room: self.room.clone(),
@@ -186,6 +187,26 @@ pub enum StoreError {
 /// Shared, because one failed batch fails every append in it.
 pub type Cause = std::sync::Arc<dyn std::error::Error + Send + Sync>;
 
+/// `url` as it may be shown in an error or a log: a password in it (as in
+/// `postgres://natter:secret@db/natter`) becomes `***`.
+pub(crate) fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info
+                .split_once(':')
+                .map_or(user_info, |(user, _)| user);
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
 /// An error, or words saying what went wrong, as a [`Cause`].
 pub(crate) fn cause(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Cause {
     std::sync::Arc::from(error.into())
@@ -246,4 +267,26 @@ pub trait HistoryStore: Send + Sync + 'static {
 
     /// Stops taking appends and waits until every accepted one is committed.
     fn close(&self) -> BoxFuture<'_, ()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_password_in_a_url_is_never_shown() {
+        assert_eq!(
+            without_password("postgres://natter:s3cret@db:5432/natter?sslmode=require"),
+            "postgres://natter:***@db:5432/natter?sslmode=require"
+        );
+        assert_eq!(
+            without_password("redis://:pa:ss@127.0.0.1:6379/0"),
+            "redis://:***@127.0.0.1:6379/0"
+        );
+        assert_eq!(
+            without_password("postgres://natter@db/natter"),
+            "postgres://natter@db/natter"
+        );
+        assert_eq!(without_password("natter.db"), "natter.db");
+    }
 }

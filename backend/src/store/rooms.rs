@@ -108,7 +108,7 @@ pub(super) fn in_welcome_order(rooms: &mut [RoomInfo]) {
 
 /// The key of the direct conversation between two accounts, the same
 /// whichever of them asks.
-pub fn direct_key(a: UserId, b: UserId) -> String {
+pub(crate) fn direct_key(a: UserId, b: UserId) -> String {
     let (low, high) = if a.0 <= b.0 { (a.0, b.0) } else { (b.0, a.0) };
     format!("dm:{low}:{high}")
 }

@@ -39,13 +39,14 @@ pub(crate) struct WriterQueue {
     sender: parking_lot::Mutex<Option<tokio::sync::mpsc::Sender<Pending>>>,
 }
 
-/// Appends that may wait for a writer before senders are made to wait.
-pub(crate) const QUEUE_CAPACITY: usize = 8192;
+/// Appends that may wait for a writer before senders are made to wait, by
+/// default (`--write-queue`).
+pub const QUEUE_CAPACITY: usize = 8192;
 
 impl WriterQueue {
-    /// A queue, and the receiving end its writer reads.
-    pub(crate) fn new() -> (Self, tokio::sync::mpsc::Receiver<Pending>) {
-        let (sender, pending) = tokio::sync::mpsc::channel(QUEUE_CAPACITY);
+    /// A queue of `capacity` appends, and the receiving end its writer reads.
+    pub(crate) fn new(capacity: usize) -> (Self, tokio::sync::mpsc::Receiver<Pending>) {
+        let (sender, pending) = tokio::sync::mpsc::channel(capacity.max(1));
         let queue = WriterQueue {
             sender: parking_lot::Mutex::new(Some(sender)),
         };

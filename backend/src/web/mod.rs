@@ -37,8 +37,15 @@ use crate::web::static_files::PrivateNames;
 /// headers), and 404 for the rest; every request first passes the guards in
 /// [`crate::web::guards`].
 pub(crate) fn router(state: Arc<AppState>, config: &Config) -> Router {
-    let files = ServeDir::new(&config.static_dir).not_found_service(get(not_found));
-    let mut web_client = Router::new().fallback_service(files);
+    // A browser that accepts brotli or gzip gets the copy the build made
+    // beside each file (`file.br`, `file.gz`), when there is one.
+    let files = ServeDir::new(&config.static_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .not_found_service(get(not_found));
+    let mut web_client = Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(static_files::cache_lifetimes));
     for (name, value) in static_headers(&config.static_dir) {
         web_client = web_client.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }

@@ -13,13 +13,14 @@
 use std::path::{Component, Path, PathBuf};
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 
 use crate::config::Config;
 use crate::error::ServerError;
+use crate::wiring::Topology;
 
 /// The names no request may open: dot-files and dot-folders (`.git`,
 /// `.env`, editors' swap files), and the database with its companions
@@ -72,15 +73,51 @@ pub(crate) async fn refuse_private(
     next.run(request).await
 }
 
+/// How long a browser may keep a file without asking again, and that its
+/// encoding depends on what the browser accepts. The build names
+/// the client's script, wasm and stylesheet after a hash of their content
+/// (`frontend-1a2b3c4d5e6f7a8b_bg.wasm`): a new build is a new name, so
+/// those may be kept for a year. Anything else (`index.html`, which names
+/// them) is checked every time, so a new build is seen at once.
+pub(crate) async fn cache_lifetimes(request: Request, next: Next) -> Response {
+    let hashed = content_named(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let lifetime = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(lifetime));
+        // The same address may be answered brotli, gzip or plain: a cache
+        // between must keep them apart.
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
+}
+
+/// Whether a path names a file after a hash of its content, as trunk names
+/// the files it builds: a `-` and at least eight hex digits before the
+/// extension (or before `_bg`).
+fn content_named(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let Some((_, after)) = name.rsplit_once('-') else {
+        return false;
+    };
+    let stem = after.split(['.', '_']).next().unwrap_or("");
+    stem.len() >= 8 && stem.chars().all(|c| c.is_ascii_hexdigit())
+}
+
 /// Refuses a layout where the SQLite database, or the folder it is in, lies
 /// inside the static folder: everything there is meant to be downloaded.
 pub(crate) fn check_layout(config: &Config) -> Result<(), ServerError> {
-    if config.database_url.is_some() {
-        // PostgreSQL: no database file of natter's own to protect.
+    // PostgreSQL: no database file of natter's own to protect.
+    let Topology::Embedded { db, .. } = Topology::of(config) else {
         return Ok(());
-    }
+    };
     let static_dir = resolved(&config.static_dir);
-    let database = resolved(&config.db);
+    let database = resolved(db);
     let folder = database.parent().unwrap_or(&database);
     if folder.starts_with(&static_dir) {
         return Err(ServerError::Layout(format!(
@@ -139,6 +176,26 @@ mod tests {
     fn names(database: &str) -> PrivateNames {
         PrivateNames {
             database: database.to_owned(),
+        }
+    }
+
+    #[test]
+    fn files_named_after_their_content_are_told_apart() {
+        for hashed in [
+            "/frontend-f50b791bd0bac59_bg.wasm",
+            "/frontend-f50b791bd0bac59.js",
+            "/style-f2f34f19eb623735.css",
+        ] {
+            assert!(content_named(hashed), "{hashed}");
+        }
+        for plain in [
+            "/",
+            "/index.html",
+            "/favicon.ico",
+            "/my-page.html",
+            "/a-b_c.js",
+        ] {
+            assert!(!content_named(plain), "{plain}");
         }
     }
 

@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::common::bystander::Bystander;
 use crate::common::cluster::{Watcher, next_in, readiness, wait_for_redis_state};
 use crate::common::rooms::Person;
 use crate::common::{Client, TestServer};
@@ -300,12 +301,19 @@ async fn without_redis_messages_cross_through_the_database() {
     );
 }
 
+/// Long enough that no check against the database happens during a test:
+/// what ends a connection on the other process is the event alone.
+const NO_SWEEP: &str = "1h";
+
 #[tokio::test]
-async fn a_password_changed_on_one_process_ends_the_stolen_session_on_the_other() {
-    let cluster = Cluster::start(&[]).await;
+async fn an_ended_session_closes_its_connections_on_the_other_process_at_once() {
+    let cluster = Cluster::start(&["--session-check-every", NO_SWEEP]).await;
     let (one, two) = (&cluster.one, &cluster.two);
     let ada = Person::sign_up(one, "Ada").await;
-    let bob = Person::sign_up(two, "Bob").await;
+    let _bob = Person::sign_up(two, "Bob").await;
+    let bystander = Bystander::start(two).await;
+
+    // A password change on one ends a stolen copy of the session on two.
     let stolen = crate::common::api::log_in(two, "Ada", "correct horse battery").await;
     assert_eq!(stolen.status, 200);
     let thief = Person {
@@ -314,16 +322,31 @@ async fn a_password_changed_on_one_process_ends_the_stolen_session_on_the_other(
     };
     let mut thief_two = thief.connect(two, "").await;
     let mut ada_one = ada.connect(one, "").await;
-    let mut bob_two = bob.connect(two, "").await;
-
     let change =
         serde_json::json!({ "current": "correct horse battery", "new": "a new horse battery" });
     let changed = ada.call(one, "POST", "/api/password", Some(change)).await;
     assert_eq!(changed.status, 204, "{:?}", changed.body);
     assert_eq!(thief_two.expect_close().await, 4001, "session ended");
 
-    // Ada, on the session that changed it, and Bob chat on across processes.
+    // A logout on one ends that session's tabs on two.
+    let session = crate::common::api::log_in(one, "Ada", "a new horse battery").await;
+    let tab = Person {
+        name: "Ada".to_owned(),
+        token: session.token(),
+    };
+    let mut first_tab = tab.connect(two, "").await;
+    let mut second_tab = tab.connect(two, "").await;
+    let out = tab.call(one, "POST", "/api/logout", None).await;
+    assert_eq!(out.status, 204);
+    assert_eq!(first_tab.expect_close().await, 4001);
+    assert_eq!(second_tab.expect_close().await, 4001);
+
+    // Ada, on the session that changed the password, chats on across
+    // processes, and the bystander never noticed.
     ada_one.publish("still here", Some("a-1")).await;
-    let seen = next_in(&mut bob_two, LOBBY).await;
-    assert_eq!(seen.value, "still here");
+    let mut reader = Client::connect(two).await;
+    ada_one.next_ack().await;
+    reader.publish("and so am I", Some("r-1")).await;
+    assert_eq!(next_in(&mut ada_one, LOBBY).await.value, "and so am I");
+    bystander.finish().await;
 }

@@ -178,3 +178,91 @@ async fn no_dot_file_or_file_named_like_the_database_is_ever_served() {
     bystander.publish("still chatting", Some("b-1")).await;
     assert_eq!(bystander.next_ack().await.nonce, "b-1");
 }
+
+/// A build's files as trunk leaves them: named after a hash of their
+/// content, each with a brotli and a gzip copy beside it.
+fn built_files(db: &std::path::Path) {
+    let web = db.parent().unwrap().join("web");
+    std::fs::create_dir_all(&web).unwrap();
+    let wasm = web.join("frontend-0123456789abcdef_bg.wasm");
+    std::fs::write(&wasm, b"the wasm, unpacked").unwrap();
+    std::fs::write(wasm.with_extension("wasm.br"), b"the wasm, brotli").unwrap();
+    std::fs::write(wasm.with_extension("wasm.gz"), b"the wasm, gzip").unwrap();
+}
+
+#[tokio::test]
+async fn the_web_client_is_served_compressed_and_kept_by_its_hashed_name() {
+    let server = TestServer::start_after(built_files, &[]).await;
+    let client = reqwest::Client::new();
+    let get = |accept: &'static str| {
+        client
+            .get(server.http_url("/frontend-0123456789abcdef_bg.wasm"))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    for (accept, encoding, body) in [
+        ("br, gzip", Some("br"), "the wasm, brotli"),
+        ("gzip", Some("gzip"), "the wasm, gzip"),
+        ("identity", None, "the wasm, unpacked"),
+    ] {
+        let response = get(accept).await.unwrap();
+        assert_eq!(response.status(), 200, "{accept}");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-encoding")
+                .map(|value| value.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert!(
+            response.headers()["vary"]
+                .to_str()
+                .unwrap()
+                .contains("accept-encoding"),
+            "a cache keeps each encoding apart"
+        );
+        assert_eq!(response.text().await.unwrap(), body, "{accept}");
+    }
+    // The page that names them is asked for again every time.
+    let page = client.get(server.http_url("/")).send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+}
+
+#[tokio::test]
+async fn the_server_tells_pages_how_it_is_run() {
+    let open = TestServer::start().await;
+    let info = server_info(&open).await;
+    assert_eq!(
+        info,
+        serde_json::json!({ "guests": true, "signup": true, "max_message_chars": 2000 })
+    );
+    let closed = TestServer::start_with(&[
+        "--guests",
+        "deny",
+        "--signup",
+        "closed",
+        "--max-message-chars",
+        "500",
+    ])
+    .await;
+    let info = server_info(&closed).await;
+    assert_eq!(
+        info,
+        serde_json::json!({ "guests": false, "signup": false, "max_message_chars": 500 })
+    );
+}
+
+async fn server_info(server: &TestServer) -> serde_json::Value {
+    let text = reqwest::get(server.http_url("/api/server"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}

@@ -5,8 +5,9 @@
 //! The suites under [`any_engine`] run on whichever engine
 //! `NATTER_TEST_ENGINE` names (SQLite by default; `postgres` gives each
 //! test's server a PostgreSQL and a Redis of its own); the rest are about
-//! one engine, or start the engines they need themselves. The two suites
-//! that measure this process's memory are binaries of their own.
+//! one engine, or start the engines they need themselves. The suites that
+//! measure memory ([`memory`], [`signup_memory`]) measure a `natter`
+//! process of their own, so this binary is the only one.
 
 mod any_engine;
 mod close_codes;
@@ -17,6 +18,7 @@ mod failover;
 mod heartbeat;
 mod http;
 mod limits;
+mod memory;
 mod operations_doc;
 mod origin;
 mod postgres_accounts;

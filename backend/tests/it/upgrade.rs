@@ -56,7 +56,7 @@ async fn the_upgrade_is_recorded_in_the_file() {
     let version: i64 = connection
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     // Every old row is a message (not a change), and none is deleted.
     let count: i64 = connection
         .query_row(

@@ -1,6 +1,7 @@
 //! The scenarios; each starts a fresh server process per run, so CPU and peak
 //! memory belong to that scenario alone.
 
+pub mod browser;
 pub mod idle;
 pub mod load;
 pub mod pair_shootout;

@@ -36,8 +36,8 @@ impl Pair {
             database_url,
             redis_url: redis.url(),
         };
-        let one = Server::start_on(kind, programs, Some(&shared))?;
-        let two = Server::start_on(kind, programs, Some(&shared))?;
+        let one = Server::start_on(kind, programs, Some(&shared), None)?;
+        let two = Server::start_on(kind, programs, Some(&shared), None)?;
         if kind != Kind::SocketIo {
             // Until a process has subscribed, others' messages reach it
             // through the database only: start the clock once both have.

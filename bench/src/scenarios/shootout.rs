@@ -78,11 +78,7 @@ pub async fn run(kind: Kind, programs: &Programs, spec: ShootoutSpec) -> Result<
         }
         let clients = fleet.len() as u64;
         let received_before = fleet.shared.received.load(Ordering::Relaxed);
-        fleet
-            .round_trips
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        fleet.round_trips.lock().clear();
         let probe = FsyncProbe::start(server.dir())?;
         let window = std::sync::Arc::clone(&fleet.windows[0]);
         for _ in 0..spec.broadcasts {
@@ -101,10 +97,7 @@ pub async fn run(kind: Kind, programs: &Programs, spec: ShootoutSpec) -> Result<
         )
         .await;
         window.add_permits(spec.in_flight.saturating_sub(window.available_permits()));
-        let p95 = percentile(
-            &fleet.round_trips.lock().unwrap_or_else(|p| p.into_inner()),
-            0.95,
-        );
+        let p95 = percentile(&fleet.round_trips.lock(), 0.95);
         let [_, fsync_max_ms] = probe.finish();
         if !complete {
             let got = fleet.shared.received.load(Ordering::Relaxed) - received_before;

@@ -3,6 +3,10 @@
 //! each command's handling lives in a file of its own ([`publish`],
 //! [`history`], [`read`], [`outside`]; typing is [`crate::live::typing`]).
 //! The reader loop ([`crate::connection`]) runs them.
+//!
+//! Never writes to the socket and never publishes to other connections
+//! itself: a command returns the replies for its own connection, and
+//! reaches others only through the store and the [`FanOut`](crate::delivery::FanOut).
 
 pub(crate) mod history;
 pub(crate) mod outside;

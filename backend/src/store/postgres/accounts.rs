@@ -28,6 +28,7 @@ fn user(row: &Row) -> User {
         id: UserId(row.get(0)),
         name: row.get(1),
         password_hash: row.get(2),
+        preferences: row.get(3),
     }
 }
 
@@ -88,13 +89,31 @@ impl AccountStore for PgStore {
             let client = self.client().await?;
             let row = client
                 .query_opt(
-                    "SELECT id, name, password_hash FROM users
+                    "SELECT id, name, password_hash, preferences FROM users
                      WHERE name_key = $1 AND removed_at IS NULL",
                     &[&name_key],
                 )
                 .await
                 .map_err(database)?;
             Ok(row.as_ref().map(user))
+        }))
+    }
+
+    fn set_preferences<'a>(
+        &'a self,
+        user: UserId,
+        preferences: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.answered(async move {
+            let client = self.client().await?;
+            client
+                .execute(
+                    "UPDATE users SET preferences = $2 WHERE id = $1",
+                    &[&user.0, &preferences],
+                )
+                .await
+                .map(drop)
+                .map_err(database)
         }))
     }
 
@@ -244,7 +263,7 @@ impl AccountStore for PgStore {
             let client = self.client().await?;
             let found = client
                 .query_opt(
-                    "SELECT users.id, users.name, users.password_hash, sessions.expires_at
+                    "SELECT users.id, users.name, users.password_hash, users.preferences, sessions.expires_at
                      FROM sessions JOIN users ON users.id = sessions.user_id
                      WHERE sessions.token_hash = $1 AND sessions.expires_at > $2
                        AND users.removed_at IS NULL",
@@ -255,7 +274,7 @@ impl AccountStore for PgStore {
             let Some(row) = found else {
                 return Ok(None);
             };
-            let expires_at: i64 = row.get(3);
+            let expires_at: i64 = row.get(4);
             if expires_at < renew_to - RENEW_STEP_MS {
                 client
                     .execute(

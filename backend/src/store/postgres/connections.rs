@@ -27,7 +27,7 @@ use tokio_postgres::NoTls;
 use tracing::warn;
 
 use crate::store::StoreError;
-use crate::store::database;
+use crate::store::{Cause, cause, database};
 
 /// How long one operation (a read, or the writer's transaction) may take.
 /// PostgreSQL on the same network answers in milliseconds; past this, the
@@ -50,7 +50,7 @@ pub(crate) struct Connections {
 
 impl Connections {
     /// A pool of connections to `url`; nothing connects yet.
-    pub(crate) fn open(url: &str) -> Result<Self, String> {
+    pub(crate) fn open(url: &str) -> Result<Self, Cause> {
         let config = session_config(url)?;
         let manager = Manager::from_config(
             config,
@@ -73,7 +73,7 @@ impl Connections {
                 }
             }))
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(cause)?;
         Ok(Connections {
             pool,
             suspect_before,
@@ -82,8 +82,8 @@ impl Connections {
 
     /// A connection, without a bound: for work at start, such as
     /// migrations, which may take long.
-    pub(crate) async fn unbounded(&self) -> Result<Object, String> {
-        self.pool.get().await.map_err(|e| e.to_string())
+    pub(crate) async fn unbounded(&self) -> Result<Object, Cause> {
+        self.pool.get().await.map_err(cause)
     }
 
     /// A connection, within an operation run by [`Connections::answered`].
@@ -141,13 +141,13 @@ fn lock(cut: &Mutex<Option<Instant>>) -> parking_lot::MutexGuard<'_, Option<Inst
 
 /// The settings natter's sessions use: `url`'s, with a connect timeout
 /// and [`IDLE_IN_TRANSACTION`] unless the URL sets its own.
-pub fn session_config(url: &str) -> Result<tokio_postgres::Config, String> {
+pub fn session_config(url: &str) -> Result<tokio_postgres::Config, Cause> {
     let mut config = deadpool_postgres::Config {
         url: Some(url.to_owned()),
         ..deadpool_postgres::Config::default()
     }
     .get_pg_config()
-    .map_err(|e| e.to_string())?;
+    .map_err(cause)?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }

@@ -10,6 +10,10 @@
 //! filled). The lock costs one round trip per batch, not per message: like
 //! the SQLite engine, each process gathers the appends that arrive together
 //! into one transaction.
+//!
+//! Knows nothing of connections, delivery, Redis or the configuration: it
+//! stores and answers through the traits in [`crate::store`], as the SQLite
+//! engine does.
 
 mod accounts;
 pub mod connections;
@@ -28,14 +32,15 @@ use crate::process::clock::now_ms;
 use crate::store::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
 use crate::store::postgres::connections::Connections;
 use crate::store::settle::{
-    MAX_BATCH, Outcome, Pending, WriterQueue, judge, retried_or_reused, settle, timed_async,
+    MAX_BATCH, Outcome, Pending, QUEUE_CAPACITY, WriterQueue, judge, retried_or_reused, settle,
+    timed_async,
 };
 use crate::store::shared_log::SharedLog;
 use crate::store::{
     Action, AuthorId, Committing, Entry, HistoryStore, NewMessage, OnCommit, StoreError,
     StoredEntry, StoredMessage, Target,
 };
-use crate::store::{cause, database};
+use crate::store::{Cause, cause, database, without_password};
 
 refinery::embed_migrations!("migrations/postgres");
 
@@ -58,21 +63,28 @@ impl PgStore {
     /// schema up to date (each migration once, whichever process gets there
     /// first) and starts this process's writer.
     pub async fn connect(url: &str, on_commit: OnCommit) -> Result<Self, StoreError> {
-        let failed = |error: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
-            path: url.to_owned(),
-            cause: cause(error),
+        Self::connect_with_queue(url, on_commit, QUEUE_CAPACITY).await
+    }
+
+    /// [`PgStore::connect`], with room for `write_queue` appends waiting
+    /// for this process's writer.
+    pub async fn connect_with_queue(
+        url: &str,
+        on_commit: OnCommit,
+        write_queue: usize,
+    ) -> Result<Self, StoreError> {
+        let failed = |cause: Cause| StoreError::Open {
+            path: without_password(url),
+            cause,
         };
-        let connections = Connections::open(url).map_err(|e| failed(e.into()))?;
-        let mut client = connections
-            .unbounded()
-            .await
-            .map_err(|e| failed(e.into()))?;
+        let connections = Connections::open(url).map_err(failed)?;
+        let mut client = connections.unbounded().await.map_err(failed)?;
         migrations::runner()
             .run_async(&mut **client)
             .await
-            .map_err(|e| failed(e.into()))?;
+            .map_err(|error| failed(cause(error)))?;
         drop(client);
-        let (queue, pending) = WriterQueue::new();
+        let (queue, pending) = WriterQueue::new(write_queue);
         let writer = tokio::spawn(run(connections.clone(), pending, on_commit));
         Ok(PgStore {
             connections,

@@ -25,6 +25,7 @@ fn user(row: &Row<'_>) -> deadpool_sqlite::rusqlite::Result<User> {
         id: UserId(row.get(0)?),
         name: row.get(1)?,
         password_hash: row.get(2)?,
+        preferences: row.get(3)?,
     })
 }
 
@@ -77,11 +78,27 @@ impl AccountStore for SqliteStore {
         Box::pin(self.on_pool(move |connection| {
             connection
                 .prepare_cached(
-                    "SELECT id, name, password_hash FROM users
+                    "SELECT id, name, password_hash, preferences FROM users
                      WHERE name_key = ?1 AND removed_at IS NULL",
                 )?
                 .query_row(params![name_key], user)
                 .optional()
+        }))
+    }
+
+    fn set_preferences<'a>(
+        &'a self,
+        user: UserId,
+        preferences: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        let preferences = preferences.to_owned();
+        Box::pin(self.on_pool(move |connection| {
+            connection
+                .execute(
+                    "UPDATE users SET preferences = ?2 WHERE id = ?1",
+                    params![user.0, preferences],
+                )
+                .map(drop)
         }))
     }
 
@@ -209,13 +226,13 @@ impl AccountStore for SqliteStore {
         Box::pin(self.on_pool(move |connection| {
             let found = connection
                 .prepare_cached(
-                    "SELECT users.id, users.name, users.password_hash, sessions.expires_at
+                    "SELECT users.id, users.name, users.password_hash, users.preferences, sessions.expires_at
                      FROM sessions JOIN users ON users.id = sessions.user_id
                      WHERE sessions.token_hash = ?1 AND sessions.expires_at > ?2
                        AND users.removed_at IS NULL",
                 )?
                 .query_row(params![token_hash.as_slice(), now], |row| {
-                    Ok((user(row)?, row.get::<_, i64>(3)?))
+                    Ok((user(row)?, row.get::<_, i64>(4)?))
                 })
                 .optional()?;
             let Some((user, expires_at)) = found else {

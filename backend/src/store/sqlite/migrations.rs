@@ -16,6 +16,9 @@ const STEPS: &[M<'_>] = &[
     M::up(include_str!(
         "../../../migrations/sqlite/V6__removed_accounts.sql"
     )),
+    M::up(include_str!(
+        "../../../migrations/sqlite/V7__preferences.sql"
+    )),
 ];
 
 /// Every migration, in order.

@@ -8,6 +8,10 @@
 //! connection, which is exactly rusqlite's synchronous model, and group commit
 //! needs control over transactions that an async pool would hide. Reads run on
 //! deadpool-sqlite's pooled rusqlite connections.
+//!
+//! Knows nothing of connections, delivery or the configuration: it stores
+//! and answers through the traits in [`crate::store`], and its caller hands
+//! each commit to the fan-out.
 
 mod accounts;
 mod group_commit;
@@ -24,7 +28,7 @@ use deadpool_sqlite::{Config, Pool, Runtime};
 use futures_util::future::BoxFuture;
 use natter_shared::ChatMessage;
 
-use crate::store::settle::WriterQueue;
+use crate::store::settle::{QUEUE_CAPACITY, WriterQueue};
 use crate::store::sqlite::migrations::MIGRATIONS;
 use crate::store::{
     AuthorId, Committing, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
@@ -53,12 +57,22 @@ impl SqliteStore {
     /// writer. Fails if the file cannot be opened, is not a database, or
     /// cannot be written.
     pub fn open(path: &Path, on_commit: OnCommit) -> Result<Self, StoreError> {
+        Self::open_with_queue(path, on_commit, QUEUE_CAPACITY)
+    }
+
+    /// [`SqliteStore::open`], with room for `write_queue` appends waiting
+    /// for the writer.
+    pub fn open_with_queue(
+        path: &Path,
+        on_commit: OnCommit,
+        write_queue: usize,
+    ) -> Result<Self, StoreError> {
         let failed = |error: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
             path: path.display().to_string(),
             cause: cause(error),
         };
         let mut connection = Connection::open(path).map_err(|e| failed(e.into()))?;
-        prepare(&mut connection).map_err(|e| failed(e.into()))?;
+        prepare(&mut connection).map_err(failed)?;
         let newest_at_open: i64 = connection
             .query_row("SELECT COALESCE(MAX(id), 0) FROM messages", [], |row| {
                 row.get(0)
@@ -67,7 +81,7 @@ impl SqliteStore {
         let readers = Config::new(path)
             .create_pool(Runtime::Tokio1)
             .map_err(|e| failed(e.into()))?;
-        let (queue, pending) = WriterQueue::new();
+        let (queue, pending) = WriterQueue::new(write_queue);
         let writer = std::thread::Builder::new()
             .name("natter-sqlite-writer".to_owned())
             .spawn(move || group_commit::run(connection, pending, on_commit))
@@ -109,29 +123,19 @@ impl SqliteStore {
 /// up to date writes it, and `user_version` is written even when nothing is
 /// pending, so a file that cannot be written fails here, at start, rather
 /// than on the first message.
-fn prepare(connection: &mut Connection) -> Result<(), String> {
-    let sqlite = |error: deadpool_sqlite::rusqlite::Error| error.to_string();
-    connection.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
-    let mode: String = connection
-        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-        .map_err(sqlite)?;
+fn prepare(connection: &mut Connection) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String = connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(format!("could not switch to WAL mode (got {mode})"));
+        return Err(format!("could not switch to WAL mode (got {mode})").into());
     }
     // secure_delete: space freed by a deleted message's text is zeroed, so
     // the text does not linger in the file's free pages.
-    connection
-        .execute_batch("PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")
-        .map_err(sqlite)?;
-    MIGRATIONS
-        .to_latest(connection)
-        .map_err(|error| format!("cannot bring the schema up to date: {error}"))?;
-    let version: i64 = connection
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(sqlite)?;
-    connection
-        .execute_batch(&format!("PRAGMA user_version = {version};"))
-        .map_err(sqlite)
+    connection.execute_batch("PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")?;
+    MIGRATIONS.to_latest(connection)?;
+    let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    connection.execute_batch(&format!("PRAGMA user_version = {version};"))?;
+    Ok(())
 }
 
 /// Ids are SQLite integers; a cursor beyond them means "no limit".

@@ -7,6 +7,10 @@
 //! calls from a page of another origin are refused (403 `cross_origin`), by
 //! the same rule as the WebSocket handshake, and bodies must be JSON (which
 //! a page of another origin cannot send without the browser asking first).
+//!
+//! Never touches a WebSocket or the database directly: it asks
+//! [`crate::accounts`] and the store's traits, and tells live connections
+//! of a change only through the [`FanOut`](crate::delivery::FanOut).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,10 +24,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::CookieJar;
-use natter_shared::api::{self, Credentials, PasswordChange, SignedIn};
+use natter_shared::api::{self, Credentials, PasswordChange, Preferences, ServerInfo, SignedIn};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
-use crate::accounts::{AuthError, NewSession, known_device};
+use crate::accounts::{AuthError, NewSession, known_device, preferences};
 use crate::delivery::hub::AccountEvent;
 use crate::state::AppState;
 use crate::web::session_cookie;
@@ -43,6 +47,8 @@ pub(crate) fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/login", post(log_in))
         .route("/logout", post(log_out))
         .route("/me", get(me))
+        .route("/me/preferences", put(set_preferences))
+        .route("/server", get(server_info))
         .route("/password", post(change_password))
         .route("/rooms", get(rooms::directory).post(rooms::create))
         .route("/rooms/{room}/join", post(rooms::join))
@@ -183,9 +189,28 @@ async fn me(
     let token = session_cookie::presented(&headers).ok_or(AuthError::NotSignedIn)?;
     let user = state.accounts.account(&token).await?;
     Ok(Json(SignedIn {
+        preferences: preferences::read(&user.preferences),
         name: user.name,
         token: None,
     }))
+}
+
+/// `PUT /api/me/preferences`: keeps how the account likes the page.
+async fn set_preferences(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Json<Preferences>, JsonRejection>,
+) -> Result<Json<Preferences>, ApiError> {
+    let Json(wanted) = body?;
+    let token = session_cookie::presented(&headers).ok_or(AuthError::NotSignedIn)?;
+    let user = state.accounts.account(&token).await?;
+    Ok(Json(state.accounts.set_preferences(user.id, wanted).await?))
+}
+
+/// `GET /api/server`: how this server is run, for a page deciding what to
+/// offer before anyone signs in. Nothing here is about anyone.
+async fn server_info(State(state): State<Arc<AppState>>) -> Json<ServerInfo> {
+    Json(state.server_info.clone())
 }
 
 async fn change_password(
@@ -214,6 +239,7 @@ fn with_cookie(
         token,
         name,
         device,
+        preferences,
     } = session;
     let cookie = session_cookie::carrying(
         token.clone(),
@@ -229,6 +255,7 @@ fn with_cookie(
         Json(SignedIn {
             name,
             token: Some(token),
+            preferences,
         }),
     )
 }

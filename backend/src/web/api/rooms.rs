@@ -10,13 +10,13 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use natter_shared::api::{Directory, DirectoryEntry, Members, Named, NotifyChoice};
-use natter_shared::{LOBBY, RoomInfo, validate_room_name};
+use natter_shared::{LOBBY, RoomInfo, RoomMembers, ServerFrame, validate_room_name};
 
 use super::ApiError;
 use crate::accounts::AuthError;
-use crate::delivery::hub::AccountEvent;
+use crate::delivery::hub::{AccountEvent, Signal};
 use crate::state::AppState;
-use crate::store::accounts::User;
+use crate::store::accounts::{User, UserId};
 use crate::store::rooms::{PublicRoom, RoomError, direct_key};
 use crate::web::session_cookie;
 
@@ -62,6 +62,28 @@ async fn seen_by(state: &AppState, room: &str, user: &User) -> Result<Json<RoomI
         // Left again by another request in between.
         Ok(None) => Err(unknown_room()),
         Err(error) => Err(AuthError::Store(error).into()),
+    }
+}
+
+/// Tells everyone in `room` (who asked for presence) how many members it
+/// has now, after someone joined or left it.
+async fn tell_member_count(state: &AppState, room: &str) {
+    let Ok(rooms) = state.rooms.public_rooms(UserId(0)).await else {
+        // The count is a courtesy: the next change or welcome corrects it.
+        return;
+    };
+    if let Some(found) = rooms.into_iter().find(|found| found.room == room) {
+        let frame = ServerFrame::Members(RoomMembers {
+            room: room.to_owned(),
+            members: found.members,
+        });
+        state.fan_out.signal(
+            room,
+            Signal {
+                frame: frame.to_json().into(),
+                skip: None,
+            },
+        );
     }
 }
 
@@ -118,7 +140,9 @@ pub(super) async fn join(
     state
         .fan_out
         .notify(user.id, AccountEvent::Membership(room.clone()));
-    seen_by(&state, &room, &user).await
+    let seen = seen_by(&state, &room, &user).await?;
+    tell_member_count(&state, &room).await;
+    Ok(seen)
 }
 
 /// `PUT /api/rooms/{room}/notify`: what the caller is notified of in a
@@ -203,7 +227,8 @@ pub(super) async fn leave(
     {
         state
             .fan_out
-            .notify(user.id, AccountEvent::Membership(room));
+            .notify(user.id, AccountEvent::Membership(room.clone()));
+        tell_member_count(&state, &room).await;
     }
     Ok(StatusCode::NO_CONTENT)
 }

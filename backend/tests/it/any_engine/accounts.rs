@@ -265,3 +265,48 @@ async fn a_page_of_another_site_cannot_change_anything() {
     .await;
     assert_eq!(same.status, 201, "{:?}", same.body);
 }
+
+#[tokio::test]
+async fn preferences_are_kept_with_the_account_on_every_device() {
+    let server = TestServer::start().await;
+    let answer = sign_up(&server, "ada", "correct horse").await;
+    assert_eq!(
+        answer.body["preferences"],
+        json!({ "theme": "system", "order": "newest_first" }),
+        "a new account has the defaults"
+    );
+    let session = bearer(&answer.token());
+    let auth = [("authorization", session.as_str())];
+    let wanted = json!({ "theme": "dark", "order": "newest_last" });
+    let saved = call(
+        &server,
+        "PUT",
+        "/api/me/preferences",
+        Some(wanted.clone()),
+        &auth,
+    )
+    .await;
+    assert_eq!((saved.status.as_u16(), &saved.body), (200, &wanted));
+    // Another device, after a restart: the same.
+    let server = server.restart().await;
+    let elsewhere = log_in(&server, "ada", "correct horse").await;
+    assert_eq!(elsewhere.body["preferences"], wanted);
+    let me_now = call(&server, "GET", "/api/me", None, &auth).await;
+    assert_eq!(me_now.body["preferences"], wanted);
+    // A value the page does not know is refused, and nothing changes; a
+    // guest has no account to keep them in.
+    let bad = call(
+        &server,
+        "PUT",
+        "/api/me/preferences",
+        Some(json!({ "theme": "purple" })),
+        &auth,
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{:?}", bad.body);
+    assert_eq!(bad.code(), "invalid_request");
+    let unchanged = call(&server, "GET", "/api/me", None, &auth).await;
+    assert_eq!(unchanged.body["preferences"], wanted);
+    let guest = call(&server, "PUT", "/api/me/preferences", Some(wanted), &[]).await;
+    assert_eq!(guest.status, 401);
+}

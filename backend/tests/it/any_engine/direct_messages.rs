@@ -4,7 +4,7 @@
 //! from 0, before and after a restart), which gets exactly what a room that
 //! does not exist gets.
 
-use crate::common::rooms::Person;
+use crate::common::rooms::{Person, ada_and_bob};
 use crate::common::{Client, TestServer};
 use natter_shared::{ErrorCode, LOBBY, RoomKind, ServerFrame};
 
@@ -183,8 +183,7 @@ async fn a_conversation_needs_someone_else_with_an_account() {
 #[tokio::test]
 async fn opening_a_conversation_again_spends_nothing_of_the_new_room_budget() {
     let server = TestServer::start().await;
-    let ada = Person::sign_up(&server, "ada").await;
-    let _bob = Person::sign_up(&server, "bob").await;
+    let (ada, _bob) = ada_and_bob(&server).await;
     // Clicking Bob's name again and again only looks the conversation up:
     // more times than the 20 new rooms allowed at once.
     for attempt in 0..30 {

@@ -18,6 +18,7 @@ mod presence;
 mod restart;
 mod resume;
 mod rooms;
+mod send_order;
 mod session_end;
 mod shutdown;
 mod typing;

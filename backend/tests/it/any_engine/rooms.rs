@@ -3,6 +3,7 @@
 //! resuming every room across a restart, and read markers shared by every
 //! tab of an account.
 
+use crate::common::bystander::Bystander;
 use crate::common::rooms::{Person, ada_and_bob, ada_and_bob_in};
 use crate::common::{Client, TestServer};
 use natter_shared::{ErrorCode, LOBBY, RoomInfo, RoomKind, ServerFrame};
@@ -260,6 +261,7 @@ async fn one_cursor_resumes_every_room_in_order_after_a_restart() {
 #[tokio::test]
 async fn read_markers_and_unread_counts_are_the_accounts_on_every_tab() {
     let server = TestServer::start().await;
+    let bystander = Bystander::start(&server).await;
     let (ada, bob, _bob_tab, ids) = bob_wrote_in_general(&server, 3).await;
     // Bob's own messages are never unread to him.
     let bob_again = bob.connect(&server, "").await;
@@ -309,6 +311,7 @@ async fn read_markers_and_unread_counts_are_the_accounts_on_every_tab() {
     let mut guest = Client::connect(&server).await;
     guest.mark_read(LOBBY, 1).await;
     guest.expect_error(ErrorCode::AccountRequired).await;
+    bystander.finish().await;
 }
 
 #[tokio::test]
@@ -350,4 +353,31 @@ async fn read_markers_told_in_a_burst_are_kept_across_a_reconnect_and_a_restart(
     let server = server.restart().await;
     let after = ada.connect(&server, "").await;
     assert_eq!(general(&after), (ids[17], 2));
+}
+
+#[tokio::test]
+async fn a_rooms_member_count_moves_live_as_people_join_and_leave() {
+    let server = TestServer::start().await;
+    let (ada, bob) = ada_and_bob(&server).await;
+    assert_eq!(ada.create_room(&server, "general").await.status, 201);
+    let mut watching = ada.connect(&server, "?presence=1").await;
+    assert_eq!(bob.join(&server, "general").await.status, 200);
+    assert_eq!(
+        next_member_count(&mut watching).await,
+        ("general".to_owned(), 2)
+    );
+    assert_eq!(bob.leave(&server, "general").await.status, 204);
+    assert_eq!(
+        next_member_count(&mut watching).await,
+        ("general".to_owned(), 1)
+    );
+}
+
+/// The next member count `client` is told, skipping anything else.
+async fn next_member_count(client: &mut Client) -> (String, u64) {
+    loop {
+        if let ServerFrame::Members(members) = client.next_frame().await {
+            return (members.room, members.members);
+        }
+    }
 }

@@ -4,11 +4,14 @@
 //! 4001), while the account's other sessions and everyone else chat on.
 
 use crate::common::api::{call, log_in};
+use crate::common::bystander::Bystander;
 use crate::common::process::run_with_input;
 use crate::common::rooms::{Person, ada_and_bob};
-use crate::common::{Client, TestServer};
-use natter_shared::ServerFrame;
+use crate::common::{Client, PATIENCE, TestServer};
+use futures_util::StreamExt;
+use natter_shared::{LOBBY, ServerFrame};
 use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
 
 /// The close code of a connection whose session ended.
 const SESSION_ENDED: u16 = 4001;
@@ -39,6 +42,37 @@ async fn still_chats(client: &mut Client, text: &str) {
     }
 }
 
+/// Reads until the server closes `client`, failing if anything it sent
+/// with `nonce` is taken meanwhile; returns the close code.
+async fn closes_without_taking(client: &mut Client, nonce: &str) -> u16 {
+    loop {
+        let frame = tokio::time::timeout(PATIENCE, client.ws.next())
+            .await
+            .expect("the close arrives in time");
+        match frame {
+            Some(Ok(Message::Close(Some(close)))) => return u16::from(close.code),
+            Some(Ok(Message::Text(text))) => {
+                assert!(
+                    !text.contains(nonce),
+                    "taken after the session ended: {text}"
+                )
+            }
+            Some(Ok(_)) => {}
+            other => panic!("no close frame: {other:?}"),
+        }
+    }
+}
+
+/// The lobby's newest page as `client` is given it.
+async fn lobby_page(client: &mut Client) -> Vec<String> {
+    client.ask_history(LOBBY).await;
+    loop {
+        if let ServerFrame::History(page) = client.next_frame().await {
+            return page.messages.into_iter().map(|m| m.value).collect();
+        }
+    }
+}
+
 /// Runs `natter user ARGS` against the server's database.
 fn natter_user(server: &TestServer, args: &[&str], input: &str) {
     let db = server.db_path();
@@ -55,6 +89,7 @@ fn natter_user(server: &TestServer, args: &[&str], input: &str) {
 #[tokio::test]
 async fn every_way_a_session_ends_closes_the_connections_opened_with_it() {
     let server = TestServer::start().await;
+    let chatting = Bystander::start(&server).await;
     let (ada, bob) = ada_and_bob(&server).await;
     let mut bystander = bob.connect(&server, "").await;
 
@@ -69,7 +104,20 @@ async fn every_way_a_session_ends_closes_the_connections_opened_with_it() {
         .call(&server, "POST", "/api/password", Some(change))
         .await;
     assert_eq!(changed.status, 204, "{:?}", changed.body);
-    assert_eq!(stolen.expect_close().await, SESSION_ENDED);
+    // Once the change is answered, nothing the thief sends is taken.
+    stolen
+        .publish("the thief, too late", Some("thief-late"))
+        .await;
+    assert_eq!(
+        closes_without_taking(&mut stolen, "thief-late").await,
+        SESSION_ENDED
+    );
+    assert!(
+        !lobby_page(&mut bystander)
+            .await
+            .contains(&"the thief, too late".to_owned()),
+        "stored after the session ended"
+    );
     still_chats(&mut owner, "ada, after changing her password").await;
     still_chats(&mut bystander, "bob, meanwhile").await;
     let password = "battery staple horse";
@@ -103,6 +151,7 @@ async fn every_way_a_session_ends_closes_the_connections_opened_with_it() {
     natter_user(&server, &["remove", "ada"], "");
     assert_eq!(last_connection.expect_close().await, SESSION_ENDED);
     still_chats(&mut bystander, "bob, after the removal").await;
+    chatting.finish().await;
 }
 
 #[tokio::test]

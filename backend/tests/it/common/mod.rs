@@ -1,8 +1,8 @@
 //! A real server on a free port and a small WebSocket client, so each test
 //! reads as the story it checks.
-#![allow(dead_code)] // each test file uses a different part of this module
 
 pub mod api;
+pub mod bystander;
 pub mod changes;
 pub mod cluster;
 pub mod durable_client;
@@ -28,14 +28,28 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// The page the test server serves at `/`.
 pub const INDEX_HTML: &str = "<!doctype html><title>Natter test page</title>";
 
-/// Resident memory of this process (server and clients), in KiB.
-pub fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("procfs");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS line")
+/// A natter a test can reach: a server in this process, or the binary in
+/// a process of its own.
+pub trait Listening {
+    /// Where it listens.
+    fn address(&self) -> std::net::SocketAddr;
+
+    /// Its WebSocket URL with `query` (empty, or starting with `?`).
+    fn socket_url(&self, query: &str) -> String {
+        format!("ws://{}/ws{query}", self.address())
+    }
+}
+
+impl Listening for TestServer {
+    fn address(&self) -> std::net::SocketAddr {
+        self.addr()
+    }
+}
+
+impl Listening for process::NatterProcess {
+    fn address(&self) -> std::net::SocketAddr {
+        self.addr.parse().expect("a socket address")
+    }
 }
 
 /// A natter server on 127.0.0.1 and a free port, serving a stand-in web client,
@@ -169,6 +183,11 @@ impl TestServer {
         format!("ws://{}/ws{query}", self.handle().addr())
     }
 
+    /// Where it listens.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.handle().addr()
+    }
+
     /// WebSocket connections the server holds right now.
     pub fn live_connections(&self) -> usize {
         self.handle().live_connections()
@@ -252,9 +271,30 @@ impl Client {
     /// A WebSocket to `url` over a TCP connection already open (from a
     /// chosen local address, say), welcomed.
     pub async fn over(stream: tokio::net::TcpStream, url: &str) -> Self {
+        Self::over_with_headers(stream, url, &[]).await
+    }
+
+    /// [`Client::over`] with extra handshake headers (a bearer token).
+    pub async fn over_with_headers(
+        stream: tokio::net::TcpStream,
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Self {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = url.into_client_request().unwrap();
+        for (name, value) in headers {
+            request.headers_mut().insert(
+                tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes())
+                    .unwrap(),
+                value.parse().unwrap(),
+            );
+        }
         let (ws, _) = tokio::time::timeout(
             PATIENCE,
-            tokio_tungstenite::client_async(url, tokio_tungstenite::MaybeTlsStream::Plain(stream)),
+            tokio_tungstenite::client_async(
+                request,
+                tokio_tungstenite::MaybeTlsStream::Plain(stream),
+            ),
         )
         .await
         .expect("handshake in time")

@@ -4,7 +4,9 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
@@ -62,7 +64,7 @@ impl NatterProcess {
         std::thread::spawn(move || {
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
                 eprintln!("{line}");
-                let mut text = collected.lock().unwrap_or_else(|p| p.into_inner());
+                let mut text = collected.lock();
                 text.push_str(&line);
                 text.push('\n');
             }
@@ -96,10 +98,7 @@ impl NatterProcess {
 
     /// What it has written to standard error so far.
     pub fn stderr(&self) -> String {
-        self.stderr
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.stderr.lock().clone()
     }
 
     /// Sends `signal` and waits for the process to exit.

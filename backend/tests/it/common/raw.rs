@@ -10,29 +10,25 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{WebSocketStream, client_async};
 
-use super::{Client, PATIENCE, TestServer};
+use super::{Client, Listening, PATIENCE, TestServer};
 
 /// The server's address.
-pub fn addr(server: &TestServer) -> SocketAddr {
-    server
-        .http_url("")
-        .trim_start_matches("http://")
-        .parse()
-        .expect("socket address")
+pub fn addr(server: &impl Listening) -> SocketAddr {
+    server.address()
 }
 
 /// A TCP connection whose receive buffer is as small as the kernel allows,
 /// so the server's writes back up quickly when it is not read.
-pub async fn small_window_socket(server: &TestServer) -> TcpStream {
+pub async fn small_window_socket(server: &impl Listening) -> TcpStream {
     let socket = TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
-    socket.connect(addr(server)).await.unwrap()
+    socket.connect(server.address()).await.unwrap()
 }
 
 /// A WebSocket over [`small_window_socket`], welcome unread.
-pub async fn small_window_websocket(server: &TestServer) -> WebSocketStream<TcpStream> {
+pub async fn small_window_websocket(server: &impl Listening) -> WebSocketStream<TcpStream> {
     let stream = small_window_socket(server).await;
-    let (ws, _) = client_async(server.ws_url(""), stream)
+    let (ws, _) = client_async(server.socket_url(""), stream)
         .await
         .expect("handshake");
     ws
@@ -62,8 +58,8 @@ pub async fn ask_for_history_unread(
 /// Stores `count` messages of `chars` four-byte characters each (the largest
 /// messages the default limit allows are 2,000 of them: 8 KB), and connects
 /// a bystander that starts after them.
-pub async fn fill_history(server: &TestServer, count: usize, chars: usize) -> Client {
-    let mut writer = Client::connect_as(server, "writer").await;
+pub async fn fill_history(server: &impl Listening, count: usize, chars: usize) -> Client {
+    let mut writer = Client::connect_to(&server.socket_url("?name=writer"), &[]).await;
     let body = "😀".repeat(chars);
     for n in 0..count {
         writer.publish(&body, Some(&format!("fill-{n}"))).await;
@@ -72,7 +68,11 @@ pub async fn fill_history(server: &TestServer, count: usize, chars: usize) -> Cl
     for _ in 0..count {
         newest = writer.next_ack().await.id;
     }
-    Client::connect_with_query(server, &format!("?name=bystander&since={newest}")).await
+    Client::connect_to(
+        &server.socket_url(&format!("?name=bystander&since={newest}")),
+        &[],
+    )
+    .await
 }
 
 /// Waits until the server holds exactly `expected` connections.
@@ -85,22 +85,6 @@ pub async fn wait_for_live(server: &TestServer, expected: usize) {
             server.live_connections()
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Reads until the server closes the connection; panics if it does not
-/// within [`PATIENCE`]. Returns everything read.
-pub async fn read_until_closed(stream: &mut TcpStream) -> Vec<u8> {
-    let mut all = Vec::new();
-    let mut buffer = [0u8; 16 * 1024];
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, stream.read(&mut buffer)).await {
-            Ok(Ok(0) | Err(_)) => return all,
-            Ok(Ok(read)) => all.extend_from_slice(&buffer[..read]),
-            Err(_) => panic!("the server kept the connection open"),
-        }
     }
 }
 

@@ -258,6 +258,52 @@ impl Browser {
             .expect("press Enter");
     }
 
+    /// Types `text` into the field at `selector`, without pressing Enter.
+    pub async fn type_message_into(&self, selector: &str, text: &str) {
+        self.client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|error| panic!("no {selector}: {error}"))
+            .send_keys(text)
+            .await
+            .expect("type");
+    }
+
+    /// Empties the field at `selector`.
+    pub async fn clear(&self, selector: &str) {
+        self.client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|error| panic!("no {selector}: {error}"))
+            .clear()
+            .await
+            .expect("clear");
+    }
+
+    /// Presses Shift+Enter in the message box: a new line.
+    pub async fn shift_enter(&self) {
+        let chord = format!("{}{}{}", Key::Shift, Key::Enter, Key::Shift);
+        self.client
+            .find(Locator::Css("#message-input"))
+            .await
+            .expect("message box")
+            .send_keys(&chord)
+            .await
+            .expect("press Shift+Enter");
+    }
+
+    /// Presses Ctrl and `key` together where the focus is.
+    pub async fn press_with_ctrl(&self, key: &str) {
+        let chord = format!("{}{key}{}", Key::Control, Key::Control);
+        self.client
+            .active_element()
+            .await
+            .expect("an element has the focus")
+            .send_keys(&chord)
+            .await
+            .expect("press the keys");
+    }
+
     /// Types `text` into the input at `selector` and presses Enter.
     pub async fn type_into(&self, selector: &str, text: &str) {
         let input = self
@@ -276,6 +322,15 @@ impl Browser {
     pub async fn click(&self, selector: &str) {
         eventually(&format!("{selector} to be there"), || async {
             self.count(selector).await > 0
+        })
+        .await;
+        // A drawer sliding in moves its buttons: click once nothing moves.
+        eventually("the page to stop moving", || async {
+            self.script_string(
+                "return String(document.getAnimations().filter(a => a.playState === 'running').length)",
+            )
+            .await
+                == "0"
         })
         .await;
         self.client
@@ -335,7 +390,7 @@ impl Browser {
             .execute(
                 "return [...document.querySelectorAll('ol.messages > li.message')].map(li => ({
                     author: li.dataset.author ?? '',
-                    text: li.querySelector('.text')?.textContent ?? '',
+                    text: li.querySelector('.text')?.innerText ?? '',
                     own: li.classList.contains('own'),
                     state: li.dataset.state ?? '',
                 }))",

@@ -26,6 +26,7 @@ async fn the_readmes_screenshots_show_a_conversation_light_and_dark() {
     // Ada opens #general, Bob joins it, and they talk.
     let ada = signed_up(&driver.url(), &page, "Ada").await;
     let bob = signed_up(&driver.url(), &page, "Bob").await;
+    ada.click("button.add-room").await;
     ada.type_into("#new-room-input", "general").await;
     eventually("ada in #general", || async {
         ada.hash().await == "#/r/general"
@@ -39,29 +40,46 @@ async fn the_readmes_screenshots_show_a_conversation_light_and_dark() {
     })
     .await;
     let conversation = [
-        (&ada, "Morning! Is the release still on for Friday?"),
-        (&bob, "It is. The last migration landed last night."),
+        (
+            &ada,
+            "Morning! Is the release still on for **Friday**?",
+            "Morning! Is the release still on for Friday?",
+        ),
+        (
+            &bob,
+            "It is. The last migration landed last night.",
+            "It is. The last migration landed last night.",
+        ),
+        (
+            &bob,
+            "The checklist: https://example.com/release",
+            "The checklist: https://example.com/release",
+        ),
         (
             &ada,
             "Great. @Bob can you post the notes here when they're ready?",
+            "Great. @Bob can you post the notes here when they're ready?",
         ),
-        (&bob, "Will do, right after lunch."),
+        (
+            &bob,
+            "Will do, right after lunch. The fix was `retry_after_ms`.",
+            "Will do, right after lunch. The fix was retry_after_ms.",
+        ),
     ];
-    for (who, text) in conversation {
-        who.say(text).await;
-        ada.wait_for_top_message(text).await;
-        bob.wait_for_top_message(text).await;
+    for (who, typed, shown) in conversation {
+        who.say(typed).await;
+        ada.wait_for_top_message(shown).await;
+        bob.wait_for_top_message(shown).await;
     }
+    let last = "Will do, right after lunch. The fix was retry_after_ms.";
 
     std::fs::create_dir_all(FOLDER).expect("the screenshots folder");
     let light = &bob;
     let dark = Browser::open_dark(&driver.url(), &page).await;
     dark.wait_for_status("open").await;
     dark.sign_in("Ada", "correct horse", false).await;
-    dark.wait_for_text(".signed-in strong", "Ada").await;
     dark.click("a.room-link[data-room='general']").await;
-    dark.wait_for_top_message("Will do, right after lunch.")
-        .await;
+    dark.wait_for_top_message(last).await;
     for (scheme, window, is_dark) in [("light", light, false), ("dark", &dark, true)] {
         let prefers_dark = window
             .script_string("return String(matchMedia('(prefers-color-scheme: dark)').matches)")
@@ -73,9 +91,7 @@ async fn the_readmes_screenshots_show_a_conversation_light_and_dark() {
         );
         for (size, width, height) in SIZES {
             window.set_window_size(width, height).await;
-            window
-                .wait_for_top_message("Will do, right after lunch.")
-                .await;
+            window.wait_for_top_message(last).await;
             // A new width may slide the room drawer away: wait until
             // nothing moves.
             eventually("the layout settles", || async {

@@ -85,14 +85,14 @@ async fn over_https_a_stolen_session_is_cut_off_by_a_password_change() {
     .await;
     thief
         .wait_for_text(
-            ".account .problem",
-            "You were signed out: your session ended (signed out elsewhere, a password change, or it ran out). You are a guest now; log in to chat as yourself again.",
+            ".notice-text",
+            "You were signed out: your session ended (signed out elsewhere, a password change, or it ran out). Log in to chat as yourself again.",
         )
         .await;
     assert_eq!(
-        thief.count("form.sign-in").await,
+        thief.count("button.sign-in-open").await,
         1,
-        "the sign-in form is back"
+        "the way to sign in is back"
     );
     thief.wait_for_status("open").await;
 

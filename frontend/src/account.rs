@@ -3,7 +3,9 @@
 //! code never sees a token.
 
 use gloo_net::http::{Request, Response};
-use natter_shared::api::{ApiError, Credentials, SignedIn};
+use natter_shared::api::{
+    ApiError, Credentials, PasswordChange, Preferences, ServerInfo, SignedIn,
+};
 use serde::Serialize;
 
 /// A refusal, with the server's stable code and its words for people.
@@ -17,14 +19,48 @@ pub(crate) fn unreachable(why: impl std::fmt::Display) -> AccountError {
     }
 }
 
-/// Creates an account and signs in; returns the account's name.
-pub async fn sign_up(name: &str, password: &str) -> Result<String, AccountError> {
+/// Creates an account and signs in; returns the account (its name as
+/// signed up, and its preferences).
+pub async fn sign_up(name: &str, password: &str) -> Result<SignedIn, AccountError> {
     signed_in(post("/api/signup", &credentials(name, password)).await?).await
 }
 
-/// Signs in; returns the account's name.
-pub async fn log_in(name: &str, password: &str) -> Result<String, AccountError> {
+/// Signs in; returns the account.
+pub async fn log_in(name: &str, password: &str) -> Result<SignedIn, AccountError> {
     signed_in(post("/api/login", &credentials(name, password)).await?).await
+}
+
+/// How the server is run: guests, sign-up, message length.
+pub async fn server_info() -> Result<ServerInfo, AccountError> {
+    let response = Request::get("/api/server")
+        .send()
+        .await
+        .map_err(unreachable)?;
+    if let Some(error) = refused(&response).await {
+        return Err(error);
+    }
+    response.json::<ServerInfo>().await.map_err(unreachable)
+}
+
+/// Changes the password (every other session of the account ends).
+pub async fn change_password(current: &str, new: &str) -> Result<(), AccountError> {
+    let body = PasswordChange {
+        current: current.to_owned(),
+        new: new.to_owned(),
+    };
+    let response = post("/api/password", &body).await?;
+    refused(&response).await.map_or(Ok(()), Err)
+}
+
+/// Keeps the account's preferences on the server.
+pub async fn save_preferences(preferences: &Preferences) -> Result<(), AccountError> {
+    let response = Request::put("/api/me/preferences")
+        .json(preferences)
+        .map_err(unreachable)?
+        .send()
+        .await
+        .map_err(unreachable)?;
+    refused(&response).await.map_or(Ok(()), Err)
 }
 
 /// Ends the session (and removes its cookie, even a stale one).
@@ -47,8 +83,8 @@ pub async fn forget_session(still_wanted: impl Fn() -> bool) {
     }
 }
 
-/// The signed-in account's name, or `None` for a guest.
-pub async fn current() -> Result<Option<String>, AccountError> {
+/// The signed-in account, or `None` for a guest.
+pub async fn current() -> Result<Option<SignedIn>, AccountError> {
     let response = Request::get("/api/me").send().await.map_err(unreachable)?;
     if response.status() == 401 {
         return Ok(None);
@@ -72,15 +108,11 @@ pub(crate) async fn post(path: &str, body: &impl Serialize) -> Result<Response, 
         .map_err(unreachable)
 }
 
-async fn signed_in(response: Response) -> Result<String, AccountError> {
+async fn signed_in(response: Response) -> Result<SignedIn, AccountError> {
     if let Some(error) = refused(&response).await {
         return Err(error);
     }
-    response
-        .json::<SignedIn>()
-        .await
-        .map(|signed_in| signed_in.name)
-        .map_err(unreachable)
+    response.json::<SignedIn>().await.map_err(unreachable)
 }
 
 /// The refusal in a response, if it is one.

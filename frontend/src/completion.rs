@@ -8,6 +8,9 @@ use natter_shared::mention_being_typed;
 use crate::rooms_api;
 use crate::state::ChatState;
 
+/// How many of a room's newest messages offer their authors to complete.
+const RECENT_AUTHORS: usize = 200;
+
 /// The most names offered at once.
 pub const OFFERED: usize = 6;
 
@@ -103,11 +106,9 @@ impl Completion {
         }
         let mut candidates = known.unwrap_or_default();
         candidates.extend(chat.online_in(room));
-        candidates.extend(
-            chat.messages_in(room)
-                .into_iter()
-                .map(|shown| shown.message.author),
-        );
+        // Who wrote lately, from the newest end only: the cost of a
+        // keystroke does not grow with the room.
+        candidates.extend(chat.recent_authors(room, RECENT_AUTHORS));
         let me = chat.identity.with_untracked(|identity| {
             identity
                 .as_ref()

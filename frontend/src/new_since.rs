@@ -9,8 +9,6 @@
 
 use natter_shared::RoomInfo;
 
-use crate::model::ShownMessage;
-
 /// The messages of `room` with ids in `after < id <= upto` are new.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSince {
@@ -30,16 +28,5 @@ impl NewSince {
             after: room.last_read,
             upto: room.newest_id,
         })
-    }
-
-    /// The id of the message the line goes under in a newest-first list: the
-    /// oldest new message by someone else. `None` when none is shown.
-    pub fn below(&self, messages: &[ShownMessage]) -> Option<u64> {
-        messages
-            .iter()
-            .filter(|shown| shown.message.room == self.room && !shown.own)
-            .map(|shown| shown.message.id)
-            .filter(|id| (self.after + 1..=self.upto).contains(id))
-            .min()
     }
 }

@@ -24,9 +24,34 @@ pub fn supported() -> bool {
     })
 }
 
+/// What the browser says about notifications from this page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// It cannot show them (no API, or not a secure page).
+    Unsupported,
+    /// The person has not been asked yet.
+    Undecided,
+    /// Allowed.
+    Granted,
+    /// Refused (only the browser's site settings can undo it).
+    Denied,
+}
+
+/// The browser's answer now.
+pub fn permission() -> Permission {
+    if !supported() {
+        return Permission::Unsupported;
+    }
+    match Notification::permission() {
+        NotificationPermission::Granted => Permission::Granted,
+        NotificationPermission::Denied => Permission::Denied,
+        _ => Permission::Undecided,
+    }
+}
+
 /// Whether the person has not decided yet (so the page may offer to ask).
 pub fn undecided() -> bool {
-    supported() && Notification::permission() == NotificationPermission::Default
+    permission() == Permission::Undecided
 }
 
 /// Asks for permission (call it from a click); `then` runs once the
@@ -63,7 +88,8 @@ pub fn show(chat: ChatState, alert: &Alert) {
         RoomKind::Public => format!("{} in {}", alert.author, route.title()),
     };
     let options = NotificationOptions::new();
-    options.set_body(&alert.text.chars().take(SHOWN_CHARS).collect::<String>());
+    let words = crate::markdown::plain(&crate::markdown::parse(&alert.text));
+    options.set_body(&words.chars().take(SHOWN_CHARS).collect::<String>());
     options.set_tag(&alert.room);
     let Ok(notification) = Notification::new_with_options(&title, &options) else {
         return;

@@ -66,6 +66,17 @@ impl Change {
     }
 }
 
+impl Delivery {
+    /// A stable one-word name, for styling and tests.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Delivery::Pending => "pending",
+            Delivery::Sent { .. } => "sent",
+            Delivery::Failed { .. } => "failed",
+        }
+    }
+}
+
 impl OutboxEntry {
     /// Whether it should go (again) to the server on the next chance.
     pub fn awaits_sending(&self) -> bool {

@@ -5,7 +5,7 @@
 use natter_shared::{LOBBY, RoomInfo, RoomKind};
 
 /// A place in the chat.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Route {
     /// A public room, by name.
     Room(String),

@@ -3,7 +3,10 @@
 //! Storage can be full or disabled (private windows); then the name and the
 //! outbox last for this visit only, and the page still works.
 
+use std::collections::HashMap;
+
 use gloo_storage::{LocalStorage, Storage};
+use natter_shared::api::Preferences;
 
 use crate::outbox::OutboxEntry;
 
@@ -11,6 +14,11 @@ const NAME_KEY: &str = "natter.name";
 const OUTBOX_KEY: &str = "natter.outbox";
 const GUEST_TOKEN_KEY: &str = "natter.guest_token";
 const GUEST_READ_KEY: &str = "natter.guest_read";
+/// Read by the inline script in index.html too, to set the theme before
+/// the page is drawn: keep the two in step.
+const PREFERENCES_KEY: &str = "natter.preferences";
+const DRAFTS_KEY: &str = "natter.drafts";
+const ROUTE_KEY: &str = "natter.route";
 
 /// The display name saved on an earlier visit, or empty.
 pub fn saved_name() -> String {
@@ -54,4 +62,46 @@ pub fn save_outbox(entries: &[OutboxEntry]) {
         .filter(|entry| entry.worth_keeping())
         .collect();
     let _ = LocalStorage::set(OUTBOX_KEY, kept);
+}
+
+/// The preferences this browser last knew (a guest's own, or the last
+/// account's).
+pub fn saved_preferences() -> Preferences {
+    LocalStorage::get(PREFERENCES_KEY).unwrap_or_default()
+}
+
+/// Remembers the preferences.
+pub fn save_preferences(preferences: &Preferences) {
+    let _ = LocalStorage::set(PREFERENCES_KEY, preferences);
+}
+
+/// What was typed and not sent, per room.
+pub fn saved_drafts() -> HashMap<String, String> {
+    LocalStorage::get(DRAFTS_KEY).unwrap_or_default()
+}
+
+/// Remembers the unsent drafts.
+pub fn save_drafts(drafts: &HashMap<String, String>) {
+    if drafts.is_empty() {
+        LocalStorage::delete(DRAFTS_KEY);
+    } else {
+        let _ = LocalStorage::set(DRAFTS_KEY, drafts);
+    }
+}
+
+/// Where the page was last (a route's fragment), to open there again.
+pub fn saved_route() -> Option<String> {
+    LocalStorage::get(ROUTE_KEY).ok()
+}
+
+/// Remembers where the page is.
+pub fn save_route(fragment: &str) {
+    let _ = LocalStorage::set(ROUTE_KEY, fragment);
+}
+
+/// Forgets what an account left here: its drafts and its place (the next
+/// person on this browser starts afresh).
+pub fn forget_account_traces() {
+    LocalStorage::delete(DRAFTS_KEY);
+    LocalStorage::delete(ROUTE_KEY);
 }

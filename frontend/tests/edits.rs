@@ -6,7 +6,8 @@
 mod common;
 
 use common::{all_texts, find, message, mount_with, tick};
-use frontend::components::message_list::MessageList;
+use frontend::components::message_actions::DeleteDialog;
+use frontend::components::timeline::Timeline;
 use frontend::outbox::Change;
 use frontend::state::ChatState;
 use gloo_storage::{LocalStorage, Storage};
@@ -52,13 +53,13 @@ fn click(root: &web_sys::Element, selector: &str) {
 #[wasm_bindgen_test]
 async fn an_edit_changes_the_text_shown_and_says_so_and_moves_the_cursor() {
     let chat = ChatState::new(String::new());
-    let root = mount_with(chat, || view! { <MessageList/> });
+    let root = mount_with(chat, || view! { <Timeline/><DeleteDialog/> });
     chat.apply(message(1, "bob", "helo", None));
     chat.apply(message(2, "ada", "hi", None));
     tick().await;
     chat.apply(edited(3, 1, "hello", None));
     tick().await;
-    assert_eq!(all_texts(&root, "li .text"), ["hi", "hello"]);
+    assert_eq!(all_texts(&root, "li.message .text"), ["hi", "hello"]);
     assert_eq!(all_texts(&root, "li[data-id='1'] .edited"), ["(edited)"]);
     assert!(all_texts(&root, "li[data-id='2'] .edited").is_empty());
     assert_eq!(
@@ -69,13 +70,13 @@ async fn an_edit_changes_the_text_shown_and_says_so_and_moves_the_cursor() {
     // The same change again (a replay) changes nothing.
     chat.apply(edited(3, 1, "stale", None));
     tick().await;
-    assert_eq!(all_texts(&root, "li .text"), ["hi", "hello"]);
+    assert_eq!(all_texts(&root, "li.message .text"), ["hi", "hello"]);
 }
 
 #[wasm_bindgen_test]
 async fn a_deleted_message_leaves_the_list_and_its_unread_count() {
     let chat = ChatState::new(String::new());
-    let root = mount_with(chat, || view! { <MessageList/> });
+    let root = mount_with(chat, || view! { <Timeline/><DeleteDialog/> });
     let lobby = RoomInfo {
         room: LOBBY.into(),
         kind: RoomKind::Public,
@@ -105,7 +106,7 @@ async fn a_deleted_message_leaves_the_list_and_its_unread_count() {
     assert_eq!(chat.total_unread(), 2);
     chat.apply(deleted(3, 1));
     tick().await;
-    assert_eq!(all_texts(&root, "li .text"), ["meant this"]);
+    assert_eq!(all_texts(&root, "li.message .text"), ["meant this"]);
     assert_eq!(chat.total_unread(), 1);
     assert_eq!(chat.resume_after(), Some(3));
 }
@@ -114,12 +115,12 @@ async fn a_deleted_message_leaves_the_list_and_its_unread_count() {
 async fn our_message_is_edited_through_its_controls_and_the_outbox() {
     LocalStorage::clear();
     let chat = ChatState::new(String::new());
-    let root = mount_with(chat, || view! { <MessageList/> });
+    let root = mount_with(chat, || view! { <Timeline/><DeleteDialog/> });
     chat.apply(message(1, "me", "helo", Some("m-1")));
     chat.apply(message(2, "bob", "hi", None));
     tick().await;
     assert!(
-        all_texts(&root, "li[data-id='2'] .message-controls button").is_empty(),
+        all_texts(&root, "li[data-id='2'] .message-actions button").is_empty(),
         "only our own messages can be changed"
     );
     click(&root, "li[data-id='1'] button.edit");
@@ -135,7 +136,7 @@ async fn our_message_is_edited_through_its_controls_and_the_outbox() {
     field
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
-    click(&root, "li[data-id='1'] button.save");
+    click(&root, "li[data-id='1'] form.edit-form button[type=submit]");
     tick().await;
 
     // Waiting in the outbox (so a reload keeps it), and shown at once.
@@ -147,7 +148,7 @@ async fn our_message_is_edited_through_its_controls_and_the_outbox() {
     assert_eq!(item.get_attribute("data-state").unwrap(), "saving");
     assert_eq!(all_texts(&root, "li[data-id='1'] .text"), ["hello"]);
     assert!(
-        root.query_selector("li.outbox").unwrap().is_none(),
+        root.query_selector("li.pending").unwrap().is_none(),
         "a change is not a new message"
     );
 
@@ -160,7 +161,7 @@ async fn our_message_is_edited_through_its_controls_and_the_outbox() {
     tick().await;
     assert!(chat.outbox.with_untracked(Vec::is_empty));
     let item = find(&root, "li[data-id='1']");
-    assert_eq!(item.get_attribute("data-state").unwrap(), "sent");
+    assert_eq!(item.get_attribute("data-state"), None, "nothing waits");
     assert_eq!(all_texts(&root, "li[data-id='1'] .edited"), ["(edited)"]);
     LocalStorage::clear();
 }
@@ -169,7 +170,7 @@ async fn our_message_is_edited_through_its_controls_and_the_outbox() {
 async fn a_delete_asks_first_and_a_refused_change_says_why() {
     LocalStorage::clear();
     let chat = ChatState::new(String::new());
-    let root = mount_with(chat, || view! { <MessageList/> });
+    let root = mount_with(chat, || view! { <Timeline/><DeleteDialog/> });
     chat.apply(message(1, "me", "old news", Some("m-1")));
     tick().await;
     click(&root, "li[data-id='1'] button.delete");
@@ -178,7 +179,12 @@ async fn a_delete_asks_first_and_a_refused_change_says_why() {
         chat.awaiting_send().is_empty(),
         "nothing before the person confirms"
     );
-    click(&root, "li[data-id='1'] button.confirm-delete");
+    assert_eq!(
+        all_texts(&root, "dialog.confirm .preview"),
+        ["old news"],
+        "it asks about this message"
+    );
+    click(&root, "dialog.confirm button.confirm-delete");
     tick().await;
     let waiting = chat.awaiting_send();
     assert_eq!(waiting[0].change, Some(Change::Delete(1)));
@@ -195,7 +201,7 @@ async fn a_delete_asks_first_and_a_refused_change_says_why() {
         chat.outbox.with_untracked(Vec::is_empty),
         "it will not succeed later"
     );
-    assert_eq!(all_texts(&root, "li .text"), ["old news"]);
+    assert_eq!(all_texts(&root, "li.message .text"), ["old news"]);
     let notice = chat.notice.get_untracked().expect("the reason is shown");
     assert_eq!(notice.code, "edit_window_closed");
     LocalStorage::clear();

@@ -8,14 +8,14 @@ mod common;
 
 use common::{all_texts, find, mount_with, tick};
 use frontend::components::composer::Composer;
-use frontend::components::message_list::MessageList;
 use frontend::components::room_list::RoomList;
+use frontend::components::timeline::Timeline;
 use frontend::state::ChatState;
 use leptos::prelude::*;
 use natter_shared::{ChatMessage, LOBBY, Notify, RoomInfo, RoomKind, ServerFrame, Welcome};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -67,8 +67,8 @@ fn said(room: &str, id: u64, author: &str, value: &str) -> ServerFrame {
 async fn a_mention_stands_out_and_badges_its_room_apart_from_unread() {
     let chat = ChatState::new(String::new());
     welcome_ada(chat);
-    let list = mount_with(chat, || view! { <RoomList open=RwSignal::new(false)/> });
-    let messages = mount_with(chat, || view! { <MessageList/> });
+    let list = mount_with(chat, || view! { <RoomList/> });
+    let messages = mount_with(chat, || view! { <Timeline/> });
     tick().await;
     let general = "a.room-link[data-room='general']";
     assert_eq!(
@@ -108,7 +108,7 @@ async fn a_mention_stands_out_and_badges_its_room_apart_from_unread() {
     assert!(all_texts(&list, &format!("{general} .badge")).is_empty());
 }
 
-fn key(input: &HtmlInputElement, key: &str) {
+fn key(input: &HtmlTextAreaElement, key: &str) {
     let init = KeyboardEventInit::new();
     init.set_key(key);
     init.set_bubbles(true);
@@ -117,7 +117,7 @@ fn key(input: &HtmlInputElement, key: &str) {
     input.dispatch_event(&event).unwrap();
 }
 
-fn type_in(input: &HtmlInputElement, text: &str) {
+fn type_in(input: &HtmlTextAreaElement, text: &str) {
     input.set_value(text);
     input
         .dispatch_event(&web_sys::Event::new("input").unwrap())
@@ -134,7 +134,7 @@ async fn an_at_offers_names_from_the_room_and_enter_takes_one() {
     chat.apply(said(LOBBY, 4, "Ada", "me"));
     let root = mount_with(chat, || view! { <Composer/> });
     tick().await;
-    let input: HtmlInputElement = find(&root, "#message-input").unchecked_into();
+    let input: HtmlTextAreaElement = find(&root, "#message-input").unchecked_into();
     assert_eq!(input.get_attribute("aria-expanded").unwrap(), "false");
 
     type_in(&input, "thanks @b");

@@ -1,42 +1,51 @@
-//! The publish form.
-
-use std::collections::HashMap;
+//! The message box.
 
 use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::html;
 use leptos::prelude::*;
-use natter_shared::{DEFAULT_MAX_MESSAGE_CHARS, LOBBY, ValidationError, validate_text};
+use natter_shared::{LOBBY, ValidationError, validate_text};
 
 use crate::completion::Completion;
 use crate::socket::Socket;
 use crate::state::ChatState;
 use crate::typing::{OwnTyping, typing_line};
 
-/// A text input and a send button; Enter sends to the shown room. A valid
-/// message goes into the outbox (and localStorage) first and the input
-/// clears then: from there it is sent now if connected, or as soon as a
-/// connection opens. Each room keeps its own draft while another is shown.
+/// How close to the limit (in characters) the count of what is left shows.
+const COUNT_FROM: usize = 200;
+
+/// Makes a text box as tall as its text, up to the stylesheet's
+/// `max-height` (past which it scrolls).
+pub fn fit_to_text(field: &web_sys::HtmlTextAreaElement) {
+    let style = web_sys::HtmlElement::style(field);
+    let _ = style.set_property("height", "auto");
+    let _ = style.set_property("height", &format!("{}px", field.scroll_height() + 2));
+}
+
+/// A box that grows with its text: Enter sends to the shown room,
+/// Shift+Enter starts a new line. A valid message goes into the outbox
+/// (and localStorage) first and the box clears then: from there it is sent
+/// now if connected, or as soon as a connection opens. Each room keeps its
+/// own draft (across reloads too). Near the length limit it says how much
+/// is left.
 #[component]
 pub fn Composer() -> impl IntoView {
     let chat = expect_context::<ChatState>();
     let socket = expect_context::<Socket>();
-    let draft = RwSignal::new(String::new());
-    let drafts = StoredValue::new(HashMap::<String, String>::new());
     let room = Memo::new(move |_| chat.current_room());
-    // On a room change: keep the old room's draft, bring back the new one's.
-    Effect::new(move |previous: Option<Option<String>>| {
-        let now = room.get();
-        if let Some(Some(previous)) = previous {
-            let text = draft.get_untracked();
-            drafts.update_value(|drafts| {
-                drafts.insert(previous, text);
-            });
-        }
-        let restored = now
-            .as_ref()
-            .and_then(|now| drafts.with_value(|drafts| drafts.get(now).cloned()))
+    let draft = RwSignal::new(String::new());
+    let field = NodeRef::<html::Textarea>::new();
+    // On a room change: bring back the new room's draft.
+    Effect::new(move |_| {
+        let restored = room
+            .get()
+            .map(|room| chat.draft_of(&room))
             .unwrap_or_default();
         draft.set(restored);
-        now
+        request_animation_frame(move || {
+            if let Some(field) = field.get_untracked() {
+                fit_to_text(&field);
+            }
+        });
     });
     // Everyone is always in the lobby, even before the first connection
     // (a message written then waits in the outbox).
@@ -49,36 +58,92 @@ pub fn Composer() -> impl IntoView {
         })
     };
     let placeholder = move || format!("Message {}", chat.route.get().title());
-    // Keys pressed in a room: others there see "… is typing", told at most
-    // every few seconds; Enter ends it (the message arriving clears it).
     let own_typing = StoredValue::new(OwnTyping::default());
-    // `@` completion: a list of names under the box while a mention is
-    // typed; arrows choose, Enter or Tab take, Escape closes.
     let completion = Completion::new(draft);
     let offered = completion.offered;
     let chosen = completion.chosen;
+    let listed = move || !offered.with(Vec::is_empty);
+    let problem = RwSignal::new(None::<String>);
+    let limit = move || chat.max_message_chars();
+    let left = move || {
+        let used = draft.with(|text| text.trim().chars().count());
+        limit() as i64 - used as i64
+    };
+
+    let send = move || {
+        let Some(room) = room.get_untracked() else {
+            return;
+        };
+        let raw = draft.get_untracked();
+        let text = match validate_text(&raw, limit()) {
+            Ok(text) => text.to_owned(),
+            // Enter on an empty box is not worth a word.
+            Err(ValidationError::Empty) => return,
+            Err(error) => {
+                problem.set(Some(crate::words::text_problem(&error)));
+                return;
+            }
+        };
+        own_typing.update_value(|own| own.sent(&room));
+        offered.set(Vec::new());
+        let entry = chat.queue(&room, text);
+        draft.set(String::new());
+        chat.keep_draft(&room, "");
+        problem.set(None);
+        chat.notice.set(None);
+        socket.send_entry(&entry);
+        if let Some(field) = field.get_untracked() {
+            fit_to_text(&field);
+        }
+    };
     let keys = move |event: KeyboardEvent| {
         let count = offered.with_untracked(Vec::len);
-        if count == 0 {
-            return;
+        if count > 0 {
+            let handled = match event.key().as_str() {
+                "ArrowDown" => {
+                    chosen.update(|at| *at = (*at + 1) % count);
+                    true
+                }
+                "ArrowUp" => {
+                    chosen.update(|at| *at = (*at + count - 1) % count);
+                    true
+                }
+                "Enter" | "Tab" => {
+                    completion.take(chosen.get_untracked());
+                    true
+                }
+                "Escape" => {
+                    offered.set(Vec::new());
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                event.prevent_default();
+                return;
+            }
         }
-        match event.key().as_str() {
-            "ArrowDown" => chosen.update(|at| *at = (*at + 1) % count),
-            "ArrowUp" => chosen.update(|at| *at = (*at + count - 1) % count),
-            "Enter" | "Tab" => completion.take(chosen.get_untracked()),
-            "Escape" => offered.set(Vec::new()),
-            _ => return,
+        // Enter sends; Shift+Enter (and Enter while an input method is
+        // composing a character) is a new line.
+        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+            event.prevent_default();
+            send();
         }
-        event.prevent_default();
     };
-    let listed = move || !offered.with(Vec::is_empty);
-    let listed_untracked = move || !offered.with_untracked(Vec::is_empty);
     let typed = move |event: leptos::ev::Event| {
         let Some(room) = room.get_untracked() else {
             return;
         };
         // From the event: the bound draft may not have taken it yet.
         let text = event_target_value(&event);
+        draft.set(text.clone());
+        chat.keep_draft(&room, &text);
+        if problem.with_untracked(Option::is_some) {
+            problem.set(None);
+        }
+        if let Some(field) = field.get_untracked() {
+            fit_to_text(&field);
+        }
         completion.follow(chat, &room, &text);
         if text.trim().is_empty() {
             return;
@@ -91,52 +156,34 @@ pub fn Composer() -> impl IntoView {
             let _ = socket.typing(&room);
         }
     };
-
-    let send = move |event: SubmitEvent| {
+    let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let Some(room) = room.get_untracked() else {
-            return;
-        };
-        let raw = draft.get_untracked();
-        let text = match validate_text(&raw, DEFAULT_MAX_MESSAGE_CHARS) {
-            Ok(text) => text.to_owned(),
-            // Enter on an empty box is not worth a warning.
-            Err(ValidationError::Empty) => return,
-            Err(error) => {
-                chat.show_notice(error.code().as_str(), format!("Message not sent: {error}."));
-                return;
-            }
-        };
-        own_typing.update_value(|own| own.sent(&room));
-        if listed_untracked() {
-            offered.set(Vec::new());
-        }
-        let entry = chat.queue(&room, text);
-        draft.set(String::new());
-        chat.notice.set(None);
-        socket.send_entry(&entry);
+        send();
     };
 
     view! {
-        <form class="composer" on:submit=send>
+        <form class="composer" on:submit=submit>
             <label class="visually-hidden" for="message-input">"Message"</label>
-            <input
-                id="message-input"
-                type="text"
-                autocomplete="off"
-                placeholder=placeholder
-                aria-describedby="room-title"
-                disabled=move || !member()
-                bind:value=draft
-                on:input=typed
-                on:keydown=keys
-                role="combobox"
-                aria-autocomplete="list"
-                aria-controls="mention-options"
-                aria-expanded=move || listed().to_string()
-                aria-activedescendant=move || listed().then(|| format!("mention-{}", chosen.get()))
-            />
-            <button type="submit" disabled=move || !member()>"Send"</button>
+            <div class="composer-box" class:too-long=move || left() < 0>
+                <textarea
+                    id="message-input"
+                    node_ref=field
+                    rows="1"
+                    autocomplete="off"
+                    placeholder=placeholder
+                    aria-describedby="composer-help"
+                    disabled=move || !member()
+                    prop:value=move || draft.get()
+                    on:input=typed
+                    on:keydown=keys
+                    role="combobox"
+                    aria-autocomplete="list"
+                    aria-controls="mention-options"
+                    aria-expanded=move || listed().to_string()
+                    aria-activedescendant=move || listed().then(|| format!("mention-{}", chosen.get()))
+                ></textarea>
+                <button type="submit" class="primary send" disabled=move || !member()>"Send"</button>
+            </div>
             <ul id="mention-options" class="mention-options" role="listbox" aria-label="People to mention" hidden=move || !listed()>
                 {move || {
                     offered
@@ -160,20 +207,36 @@ pub fn Composer() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
+            <div class="composer-foot" id="composer-help">
+                <TypingLine/>
+                <span class="field-problem" role="alert">{move || problem.get()}</span>
+                <span class="count" class:over=move || left() < 0 aria-live="polite">
+                    {move || {
+                        let left = left();
+                        if left < 0 {
+                            format!("{} characters too long", -left)
+                        } else if (left as usize) < COUNT_FROM {
+                            format!("{left} characters left")
+                        } else {
+                            String::new()
+                        }
+                    }}
+                </span>
+                <span class="keys-hint">"Enter to send · Shift+Enter for a new line"</span>
+            </div>
         </form>
-        <TypingIndicator/>
     }
 }
 
-/// "Ada is typing…" under the form, for the shown room.
+/// "Ada is typing…" under the box, for the shown room.
 #[component]
-fn TypingIndicator() -> impl IntoView {
+fn TypingLine() -> impl IntoView {
     let chat = expect_context::<ChatState>();
     let line = move || {
         let room = chat.current_room()?;
         typing_line(&chat.typing_in(&room))
     };
     view! {
-        <p class="typing" aria-live="polite">{move || line().unwrap_or_default()}</p>
+        <span class="typing" aria-live="polite">{move || line().unwrap_or_default()}</span>
     }
 }

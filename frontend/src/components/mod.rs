@@ -1,17 +1,22 @@
-//! The UI, one component per file.
+//! The UI, one component (or a few that belong together) per file.
 
-pub mod account_panel;
 pub mod app;
+pub mod avatar;
 pub mod composer;
-pub mod load_older;
-pub mod message_controls;
-pub mod message_item;
-pub mod message_list;
+pub mod connection_banner;
+pub mod message_actions;
+pub mod message_row;
+pub mod message_text;
+pub mod missing_room;
+pub mod modal;
 pub mod name_field;
 pub mod notice;
-pub mod notify_setting;
-pub mod outbox_item;
-pub mod room_actions;
+pub mod room_dialogs;
 pub mod room_header;
 pub mod room_list;
-pub mod status_indicator;
+pub mod settings;
+pub mod shortcuts;
+pub mod sidebar;
+pub mod sign_in;
+pub mod switcher;
+pub mod timeline;

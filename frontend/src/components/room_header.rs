@@ -1,30 +1,120 @@
-//! The shown room's name, its member count, and Leave (or Join).
+//! The shown room's header: its name, who is in it and online, and its
+//! menu (what notifies you, notifications, Leave).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use natter_shared::{LOBBY, RoomKind, validate_room_name};
+use natter_shared::{LOBBY, Notify, RoomInfo, RoomKind};
 
-use crate::components::notify_setting::NotifySetting;
+use crate::components::settings::NotificationPermission;
 use crate::rooms_api;
 use crate::route::Route;
 use crate::state::ChatState;
+use crate::ui::Ui;
 
-/// The heading of the shown room: `#general · 3 members · 2 online: Ada,
-/// Bob` with a Leave button, or, for a public room we are not in, a Join
-/// button.
+/// One compact line: the rooms button (on a phone), the room's name, "3
+/// members · 2 online: Ada, Bob" (on a phone only the counts), the
+/// connection's state when it is not fine, and the room's menu.
 #[component]
 pub fn RoomHeader() -> impl IntoView {
     let chat = expect_context::<ChatState>();
-    let info = move || {
+    let ui = expect_context::<Ui>();
+    let info = Memo::new(move |_| {
         let room = chat.current_room()?;
         chat.rooms
             .with(|rooms| rooms.iter().find(|known| known.room == room).cloned())
-    };
+    });
     let title = move || chat.route.get().title();
+    let unread_elsewhere = move || {
+        let here = chat.current_room();
+        chat.rooms.with(|rooms| {
+            rooms
+                .iter()
+                .filter(|room| Some(&room.room) != here.as_ref())
+                .map(|room| room.unread)
+                .sum::<u64>()
+        })
+    };
+    view! {
+        <header class="room-header">
+            <button
+                type="button"
+                class="quiet icon rooms-toggle"
+                aria-controls="room-list"
+                aria-expanded=move || ui.drawer.get().to_string()
+                aria-label=move || match unread_elsewhere() {
+                    0 => "Rooms".to_owned(),
+                    n => format!("Rooms, {n} unread"),
+                }
+                on:click=move |_| ui.drawer.update(|open| *open = !*open)
+            >
+                <span aria-hidden="true">"☰"</span>
+                {move || (unread_elsewhere() > 0).then(|| view! { <span class="dot-badge" aria-hidden="true"></span> })}
+            </button>
+            <div class="room-title-block">
+                <h2 id="room-title">{title}</h2>
+                {move || info.get().map(|room| view! { <RoomFacts room/> })}
+            </div>
+            <Show when=move || chat.account.with(Option::is_none)>
+                <button type="button" class="primary small sign-in-open" on:click=move |_| ui.sign_in.set(true)>
+                    "Sign in"
+                </button>
+            </Show>
+            {move || info.get().map(|room| view! { <RoomMenu room/> })}
+        </header>
+    }
+}
+
+/// "3 members · 2 online: Ada, Bob", live. A direct conversation says
+/// whether the other person is online.
+#[component]
+fn RoomFacts(room: RoomInfo) -> impl IntoView {
+    let chat = expect_context::<ChatState>();
+    let key = StoredValue::new(room.room.clone());
+    let online = move || key.with_value(|key| chat.online_in(key));
+    let members = room.members;
+    let line = move || {
+        let online = online();
+        match room.kind {
+            RoomKind::Direct => match online.is_empty() {
+                true => "Direct message".to_owned(),
+                false => "Direct message · online".to_owned(),
+            },
+            RoomKind::Public => {
+                let members = crate::route::members(members);
+                match online.len() {
+                    0 => members,
+                    n => format!("{members} · {n} online"),
+                }
+            }
+        }
+    };
+    let names = move || {
+        let online = online();
+        (room.kind == RoomKind::Public && !online.is_empty())
+            .then(|| format!(": {}", online.join(", ")))
+    };
+    view! {
+        <p class="room-facts" aria-live="polite">
+            <span class="members">{line}</span>
+            <span class="online-names">{names}</span>
+        </p>
+    }
+}
+
+/// The room's menu, behind "⋯": what notifies you here (accounts), the
+/// browser's permission, and Leave (public rooms but the lobby). Closes on
+/// Escape, on a click outside, and on choosing.
+#[component]
+fn RoomMenu(room: RoomInfo) -> impl IntoView {
+    let chat = expect_context::<ChatState>();
+    let ui = expect_context::<Ui>();
+    let key = StoredValue::new(room.room.clone());
+    let leavable = room.kind == RoomKind::Public && room.room != LOBBY;
+    let notify = room.notify;
+    let title = Route::of(&room).title();
     let leave = move |_| {
-        let Some(room) = chat.current_room_untracked() else {
-            return;
-        };
+        ui.room_menu.set(false);
+        let room = key.get_value();
         spawn_local(async move {
             // The `left` frame takes the page back to the lobby.
             if let Err(error) = rooms_api::leave(&room).await {
@@ -32,74 +122,78 @@ pub fn RoomHeader() -> impl IntoView {
             }
         });
     };
-    let join = move |_| {
-        let Route::Room(typed) = chat.route.get_untracked() else {
-            return;
-        };
-        // The name as the URL has it, which anyone can craft: checked and
-        // spelled as the server spells it before it goes anywhere.
-        let name = match validate_room_name(&typed) {
-            Ok(name) => name,
-            Err(error) => {
-                chat.show_notice("invalid_room_name", format!("No such room: {error}."));
-                return;
-            }
-        };
+    let choose = move |notify: Notify| {
+        let room = key.get_value();
         spawn_local(async move {
-            match rooms_api::join(&name).await {
-                Ok(_) => chat.go(Route::Room(name)),
+            match rooms_api::set_notify(&room, notify).await {
+                Ok(info) => chat.rooms.update(|rooms| {
+                    if let Some(known) = rooms.iter_mut().find(|known| known.room == info.room) {
+                        known.notify = info.notify;
+                    }
+                }),
                 Err(error) => chat.show_notice(&error.code, error.message),
             }
         });
     };
+    let keys = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" {
+            event.stop_propagation();
+            ui.room_menu.set(false);
+            if let Some(button) = document().get_element_by_id("room-menu-button")
+                && let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button)
+            {
+                let _ = button.focus();
+            }
+        }
+    };
+    let signed_in = move || chat.account.with(Option::is_some);
     view! {
-        <div class="room-header">
-            <h2 id="room-title">{title}</h2>
-            {move || match info() {
-                Some(room) => {
-                    let members = crate::route::members(room.members);
-                    let leavable = room.kind == RoomKind::Public && room.room != LOBBY;
-                    let key = room.room.clone();
-                    let online = move || chat.online_in(&key);
-                    let notify = room.notify;
-                    view! {
-                        <span class="members">{members}</span>
-                        <OnlineNow online=Signal::derive(online)/>
-                        <NotifySetting room=room.room.clone() notify/>
-                        {leavable.then(|| view! {
-                            <button type="button" class="leave" on:click=leave>"Leave"</button>
-                        })}
-                    }
-                    .into_any()
-                }
-                None if chat.account.with(Option::is_some)
-                    && matches!(chat.route.get(), Route::Room(_)) =>
-                {
-                    view! {
-                        <span class="members">"You are not in this room."</span>
-                        <button type="button" class="join" on:click=join>"Join"</button>
-                    }
-                    .into_any()
-                }
-                None => ().into_any(),
-            }}
+        <div class="menu-anchor" on:keydown=keys>
+            <button
+                type="button"
+                id="room-menu-button"
+                class="quiet icon room-menu-button"
+                aria-haspopup="dialog"
+                aria-expanded=move || ui.room_menu.get().to_string()
+                aria-controls="room-menu"
+                aria-label=format!("{title} options")
+                on:click=move |_| ui.room_menu.update(|open| *open = !*open)
+            >
+                <span aria-hidden="true">"⋯"</span>
+            </button>
+            <Show when=move || ui.room_menu.get()>
+                <div class="menu-scrim" on:click=move |_| ui.room_menu.set(false)></div>
+                <div id="room-menu" class="menu" role="dialog" aria-label=format!("{title} options")>
+                    <Show when=signed_in>
+                        <fieldset class="choices">
+                            <legend>"Notify me of"</legend>
+                            {[(Notify::All, "All messages"), (Notify::Mentions, "Mentions of me"), (Notify::Nothing, "Nothing")]
+                                .into_iter()
+                                .map(|(choice, words)| view! {
+                                    <label class="choice">
+                                        <input
+                                            type="radio"
+                                            name="notify"
+                                            value=match choice {
+                                                Notify::All => "all",
+                                                Notify::Mentions => "mentions",
+                                                Notify::Nothing => "nothing",
+                                            }
+                                            checked=notify == choice
+                                            on:change=move |_| choose(choice)
+                                        />
+                                        {words}
+                                    </label>
+                                })
+                                .collect_view()}
+                        </fieldset>
+                    </Show>
+                    <NotificationPermission/>
+                    {leavable.then(|| view! {
+                        <button type="button" class="danger-quiet leave" on:click=leave>{format!("Leave {title}")}</button>
+                    })}
+                </div>
+            </Show>
         </div>
-    }
-}
-
-/// Who is online in the shown room: "2 online: Ada, Bob" (an account with
-/// several tabs is one person; guests are not listed).
-#[component]
-fn OnlineNow(online: Signal<Vec<String>>) -> impl IntoView {
-    view! {
-        <span class="online-now" aria-live="polite">
-            {move || {
-                let names = online.get();
-                if names.is_empty() {
-                    return "nobody online".to_owned();
-                }
-                format!("{} online: {}", names.len(), names.join(", "))
-            }}
-        </span>
     }
 }

@@ -1,20 +1,19 @@
 //! The room list: the lobby, public rooms, then direct conversations, each
-//! a link with its unread count; on a phone, a drawer.
+//! a link with its unread count.
 
 use leptos::prelude::*;
 use natter_shared::{LOBBY, RoomInfo, RoomKind};
 
-use crate::components::room_actions::RoomActions;
 use crate::route::Route;
 use crate::state::ChatState;
-use crate::time::brief;
+use crate::ui::Ui;
 
-/// Every room we are in, with unread badges; signed-in people also get
-/// the actions (new room, browse, message someone). `open` is the phone
-/// drawer's state: following a link closes it.
+/// Every room we are in, with unread badges; signed-in people also get the
+/// ways to more: create a room, browse rooms, message someone.
 #[component]
-pub fn RoomList(open: RwSignal<bool>) -> impl IntoView {
+pub fn RoomList() -> impl IntoView {
     let chat = expect_context::<ChatState>();
+    let ui = expect_context::<Ui>();
     let of_kind = move |kind: RoomKind| {
         chat.rooms.with(|rooms| {
             in_list_order(rooms)
@@ -24,31 +23,54 @@ pub fn RoomList(open: RwSignal<bool>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    let signed_in = move || chat.account.with(Option::is_some);
     view! {
-        <nav id="room-list" class="rooms" class:open=move || open.get() aria-label="Rooms">
-            <h2 class="rooms-heading">"Rooms"</h2>
-            <ul>
+        <div class="rooms-group">
+            <div class="rooms-heading">
+                <h2 id="rooms-heading">"Rooms"</h2>
+                <Show when=signed_in>
+                    <button type="button" class="quiet icon add-room" aria-label="Create a room" title="Create a room"
+                        on:click=move |_| {
+                            ui.drawer.set(false);
+                            ui.new_room.set(true);
+                        }>"+"</button>
+                </Show>
+            </div>
+            <ul aria-labelledby="rooms-heading">
                 <For
                     each=move || of_kind(RoomKind::Public)
                     key=shown_as
-                    children=move |room| view! { <RoomLink room open/> }
+                    children=move |room| view! { <RoomLink room/> }
                 />
             </ul>
-            <Show when=move || chat.account.with(Option::is_some)>
-                <h2 class="rooms-heading">"Direct messages"</h2>
-                <ul>
+            <Show when=signed_in>
+                <button type="button" class="quiet small browse" on:click=move |_| {
+                    ui.drawer.set(false);
+                    ui.directory.set(true);
+                }>
+                    "Browse rooms"
+                </button>
+            </Show>
+        </div>
+        <Show when=signed_in>
+            <div class="rooms-group">
+                <div class="rooms-heading">
+                    <h2 id="direct-heading">"Direct messages"</h2>
+                    <button type="button" class="quiet icon add-direct" aria-label="Message someone" title="Message someone"
+                        on:click=move |_| {
+                            ui.drawer.set(false);
+                            ui.new_direct.set(true);
+                        }>"+"</button>
+                </div>
+                <ul aria-labelledby="direct-heading">
                     <For
                         each=move || of_kind(RoomKind::Direct)
                         key=shown_as
-                        children=move |room| view! { <RoomLink room open/> }
+                        children=move |room| view! { <RoomLink room/> }
                     />
                 </ul>
-                <RoomActions/>
-            </Show>
-            <Show when=move || chat.account.with(Option::is_none)>
-                <p class="hint">"Sign in to create and join rooms and to message people."</p>
-            </Show>
-        </nav>
+            </div>
+        </Show>
     }
 }
 
@@ -70,22 +92,15 @@ pub fn in_list_order(rooms: &[RoomInfo]) -> Vec<&RoomInfo> {
 }
 
 /// What a list entry shows: when any of it changes, the entry is drawn again.
-fn shown_as(room: &RoomInfo) -> (String, u64, u64, u64, Option<i64>) {
-    let RoomInfo {
-        unread,
-        mentions,
-        members,
-        newest_at,
-        ..
-    } = *room;
-    (room.room.clone(), unread, mentions, members, newest_at)
+fn shown_as(room: &RoomInfo) -> (String, u64, u64) {
+    (room.room.clone(), room.unread, room.mentions)
 }
 
-/// One room of the list: its name and unread badge, and under the name how
-/// many are in it (a public room) and when it last had a message.
+/// One room of the list: its name, and its unread and mention badges.
 #[component]
-fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
+fn RoomLink(room: RoomInfo) -> impl IntoView {
     let chat = expect_context::<ChatState>();
+    let ui = expect_context::<Ui>();
     let route = Route::of(&room);
     let key = room.room.clone();
     let current = move || chat.current_room().as_deref() == Some(key.as_str());
@@ -96,13 +111,14 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
     let unread = room.unread;
     let has_unread = unread > 0;
     let mentioned = room.mentions;
-    let members = (room.kind == RoomKind::Public).then(|| crate::route::members(room.members));
-    let newest = room.newest_at.map(brief);
-    let details = [members, newest]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let name = match room.kind {
+        RoomKind::Public => room.room.clone(),
+        RoomKind::Direct => room.with.clone().unwrap_or_else(|| room.room.clone()),
+    };
+    let sigil = match room.kind {
+        RoomKind::Public => "#",
+        RoomKind::Direct => "",
+    };
     view! {
         <li>
             <a
@@ -111,24 +127,17 @@ fn RoomLink(room: RoomInfo, open: RwSignal<bool>) -> impl IntoView {
                 class:unread=has_unread
                 data-room=room.room.clone()
                 aria-current=move || current().then_some("page")
-                on:click=move |_| open.set(false)
+                on:click=move |_| ui.drawer.set(false)
             >
-                // Its name for screen readers is what it shows, read as
-                // "#general, 2 members · 14:05, 3 unread, 1 mentioning you".
                 {direct_with.map(|(room, name)| {
                     let here = Memo::new(move |_| chat.is_online(&room, &name));
                     view! {
                         <span class="presence-dot" class:online=here aria-hidden="true"></span>
-                        <span class="visually-hidden">{move || if here.get() { "online, " } else { "offline, " }}</span>
+                        <span class="visually-hidden">{move || if here.get() { "online: " } else { "offline: " }}</span>
                     }
                 })}
-                <span class="room-text">
-                    <span class="room-name">{route.title()}</span>
-                    {(!details.is_empty()).then(|| view! {
-                        <span class="visually-hidden">", "</span>
-                        <span class="room-details">{details}</span>
-                    })}
-                </span>
+                {(!sigil.is_empty()).then(|| view! { <span class="sigil" aria-hidden="true">{sigil}</span> })}
+                <span class="room-name">{name}</span>
                 {has_unread.then(|| view! {
                     <span class="visually-hidden">{format!(", {unread} unread")}</span>
                     <span class="badge" aria-hidden="true">{unread}</span>

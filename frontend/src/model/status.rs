@@ -23,6 +23,9 @@ pub enum ConnectionStatus {
         /// Whole seconds until the next try, counting down.
         retry_in_secs: Option<u32>,
     },
+    /// Not connecting: this server lets only accounts in, and nobody is
+    /// signed in.
+    SignInNeeded,
 }
 
 impl ConnectionStatus {
@@ -33,40 +36,46 @@ impl ConnectionStatus {
             ConnectionStatus::Open => "open",
             ConnectionStatus::Closing => "closing",
             ConnectionStatus::Closed { .. } => "closed",
+            ConnectionStatus::SignInNeeded => "signed-out",
         }
     }
 
-    /// The line the status indicator shows.
-    pub fn describe(&self) -> String {
+    /// The line the page shows, in the words people use; `offline` when the
+    /// browser says it has no network.
+    pub fn describe(&self, offline: bool) -> String {
+        if offline && *self != ConnectionStatus::Open {
+            return "Offline: your messages will be sent when you're back.".to_owned();
+        }
         match self {
             ConnectionStatus::Connecting { attempt: 1 } => "Connecting…".to_owned(),
-            ConnectionStatus::Connecting { attempt } => format!("Connecting… (attempt {attempt})"),
+            ConnectionStatus::Connecting { .. } => "Still trying to connect…".to_owned(),
             ConnectionStatus::Open => "Connected".to_owned(),
-            ConnectionStatus::Closing => "Closing…".to_owned(),
+            ConnectionStatus::Closing => "Reconnecting…".to_owned(),
+            ConnectionStatus::SignInNeeded => "Sign in to chat.".to_owned(),
             ConnectionStatus::Closed {
                 code: natter_shared::CLOSE_SESSION_ENDED,
                 ..
-            } => "Signed out: your session ended. Reconnecting as a guest…".to_owned(),
+            } => "You were signed out: your session ended. Continuing as a guest…".to_owned(),
             ConnectionStatus::Closed {
                 code: natter_shared::CLOSE_NAME_TAKEN,
                 ..
-            } => "An account now has the name you chose; reconnecting under your guest name…"
+            } => "Someone signed up with the name you chose, so you are back to your guest name."
                 .to_owned(),
             ConnectionStatus::Closed {
                 code,
-                clean,
-                reason,
                 retry_in_secs,
+                ..
             } => {
-                let how = if *clean { "cleanly" } else { "not cleanly" };
-                let mut line = format!("Disconnected: code {code}, closed {how}");
-                if !reason.is_empty() {
-                    line.push_str(&format!(" ({reason})"));
+                let why = match code {
+                    1001 => "The server is restarting.",
+                    1008 | 1009 => "The server closed the connection.",
+                    1013 => "The server is busy.",
+                    _ => "Connection lost.",
+                };
+                match retry_in_secs {
+                    Some(seconds) => format!("{why} Reconnecting in {seconds} s…"),
+                    None => format!("{why} Reconnecting…"),
                 }
-                if let Some(seconds) = retry_in_secs {
-                    line.push_str(&format!(". Reconnecting in {seconds} s"));
-                }
-                line
             }
         }
     }
@@ -77,7 +86,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn closed_status_names_code_cleanliness_and_countdown() {
+    fn the_status_speaks_plainly() {
         let status = ConnectionStatus::Closed {
             code: 1001,
             clean: true,
@@ -86,8 +95,26 @@ mod tests {
         };
         assert_eq!(status.name(), "closed");
         assert_eq!(
-            status.describe(),
-            "Disconnected: code 1001, closed cleanly (the server is shutting down). Reconnecting in 3 s"
+            status.describe(false),
+            "The server is restarting. Reconnecting in 3 s…"
         );
+        let lost = ConnectionStatus::Closed {
+            code: 1006,
+            clean: false,
+            reason: String::new(),
+            retry_in_secs: Some(2),
+        };
+        assert_eq!(
+            lost.describe(false),
+            "Connection lost. Reconnecting in 2 s…"
+        );
+        assert_eq!(
+            lost.describe(true),
+            "Offline: your messages will be sent when you're back."
+        );
+        assert!(!ConnectionStatus::Open.describe(true).contains("Offline"));
+        for status in [status, lost, ConnectionStatus::Connecting { attempt: 4 }] {
+            assert!(!status.describe(false).contains("code"), "{status:?}");
+        }
     }
 }

@@ -52,9 +52,43 @@ impl Closed {
     }
 }
 
+/// How long the first connection waits to learn how the server is run: a
+/// server that lets only accounts in is not asked for a guest's connection.
+const SERVER_INFO_WAIT_MS: u32 = 2_000;
+
+/// Whether this page should connect now: someone is signed in, or the
+/// server lets guests chat (or has not said otherwise yet).
+fn may_connect(chat: ChatState) -> bool {
+    chat.account.with_untracked(Option::is_some)
+        || chat
+            .server
+            .with_untracked(|server| server.as_ref().is_none_or(|server| server.guests))
+}
+
+/// Waits until the server's rules are known, or a little while.
+async fn learn_the_rules_first(chat: ChatState) {
+    let mut waited = 0;
+    while chat.server.with_untracked(Option::is_none) && waited < SERVER_INFO_WAIT_MS {
+        TimeoutFuture::new(50).await;
+        waited += 50;
+    }
+}
+
 pub(super) async fn run(socket: Socket, chat: ChatState, mut requests: UnboundedReceiver<Command>) {
     let mut backoff = Backoff::default();
+    learn_the_rules_first(chat).await;
     loop {
+        // Only accounts may chat here, and nobody is signed in: no
+        // connection (it would be refused, again and again) until someone
+        // signs in.
+        if !may_connect(chat) {
+            chat.status.set(ConnectionStatus::SignInNeeded);
+            match requests.next().await {
+                Some(Command::Reconnect) => continue,
+                Some(Command::Drain) => continue,
+                None => return,
+            }
+        }
         chat.status.set(ConnectionStatus::Connecting {
             attempt: backoff.failures() + 1,
         });

@@ -1,29 +1,35 @@
 //! The client's reactive state and how server frames change it: the
 //! [`ChatState`] every component reads, with its methods spread by concern
-//! over `messages`, `unread`, `outbox` and `live`.
+//! over `messages` (and the [`log`] that holds them), `unread`, `outbox`,
+//! `live` and `person` (who is here, and what they were typing).
 
 mod live;
+pub mod log;
 mod messages;
 mod outbox;
+mod person;
 mod unread;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use leptos::prelude::*;
+use natter_shared::api::ServerInfo;
 use natter_shared::{RoomInfo, ServerFrame, Welcome};
 
-use crate::model::{Alert, ConnectionStatus, Notice, ShownMessage};
+use crate::model::{Alert, ConnectionStatus, Notice};
 use crate::new_since::NewSince;
 use crate::outbox::OutboxEntry;
 use crate::route::Route;
 use crate::storage;
 use crate::typing::Typists;
 
+pub use log::{Logs, RoomLog};
+
 /// Everything the components render, shared through context.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatState {
-    /// Delivered messages of every room, newest first, each id once.
-    pub messages: RwSignal<Vec<ShownMessage>>,
+    /// Delivered messages, room by room, each sorted by id, each id once.
+    pub messages: RwSignal<Logs>,
     /// Our messages (and changes to them) the server has not confirmed
     /// yet, oldest first.
     pub outbox: RwSignal<Vec<OutboxEntry>>,
@@ -33,8 +39,6 @@ pub struct ChatState {
     /// The newest id of an edit or delete applied: a resume continues
     /// after it, as after a message.
     pub newest_change: StoredValue<u64>,
-    /// The rooms whose beginning is shown (the server said nothing older exists).
-    pub complete: RwSignal<HashSet<String>>,
     /// The room whose older messages are on their way, if any.
     pub loading_older: RwSignal<Option<String>>,
     /// The rooms we are in, the lobby first, with read markers and unread
@@ -48,6 +52,18 @@ pub struct ChatState {
     /// Whether the page is visible (not a background tab): only then are
     /// messages in the shown room read.
     pub visible: RwSignal<bool>,
+    /// Whether the shown room's list is at its newest end, following new
+    /// messages: only then does one arriving count as read at once.
+    pub following: RwSignal<bool>,
+    /// How far the shown room has been seen on screen: its marker moves
+    /// there (the page tells the server, at most so often).
+    pub seen: RwSignal<Option<(String, u64)>>,
+    /// Whether the browser says it has no network.
+    pub offline: RwSignal<bool>,
+    /// How the server is run (guests, sign-up, message length), once known.
+    pub server: RwSignal<Option<ServerInfo>>,
+    /// What was typed and not sent, per room (kept across reloads).
+    pub drafts: StoredValue<HashMap<String, String>>,
     /// Where the connection stands.
     pub status: RwSignal<ConnectionStatus>,
     /// The last problem to show near the form, if any.
@@ -95,16 +111,20 @@ impl ChatState {
     /// State asking for `requested_name`, with the outbox the last visit left.
     pub fn new(requested_name: String) -> Self {
         ChatState {
-            messages: RwSignal::new(Vec::new()),
+            messages: RwSignal::new(Logs::default()),
             outbox: RwSignal::new(storage::saved_outbox()),
             newest_change: StoredValue::new(0),
             alert: RwSignal::new(None),
-            complete: RwSignal::new(HashSet::new()),
             loading_older: RwSignal::new(None),
             rooms: RwSignal::new(Vec::new()),
             route: RwSignal::new(Route::default()),
             new_since: RwSignal::new(None),
             visible: RwSignal::new(true),
+            following: RwSignal::new(true),
+            seen: RwSignal::new(None),
+            offline: RwSignal::new(false),
+            server: RwSignal::new(None),
+            drafts: StoredValue::new(storage::saved_drafts()),
             status: RwSignal::new(ConnectionStatus::Connecting { attempt: 1 }),
             notice: RwSignal::new(None),
             identity: RwSignal::new(None),
@@ -147,17 +167,19 @@ impl ChatState {
                 if someone_else {
                     self.newest_change.set_value(0);
                     self.new_since.set(None);
-                    self.messages.set(Vec::new());
-                    self.complete.set(HashSet::new());
+                    self.messages.set(Logs::default());
                     self.loading_older.set(None);
                 }
                 let mut rooms = welcome.rooms.clone();
                 if welcome.token.is_some() {
-                    let shown = self.messages.with_untracked(|list| {
-                        list.iter()
-                            .filter(|shown| shown.message.room == natter_shared::LOBBY)
-                            .map(|shown| (shown.message.id, shown.own))
-                            .collect::<Vec<_>>()
+                    let shown = self.messages.with_untracked(|logs| {
+                        logs.room(natter_shared::LOBBY)
+                            .map_or_else(Vec::new, |log| {
+                                log.messages()
+                                    .iter()
+                                    .map(|shown| (shown.message.id, shown.own))
+                                    .collect::<Vec<_>>()
+                            })
                     });
                     guest_marker(&mut rooms, storage::saved_guest_read(), &shown);
                 }
@@ -174,6 +196,8 @@ impl ChatState {
             ServerFrame::Left(left) => {
                 self.rooms
                     .update(|rooms| rooms.retain(|room| room.room != left.room));
+                // Nothing of a room left stays on the page.
+                self.messages.update(|logs| logs.forget(&left.room));
                 self.online
                     .update(|online| online.retain(|(room, _)| *room != left.room));
                 if self.current_room_untracked().as_deref() == Some(left.room.as_str()) {
@@ -201,13 +225,21 @@ impl ChatState {
                 }
             }),
             ServerFrame::Typing(notice) => self.someone_typing(&notice.room, &notice.name),
+            ServerFrame::Members(members) => self.rooms.update(|rooms| {
+                if let Some(known) = rooms.iter_mut().find(|known| known.room == members.room) {
+                    known.members = members.members;
+                }
+            }),
             ServerFrame::Edited(edited) => self.changed(
                 edited.id,
                 edited.nonce.as_deref(),
+                &edited.room,
                 edited.target,
-                |list, at| {
-                    list[at].message.value = edited.value;
-                    list[at].message.edited = Some(edited.timestamp);
+                |log| {
+                    if let Some(shown) = log.get_mut(edited.target) {
+                        shown.message.value = edited.value;
+                        shown.message.edited = Some(edited.timestamp);
+                    }
                 },
             ),
             ServerFrame::Deleted(deleted) => {
@@ -215,9 +247,10 @@ impl ChatState {
                 self.changed(
                     deleted.id,
                     deleted.nonce.as_deref(),
+                    &deleted.room,
                     deleted.target,
-                    |list, at| {
-                        list.remove(at);
+                    |log| {
+                        log.remove(deleted.target);
                     },
                 );
             }

@@ -1,7 +1,5 @@
 //! Our messages on their way: queued, resent, acknowledged or refused.
 
-use std::collections::HashSet;
-
 use leptos::prelude::*;
 use natter_shared::{AckParams, ErrorCode, ErrorParams};
 
@@ -81,14 +79,17 @@ impl ChatState {
     }
 
     pub(super) fn acknowledge(&self, AckParams { nonce, id }: AckParams) {
-        let already_shown = self
-            .messages
-            .with_untracked(|list| list.iter().any(|s| s.message.id == id));
-        let change = self.outbox.with_untracked(|entries| {
+        let Some((room, change)) = self.outbox.with_untracked(|entries| {
             entries
                 .iter()
-                .any(|entry| entry.nonce == nonce && entry.change.is_some())
-        });
+                .find(|entry| entry.nonce == nonce)
+                .map(|entry| (entry.room.clone(), entry.change.is_some()))
+        }) else {
+            return;
+        };
+        let already_shown = self
+            .messages
+            .with_untracked(|logs| logs.room(&room).is_some_and(|log| log.get(id).is_some()));
         self.change_outbox(|entries| {
             // A change is done once stored: its frame only confirms it.
             if already_shown || change {
@@ -116,15 +117,16 @@ impl ChatState {
             self.discard(nonce);
             self.notice.set(Some(Notice {
                 code: error.code.as_str().to_owned(),
-                message: error.message,
+                message: crate::words::refusal(error.code, &error.message),
             }));
             return;
         }
         if let (true, Some(nonce)) = (about_ours, &error.nonce) {
+            let reason = crate::words::refusal(error.code, &error.message);
             self.change_outbox(|entries| {
                 if let Some(entry) = entries.iter_mut().find(|entry| &entry.nonce == nonce) {
                     entry.delivery = Delivery::Failed {
-                        reason: error.message.clone(),
+                        reason: reason.clone(),
                     };
                 }
             });
@@ -133,13 +135,12 @@ impl ChatState {
         if error.code == ErrorCode::InvalidCursor {
             // The server does not know where we were (its history was reset):
             // start over from what it sends next.
-            self.messages.set(Vec::new());
-            self.complete.set(HashSet::new());
+            self.messages.set(crate::state::Logs::default());
         }
         self.loading_older.set(None);
         self.notice.set(Some(Notice {
             code: error.code.as_str().to_owned(),
-            message: error.message,
+            message: crate::words::refusal(error.code, &error.message),
         }));
     }
 

@@ -1,5 +1,5 @@
-//! Unread counts, mentions and read markers: what counts as read, and
-//! when the server is told.
+//! Unread counts, mentions and read markers: what counts as read (what has
+//! been on screen), and when the server is told.
 
 use leptos::prelude::*;
 use natter_shared::{ChatMessage, Notify, ReadMarker, RoomInfo};
@@ -20,17 +20,42 @@ impl ChatState {
             .with_untracked(|rooms| rooms.iter().map(|room| room.unread).sum())
     }
 
-    /// Whether a message in `room` is being read right now.
+    /// Unread messages in `room`, as the room list counts them.
+    pub fn unread_in(&self, room: &str) -> u64 {
+        self.rooms.with_untracked(|rooms| {
+            rooms
+                .iter()
+                .find(|known| known.room == room)
+                .map_or(0, |known| known.unread)
+        })
+    }
+
+    /// How many messages by others in `room` are newer than `id` (tracked):
+    /// what the "new messages" pill counts.
+    pub fn newer_by_others(&self, room: &str, id: u64) -> usize {
+        self.messages.with(|logs| {
+            logs.room(room).map_or(0, |log| {
+                log.after(id).iter().filter(|shown| !shown.own).count()
+            })
+        })
+    }
+
+    /// Whether a message arriving in `room` is read at once: the tab is
+    /// visible, the room shown, and its list at the newest end, where the
+    /// message appears.
     pub(super) fn reading(&self, room: &str) -> bool {
-        self.visible.get_untracked() && self.current_room_untracked().as_deref() == Some(room)
+        self.visible.get_untracked()
+            && self.following.get_untracked()
+            && self.current_room_untracked().as_deref() == Some(room)
     }
 
     /// A message that counted as unread is gone: so is its count (and its
     /// mention's).
     pub(super) fn uncount(&self, room: &str, target: u64) {
-        let counted = self.messages.with_untracked(|list| {
-            list.iter()
-                .find(|shown| shown.message.id == target && !shown.own)
+        let counted = self.messages.with_untracked(|logs| {
+            logs.room(room)
+                .and_then(|log| log.get(target))
+                .filter(|shown| !shown.own)
                 .map(|shown| self.mentions_me(&shown.message.value))
         });
         let Some(mentioned) = counted else {
@@ -94,14 +119,7 @@ impl ChatState {
 
     /// The account read `room` up to `id` (on this tab or another).
     pub(super) fn marked_read(&self, ReadMarker { room, id }: ReadMarker) {
-        let (unread_shown, mentions_shown) = self.messages.with_untracked(|list| {
-            list.iter()
-                .filter(|shown| shown.message.room == room && shown.message.id > id && !shown.own)
-                .fold((0, 0), |(unread, mentions), shown| {
-                    let mentioned = self.mentions_me(&shown.message.value);
-                    (unread + 1, mentions + u64::from(mentioned))
-                })
-        });
+        let (unread_shown, mentions_shown) = self.unread_after(&room, id);
         self.rooms.update(|rooms| {
             if let Some(known) = rooms.iter_mut().find(|known| known.room == room) {
                 known.last_read = known.last_read.max(id);
@@ -120,32 +138,69 @@ impl ChatState {
         });
     }
 
-    /// The page showed `room` up to its newest message: its unread count is
-    /// gone. Returns the marker to tell the server (accounts keep theirs
+    /// The messages by others in `room` newer than `id` the page holds,
+    /// and how many of them mention this person.
+    fn unread_after(&self, room: &str, id: u64) -> (u64, u64) {
+        self.messages.with_untracked(|logs| {
+            logs.room(room).map_or((0, 0), |log| {
+                log.after(id).iter().filter(|shown| !shown.own).fold(
+                    (0, 0),
+                    |(unread, mentions), shown| {
+                        let mentioned = self.mentions_me(&shown.message.value);
+                        (unread + 1, mentions + u64::from(mentioned))
+                    },
+                )
+            })
+        })
+    }
+
+    /// The page has shown `room` on screen up to `id`: what is not newer is
+    /// read. Returns the marker to tell the server (accounts keep theirs
     /// there), if it moved.
-    pub fn read_up_to_newest(&self, room: &str) -> Option<ReadMarker> {
-        let newest = self.newest_in(room)?;
-        let stale =
-            |known: &RoomInfo| known.last_read < newest || known.unread > 0 || known.mentions > 0;
+    pub fn read_up_to(&self, room: &str, id: u64) -> Option<ReadMarker> {
+        // Never past the newest message held: there is nothing beyond it to
+        // have read, and the server refuses a marker past its newest.
+        let id = id.min(self.newest_in(room)?);
         // Checked first: the effect that calls this tracks the room list, so
         // touching the list when nothing moved would wake it again forever.
-        let moved = self
-            .rooms
-            .with_untracked(|rooms| rooms.iter().any(|known| known.room == room && stale(known)));
+        let moved = self.rooms.with_untracked(|rooms| {
+            rooms.iter().any(|known| {
+                known.room == room
+                    && (known.last_read < id
+                        || (id >= known.newest_id && (known.unread > 0 || known.mentions > 0)))
+            })
+        });
         if !moved {
             return None;
         }
+        let (unread, mentions) = self.unread_after(room, id);
         self.rooms.update(|rooms| {
             if let Some(known) = rooms.iter_mut().find(|known| known.room == room) {
-                known.last_read = known.last_read.max(newest);
-                known.unread = 0;
-                known.mentions = 0;
+                known.last_read = known.last_read.max(id);
+                let all_read = known.last_read >= known.newest_id;
+                known.unread = if all_read {
+                    0
+                } else {
+                    known.unread.min(unread)
+                };
+                known.mentions = if all_read {
+                    0
+                } else {
+                    known.mentions.min(mentions)
+                };
             }
         });
         Some(ReadMarker {
             room: room.to_owned(),
-            id: newest,
+            id,
         })
+    }
+
+    /// The page showed `room` up to its newest message (see
+    /// [`ChatState::read_up_to`]).
+    pub fn read_up_to_newest(&self, room: &str) -> Option<ReadMarker> {
+        let newest = self.newest_in(room)?;
+        self.read_up_to(room, newest)
     }
 }
 

@@ -2,8 +2,11 @@
 //! read what they show.
 #![allow(dead_code)] // each test file uses a different part of this module
 
+use frontend::components::message_actions::RowFocus;
+use frontend::preferences::Prefs;
 use frontend::socket::Socket;
 use frontend::state::ChatState;
+use frontend::ui::Ui;
 use leptos::prelude::*;
 use natter_shared::{ChatMessage, ServerFrame};
 use wasm_bindgen::JsCast;
@@ -27,6 +30,9 @@ pub fn mount_with<V: IntoView + 'static>(
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(chat);
         provide_context(Socket::start(chat));
+        provide_context(Prefs::new());
+        provide_context(Ui::new());
+        provide_context(RowFocus::new());
         view()
     });
     // The element stays in the page until the test ends; unmounting early
@@ -68,4 +74,14 @@ pub fn all_texts(root: &Element, selector: &str) -> Vec<String> {
 
 pub async fn tick() {
     leptos::task::tick().await;
+}
+
+/// Waits for the browser's next frame (layout done, observers told).
+pub async fn next_frame() {
+    let (sender, receiver) = futures::channel::oneshot::channel::<()>();
+    leptos::prelude::request_animation_frame(move || {
+        let _ = sender.send(());
+    });
+    let _ = receiver.await;
+    tick().await;
 }

@@ -1,0 +1,8 @@
+//! The message list's logic, apart from its rendering: which run of a
+//! room's messages is in the page ([`window`]), how they are laid out in
+//! rows ([`layout`]: days, groups, the unread line), and which are on
+//! screen ([`sight`]). The first two are pure and tested natively.
+
+pub mod layout;
+pub mod sight;
+pub mod window;

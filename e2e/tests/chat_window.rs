@@ -174,6 +174,26 @@ async fn a_conversation_on_a_desktop_reads_like_a_chat() {
         )
         .await;
     let before = top_of(&bob, &reading).await;
+    // Only the messages scrolled: the page itself did not, and the message
+    // box and the room list are still where they were, in sight.
+    let in_sight = bob
+        .evaluate(
+            "const page = document.scrollingElement;
+             const inside = el => {
+                 const r = el.getBoundingClientRect();
+                 return r.top >= 0 && r.bottom <= innerHeight && r.height > 0;
+             };
+             return [page.scrollTop, page.scrollHeight <= innerHeight,
+                     inside(document.querySelector('#message-input')),
+                     inside(document.querySelector('#room-list'))];",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        in_sight,
+        json!([0, true, true, true]),
+        "the page scrolled away"
+    );
     ada.say("while you were reading").await;
     bob.wait_for_text(".new-messages-pill", "1 new message")
         .await;
@@ -466,4 +486,51 @@ async fn the_page_follows_how_the_server_is_run() {
     let _ = natter;
     window.wait_for_status("open").await;
     window.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_refused_for_pace_are_sent_again_not_given_up() {
+    let driver = ChromeDriver::start();
+    // Every connection from this address shares a tight budget: two
+    // frames a second, four at once. The page's own budget (the welcome
+    // tells it) is wider, so the server refuses some as rate_limited.
+    let natter = Natter::start_with(&[
+        "--address-rate-limit-per-second",
+        "2",
+        "--address-rate-limit-burst",
+        "4",
+    ])
+    .await;
+    let page = natter.page();
+    let ada = signed_up(&driver.url(), &page, "Ada").await;
+    let bob = signed_up(&driver.url(), &page, "Bob").await;
+    let typed: Vec<String> = (0..16).map(|n| format!("paced {n:02}")).collect();
+    for (at, text) in typed.iter().enumerate() {
+        ada.say(text).await;
+        // Bob keeps chatting meanwhile, on the same address's budget.
+        if at == 8 {
+            bob.say("bob, in the middle of it").await;
+        }
+    }
+    let newest_first: Vec<String> = typed.iter().rev().cloned().collect();
+    eventually("every message, in order, at bob's", || async {
+        let shown: Vec<String> = bob
+            .messages()
+            .await
+            .into_iter()
+            .map(|m| m.text)
+            .filter(|text| text.starts_with("paced"))
+            .collect();
+        shown == newest_first
+    })
+    .await;
+    bob.wait_for_state("bob, in the middle of it", "").await;
+    // Nothing was given up, nothing asks for a click, and the connection
+    // was never closed for it.
+    assert_eq!(ada.count("li.pending[data-state='failed']").await, 0);
+    assert_eq!(ada.count("button.retry").await, 0);
+    assert_eq!(ada.status().await, "open");
+    for window in [ada, bob] {
+        window.close().await;
+    }
 }

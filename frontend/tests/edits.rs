@@ -206,3 +206,42 @@ async fn a_delete_asks_first_and_a_refused_change_says_why() {
     assert_eq!(notice.code, "edit_window_closed");
     LocalStorage::clear();
 }
+
+#[wasm_bindgen_test]
+async fn the_messages_are_one_tab_stop_that_starts_at_the_newest() {
+    let chat = ChatState::new(String::new());
+    let root = mount_with(chat, || view! { <Timeline/><DeleteDialog/> });
+    let list = find(&root, ".timeline");
+    assert_eq!(
+        list.get_attribute("tabindex").as_deref(),
+        Some("-1"),
+        "an empty list is no Tab stop"
+    );
+    chat.apply(message(1, "bob", "older", None));
+    chat.apply(message(2, "bob", "newest", None));
+    tick().await;
+    // Nothing focused yet: the list is the stop, and entering it goes to
+    // the newest message (the top one, newest first by default).
+    assert_eq!(list.get_attribute("tabindex").as_deref(), Some("0"));
+    list.unchecked_ref::<HtmlElement>().focus().unwrap();
+    tick().await;
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
+    assert_eq!(focused.get_attribute("data-id").as_deref(), Some("2"));
+    // From then on that message is the one stop, and the list is not.
+    assert_eq!(list.get_attribute("tabindex").as_deref(), Some("-1"));
+    let stops: Vec<String> = (0..root.query_selector_all("[tabindex='0']").unwrap().length())
+        .filter_map(|at| root.query_selector_all("[tabindex='0']").unwrap().item(at))
+        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|element| element.get_attribute("data-id"))
+        .collect();
+    assert_eq!(stops, ["2"]);
+    // Gone from the list (deleted), it hands the stop back to the list.
+    chat.apply(deleted(3, 2));
+    tick().await;
+    assert_eq!(list.get_attribute("tabindex").as_deref(), Some("0"));
+}

@@ -215,6 +215,30 @@ async fn the_outbox_survives_a_remount_from_local_storage() {
 }
 
 #[wasm_bindgen_test]
+async fn signing_out_leaves_nothing_of_the_account_to_send_or_find() {
+    LocalStorage::clear();
+    let chat = ChatState::new(String::new());
+    chat.signed_in(natter_shared::api::SignedIn {
+        name: "ada".into(),
+        token: None,
+        preferences: Default::default(),
+    });
+    chat.queue(LOBBY, "not sent before logging out".into());
+    chat.keep_draft(LOBBY, "half a thought");
+    frontend::storage::save_route("room/plans");
+    chat.signed_out();
+    // Sent after, it would go out under the guest's name; the next person
+    // on this browser would find the draft and the room.
+    assert!(chat.awaiting_send().is_empty());
+    assert_eq!(chat.draft_of(LOBBY), "");
+    let restored = ChatState::new(String::new());
+    assert!(restored.awaiting_send().is_empty(), "not in storage either");
+    assert_eq!(restored.draft_of(LOBBY), "");
+    assert_eq!(frontend::storage::saved_route(), None);
+    LocalStorage::clear();
+}
+
+#[wasm_bindgen_test]
 async fn an_outbox_entry_goes_pending_then_sent_then_delivered() {
     LocalStorage::clear();
     let chat = ChatState::new(String::new());

@@ -104,7 +104,7 @@ pub fn MissingRoom(
                 Found::Looking => view! { <p class="hint">"Looking for " {title.clone()} "…"</p> }.into_any(),
                 Found::Exists(members) => view! {
                     <h3>{format!("You are not in {title}")}</h3>
-                    <p class="hint">{format!("{} are talking there.", crate::route::members(members))}</p>
+                    <p class="hint">{format!("It has {}.", crate::route::members(members))}</p>
                     <button type="button" class="primary join" on:click=join.clone()>{format!("Join {title}")}</button>
                 }
                 .into_any(),

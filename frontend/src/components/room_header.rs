@@ -1,5 +1,6 @@
 //! The shown room's header: its name, who is in it and online, and its
-//! menu (what notifies you, notifications, Leave).
+//! menu (what notifies you, notifications, Leave). The connection's state
+//! is the banner's ([`super::connection_banner`]).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -230,7 +230,7 @@ pub fn NotificationPermission() -> impl IntoView {
         }
         .into_any(),
         Permission::Undecided => view! {
-            <p class="hint">"Get a notification for mentions and direct messages while this tab is in the background."</p>
+            <p class="hint">"Get a notification while this tab is in the background, for what each room's menu asks (by default mentions in rooms, every direct message)."</p>
             <button type="button" class="secondary allow-notifications" on:click=ask>"Turn on notifications"</button>
         }
         .into_any(),

@@ -12,9 +12,17 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Enter", "Send the message"),
     ("Shift+Enter", "New line in the message"),
     ("@", "Mention someone (↑ ↓ to choose, Enter or Tab to take)"),
+    (
+        "Tab to the messages",
+        "The newest message, or the one you were on",
+    ),
     ("↑ / ↓ on a message", "Previous or next message"),
+    ("Home / End on a message", "The first or last message shown"),
     ("E on your message", "Edit it"),
-    ("Delete on your message", "Delete it (asks first)"),
+    (
+        "Delete or Backspace on your message",
+        "Delete it (asks first)",
+    ),
     (
         "Escape",
         "Close a dialog or menu; from a message, back to the message box",

@@ -134,7 +134,6 @@ fn SwitcherBody() -> impl IntoView {
     let go = move |place: Place| {
         ui.switcher.set(false);
         ui.drawer.set(false);
-        let direct = matches!(place.route, Route::Direct(_));
         chat.go(place.route.clone());
         if let (Route::Room(name), "join") = (&place.route, place.note.as_str()) {
             let name = name.clone();
@@ -144,7 +143,6 @@ fn SwitcherBody() -> impl IntoView {
                 }
             });
         }
-        let _ = direct;
         request_animation_frame(|| {
             crate::components::message_actions::focus_composer();
         });

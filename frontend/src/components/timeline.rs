@@ -5,12 +5,16 @@ use leptos::prelude::*;
 use natter_shared::LOBBY;
 use wasm_bindgen::JsCast;
 
+use crate::components::message_actions::RowFocus;
 use crate::components::message_row::{DayRow, MessageRow, PendingRow};
 use crate::preferences::Prefs;
 use crate::socket::Socket;
 use crate::state::ChatState;
 use crate::time::day_number;
 use crate::timeline::layout::{self, Item, Order, Row, Shown};
+use crate::timeline::scroll::{
+    Anchor, capture, distances, fits, row_by_key, to_newest_end, top_within,
+};
 use crate::timeline::sight::Sight;
 use crate::timeline::window::{self, Window};
 
@@ -19,14 +23,6 @@ use crate::timeline::window::{self, Window};
 /// more.
 const NEAR: f64 = 48.0;
 const FETCH_WITHIN: f64 = 600.0;
-
-/// Where the reading position is held across a change of the rows: a row
-/// and how far below the list's top edge it was.
-#[derive(Debug, Clone, PartialEq)]
-struct Anchor {
-    key: String,
-    offset: f64,
-}
 
 /// The shown room's messages, in a scrolling area of their own, newest at
 /// the end the person chose. It holds a bounded window of them (see
@@ -263,12 +259,50 @@ pub fn Timeline() -> impl IntoView {
 
     let empty =
         move || rows.with(|rows| rows.iter().all(|row| !matches!(row, Row::Message { .. })));
+    // The messages are one Tab stop (a roving tabindex): the message last
+    // focused while it is shown, else the list itself, which hands the
+    // focus to the newest message.
+    let focus = expect_context::<RowFocus>();
+    let row_holds_tab = Memo::new(move |_| {
+        let Some(active) = focus.active.get() else {
+            return false;
+        };
+        rows.with(|rows| {
+            rows.iter().any(|row| {
+                matches!(row, Row::Message { item: Item::Delivered(shown), .. } if shown.message.id == active)
+            })
+        })
+    });
+    let enter_list = move |event: web_sys::FocusEvent| {
+        let Some(list) = scroller.get_untracked() else {
+            return;
+        };
+        if event.target() != event.current_target() || row_holds_tab.get_untracked() {
+            return;
+        }
+        let rows = list.query_selector_all("li.message[data-id]").ok();
+        let newest = rows.and_then(|rows| match order.get_untracked() {
+            Order::NewestFirst => rows.item(0),
+            Order::NewestLast => rows.item(rows.length().saturating_sub(1)),
+        });
+        if let Some(row) = newest.and_then(|row| row.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = row.focus();
+        }
+    };
     let loading = move || {
         chat.loading_older
             .with(|loading| loading.as_deref() == Some(room.get().as_str()))
     };
     view! {
-        <div class="timeline" node_ref=scroller on:scroll=on_scroll tabindex="-1">
+        <div
+            class="timeline"
+            node_ref=scroller
+            on:scroll=on_scroll
+            on:focus=enter_list
+            tabindex=move || if row_holds_tab.get() || empty() { "-1" } else { "0" }
+            role="region"
+            aria-label="Messages"
+        >
             <Show when=move || loading() && order.get() == Order::NewestLast>
                 <p class="loading-older" role="status">"Loading older messages…"</p>
             </Show>
@@ -320,63 +354,4 @@ pub fn Timeline() -> impl IntoView {
             </button>
         </Show>
     }
-}
-
-/// Scrolls `list` to its newest end.
-fn to_newest_end(list: &web_sys::HtmlDivElement, order: Order) {
-    match order {
-        Order::NewestFirst => list.set_scroll_top(0),
-        Order::NewestLast => list.set_scroll_top(list.scroll_height()),
-    }
-}
-
-/// How far `list` is scrolled from its newest end and from its oldest, in
-/// pixels.
-fn distances(list: &web_sys::HtmlDivElement, order: Order) -> (f64, f64) {
-    let top = f64::from(list.scroll_top());
-    let bottom = f64::from(list.scroll_height() - list.client_height()) - top;
-    match order {
-        Order::NewestFirst => (top, bottom),
-        Order::NewestLast => (bottom, top),
-    }
-}
-
-/// The first row at least partly in view, and how far below the list's top
-/// edge it is.
-fn capture(list: &web_sys::HtmlDivElement) -> Option<Anchor> {
-    let top = list.get_bounding_client_rect().top();
-    let rows = list.query_selector_all("[data-key]").ok()?;
-    for index in 0..rows.length() {
-        let Some(row) = rows
-            .item(index)
-            .and_then(|row| row.dyn_into::<web_sys::Element>().ok())
-        else {
-            continue;
-        };
-        let rect = row.get_bounding_client_rect();
-        if rect.bottom() > top {
-            return Some(Anchor {
-                key: row.get_attribute("data-key")?,
-                offset: rect.top() - top,
-            });
-        }
-    }
-    None
-}
-
-fn row_by_key(list: &web_sys::HtmlDivElement, key: &str) -> Option<web_sys::Element> {
-    list.query_selector(&format!("[data-key=\"{key}\"]"))
-        .ok()
-        .flatten()
-}
-
-fn top_within(list: &web_sys::HtmlDivElement, row: &web_sys::Element) -> f64 {
-    row.get_bounding_client_rect().top() - list.get_bounding_client_rect().top()
-}
-
-/// Whether `row` is wholly in view in `list`.
-fn fits(list: &web_sys::HtmlDivElement, row: &web_sys::Element) -> bool {
-    let outer = list.get_bounding_client_rect();
-    let inner = row.get_bounding_client_rect();
-    inner.top() >= outer.top() && inner.bottom() <= outer.bottom()
 }

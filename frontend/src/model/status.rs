@@ -55,7 +55,7 @@ impl ConnectionStatus {
             ConnectionStatus::Closed {
                 code: natter_shared::CLOSE_SESSION_ENDED,
                 ..
-            } => "You were signed out: your session ended. Continuing as a guest…".to_owned(),
+            } => "You were signed out: your session ended.".to_owned(),
             ConnectionStatus::Closed {
                 code: natter_shared::CLOSE_NAME_TAKEN,
                 ..

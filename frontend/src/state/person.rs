@@ -77,8 +77,16 @@ impl ChatState {
     }
 
     /// Signed out: the page goes on as a guest (or, where guests may not
-    /// chat, to the sign-in card).
+    /// chat, to the sign-in card). What the account wrote and had not sent
+    /// is dropped with its drafts and its place: sent later it would go out
+    /// under the guest's name, and the next person on this browser should
+    /// not find it.
     pub fn signed_out(&self) {
         self.account.set(None);
+        if self.outbox.with_untracked(|entries| !entries.is_empty()) {
+            self.change_outbox(Vec::clear);
+        }
+        self.drafts.update_value(|drafts| drafts.clear());
+        storage::forget_account_traces();
     }
 }

@@ -33,7 +33,7 @@ async fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(error) => {
-                eprintln!("natter: {error}");
+                eprintln!("natter: {}", backend::error::explained(&error));
                 ExitCode::FAILURE
             }
         };
@@ -44,14 +44,14 @@ async fn main() -> ExitCode {
     let state = match AppState::open(&config).await {
         Ok(state) => Arc::new(state),
         Err(error) => {
-            eprintln!("natter: {error}");
+            eprintln!("natter: {}", backend::error::explained(&error));
             return ExitCode::FAILURE;
         }
     };
     let tls = match backend::process::server::load_tls(&config).await {
         Ok(tls) => tls,
         Err(error) => {
-            eprintln!("natter: {error}");
+            eprintln!("natter: {}", backend::error::explained(&error));
             return ExitCode::FAILURE;
         }
     };

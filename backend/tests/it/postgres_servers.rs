@@ -3,6 +3,7 @@
 //! the other, and what one stores the other serves. (Live delivery between
 //! processes, with and without Redis, is `cluster.rs`'s.)
 
+use crate::common::process::NatterProcess;
 use crate::common::rooms::Person;
 use crate::common::{Client, TestServer};
 use testkit::Postgres;
@@ -147,4 +148,56 @@ async fn while_postgresql_is_down_nothing_is_acknowledged_and_retries_converge()
         "and nothing else",
         "seen once"
     );
+}
+
+#[tokio::test]
+async fn processes_started_together_on_a_fresh_database_all_come_up() {
+    let postgres = Postgres::start();
+    // Each round a fresh database, three processes at the same moment:
+    // each would create the migrations table, and all but one used to
+    // exit. Now they take turns, and all serve the same chat.
+    for round in 0..3 {
+        let url = postgres.database().await;
+        let dir = tempfile::tempdir().unwrap();
+        let starting: Vec<_> = (0..3)
+            .map(|process| {
+                let (url, dir) = (url.clone(), dir.path().join(format!("p{process}")));
+                std::thread::spawn(move || {
+                    std::fs::create_dir_all(&dir).unwrap();
+                    NatterProcess::start_with(
+                        &dir.join("unused.db"),
+                        &dir,
+                        &["--database-url", &url],
+                    )
+                })
+            })
+            .collect();
+        let processes: Vec<NatterProcess> = starting
+            .into_iter()
+            .map(|started| {
+                started
+                    .join()
+                    .unwrap_or_else(|_| panic!("round {round}: a process did not come up"))
+            })
+            .collect();
+        // One schema, one chat: what one stores, another serves.
+        let mut clients = Vec::new();
+        for process in &processes {
+            clients.push(Client::connect_to(&format!("ws://{}/ws", process.addr), &[]).await);
+        }
+        clients[0]
+            .publish("after a crowded start", Some("n-1"))
+            .await;
+        let id = clients[0].next_ack().await.id;
+        for client in &mut clients[1..] {
+            assert_eq!(client.next_message().await.id, id);
+        }
+        for process in &processes {
+            assert!(
+                !process.stderr().contains("ERROR"),
+                "round {round}: {}",
+                process.stderr()
+            );
+        }
+    }
 }

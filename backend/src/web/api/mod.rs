@@ -24,6 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::CookieJar;
+use natter_shared::LOBBY;
 use natter_shared::api::{self, Credentials, PasswordChange, Preferences, ServerInfo, SignedIn};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
@@ -142,6 +143,9 @@ async fn sign_up(
         .accounts
         .sign_up(peer.ip(), &credentials.name, &credentials.password)
         .await?;
+    // A new account is a new member of the lobby: its count moves for
+    // everyone looking at it.
+    rooms::tell_member_count(&state, LOBBY).await;
     let (jar, signed_in) = with_cookie(&state, jar, session);
     Ok((StatusCode::CREATED, jar, signed_in))
 }

@@ -67,7 +67,7 @@ async fn seen_by(state: &AppState, room: &str, user: &User) -> Result<Json<RoomI
 
 /// Tells everyone in `room` (who asked for presence) how many members it
 /// has now, after someone joined or left it.
-async fn tell_member_count(state: &AppState, room: &str) {
+pub(super) async fn tell_member_count(state: &AppState, room: &str) {
     let Ok(rooms) = state.rooms.public_rooms(UserId(0)).await else {
         // The count is a courtesy: the next change or welcome corrects it.
         return;

@@ -371,6 +371,12 @@ async fn a_rooms_member_count_moves_live_as_people_join_and_leave() {
         next_member_count(&mut watching).await,
         ("general".to_owned(), 1)
     );
+    // Signing up is joining the lobby.
+    Person::sign_up(&server, "Carol").await;
+    assert_eq!(
+        next_member_count(&mut watching).await,
+        (LOBBY.to_owned(), 3)
+    );
 }
 
 /// The next member count `client` is told, skipping anything else.

@@ -17,6 +17,7 @@ mod engines_contract;
 mod failover;
 mod heartbeat;
 mod http;
+mod layout;
 mod limits;
 mod memory;
 mod operations_doc;

@@ -66,6 +66,9 @@ pub struct AtSize {
     pub received: usize,
     /// Enter to one's own message in the list, ms (median).
     pub own_ms: f64,
+    /// Enter to one's own message shown as stored (the server's ack has
+    /// given it its id), ms (median).
+    pub own_confirmed_ms: f64,
     /// Someone else's message, from its sending to the list, ms (median).
     pub others_ms: f64,
     /// Elements in the page.
@@ -93,7 +96,7 @@ pub fn report(out: &mut String, spec: &BrowserSpec, rows: &[BrowserRow]) {
     let _ = writeln!(out, "## The web client in headless Chromium\n");
     let _ = writeln!(
         out,
-        "A first visit with nothing cached (median of {} loads): the files it downloads, unpacked and as they crossed the wire, and the time from navigation to the first message shown; then again with the cache warm. Then, with 100, 1,000 and 10,000 messages received live in the open room (median of {} each): Enter to one's own message in the list, someone else's message from its sending to the list, and the elements in the page. Measured in the page (a `MutationObserver` and the next frame), on the machine that runs the server; a size not reached within {} s is marked —.\n",
+        "A first visit with nothing cached (median of {} loads): the files it downloads, unpacked and as they crossed the wire, and the time from navigation to the first message shown; then again with the cache warm. Then, with 100, 1,000 and 10,000 messages received live in the open room (median of {} each): Enter to one's own message in the list and to it shown as stored (acknowledged, with its id), someone else's message from its sending to the list, and the elements in the page. Measured in the page (a `MutationObserver` and the next frame), on the machine that runs the server; a size not reached within {} s is marked —.\n",
         spec.loads,
         spec.repeats,
         spec.fill_limit.as_secs()
@@ -138,21 +141,21 @@ pub fn report(out: &mut String, spec: &BrowserSpec, rows: &[BrowserRow]) {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "| build | messages received | own: Enter to shown, ms | others': sent to shown, ms | elements in the page |"
+        "| build | messages received | own: Enter to shown, ms | own: Enter to stored, ms | others': sent to shown, ms | elements in the page |"
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
     for row in rows {
         for &size in &spec.sizes {
             match row.sizes.iter().find(|at| at.received == size) {
                 Some(at) => {
                     let _ = writeln!(
                         out,
-                        "| {} | {} | {:.1} | {:.1} | {} |",
-                        row.label, size, at.own_ms, at.others_ms, at.dom_nodes
+                        "| {} | {} | {:.1} | {:.1} | {:.1} | {} |",
+                        row.label, size, at.own_ms, at.own_confirmed_ms, at.others_ms, at.dom_nodes
                     );
                 }
                 None => {
-                    let _ = writeln!(out, "| {} | {} | — | — | — |", row.label, size);
+                    let _ = writeln!(out, "| {} | {} | — | — | — | — |", row.label, size);
                 }
             }
         }
@@ -317,6 +320,7 @@ async fn at_size(
     }
     eprintln!("browser, {}: measuring at {size}", kind.label());
     let mut own = Vec::new();
+    let mut own_confirmed = Vec::new();
     let mut others = Vec::new();
     for attempt in 0..spec.repeats {
         let mine = own_message_ms(&window, &format!("own-{size}-{attempt}")).await;
@@ -336,7 +340,8 @@ async fn at_size(
             window.close().await;
             return Ok(None);
         };
-        own.push(mine);
+        own.push(mine.shown);
+        own_confirmed.push(mine.stored);
         others.push(theirs);
     }
     let dom_nodes = window
@@ -349,39 +354,79 @@ async fn at_size(
     Ok(Some(AtSize {
         received: size,
         own_ms: median(&mut own),
+        own_confirmed_ms: median(&mut own_confirmed),
         others_ms: median(&mut others),
         dom_nodes,
     }))
 }
 
+/// One's own message, timed from Enter.
+struct OwnTimes {
+    /// To the list showing it (pending, if the client shows it at once).
+    shown: f64,
+    /// To the list showing it as stored: a row carrying the id the
+    /// server's ack gave it.
+    stored: f64,
+}
+
 /// Types `token` into the message box and presses Enter (submits), and
-/// times until the list shows it and the page could paint.
-async fn own_message_ms(window: &Browser, token: &str) -> Result<f64> {
-    let elapsed = window
+/// times until the list shows it, then until it shows it as stored, each
+/// to the next frame the page could paint.
+async fn own_message_ms(window: &Browser, token: &str) -> Result<OwnTimes> {
+    let times = window
         .try_evaluate_async(
             "const [token, done] = [arguments[0], arguments[arguments.length - 1]];
              const list = document.querySelector('.messages');
              const input = document.querySelector('#message-input');
              input.value = token;
              input.dispatchEvent(new Event('input', { bubbles: true }));
-             let started;
-             const observer = new MutationObserver((changes) => {
-                 const hit = changes.some((change) =>
-                     [...change.addedNodes].some((node) => (node.textContent ?? '').includes(token))
-                     || (change.type === 'characterData' && (change.target.textContent ?? '').includes(token)));
-                 if (hit) {
+             let started, shown = null, stored = null, seen = false, kept = false;
+             const has = (node) => (node.textContent ?? '').includes(token);
+             const storedIn = (node) => {
+                 const el = node.nodeType === 1 ? node : node.parentElement;
+                 if (!el) return false;
+                 const row = el.closest('[data-id]');
+                 if (row) return has(row);
+                 return [...(el.querySelectorAll?.('[data-id]') ?? [])].some(has);
+             };
+             // A change inside a row (its id set, its text): that row only.
+             const rowOf = (node) => {
+                 const el = node.nodeType === 1 ? node : node.parentElement;
+                 const row = el?.closest('[data-id]');
+                 return !!row && has(row);
+             };
+             const finish = () => {
+                 if (shown !== null && stored !== null) {
                      observer.disconnect();
-                     requestAnimationFrame(() => done(performance.now() - started));
+                     done([shown, stored]);
+                 }
+             };
+             const observer = new MutationObserver((changes) => {
+                 if (!seen && changes.some((change) =>
+                     [...change.addedNodes].some(has)
+                     || (change.type === 'characterData' && has(change.target)))) {
+                     seen = true;
+                     requestAnimationFrame(() => { shown = performance.now() - started; finish(); });
+                 }
+                 if (!kept && changes.some((change) =>
+                     [...change.addedNodes].some(storedIn) || rowOf(change.target))) {
+                     kept = true;
+                     requestAnimationFrame(() => { stored = performance.now() - started; finish(); });
                  }
              });
-             observer.observe(list, { childList: true, subtree: true, characterData: true });
+             observer.observe(list, { childList: true, subtree: true, characterData: true,
+                                      attributes: true, attributeFilter: ['data-id'] });
              started = performance.now();
              input.form.requestSubmit();",
             vec![json!(token)],
         )
         .await
         .map_err(anyhow::Error::msg)?;
-    elapsed.as_f64().context("a time")
+    let time = |at: usize| times.get(at).and_then(Value::as_f64).context("a time");
+    Ok(OwnTimes {
+        shown: time(0)?,
+        stored: time(1)?,
+    })
 }
 
 /// Polls `script` until it returns true, or fails after `limit`. A page

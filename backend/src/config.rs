@@ -101,7 +101,8 @@ pub struct Config {
     #[arg(long = "allowed-origin", env = "NATTER_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub allowed_origins: Vec<String>,
 
-    /// Most WebSocket connections at once; more are refused with 503.
+    /// Most connections at once (WebSockets, and HTTP connections whether
+    /// or not they have sent a request); more are refused with 503.
     #[arg(
         long,
         env = "NATTER_MAX_CONNECTIONS",
@@ -110,8 +111,8 @@ pub struct Config {
     )]
     pub max_connections: usize,
 
-    /// Most WebSocket connections at once from one IP address; more are
-    /// refused with 503.
+    /// Most connections at once from one IP address (counted as for
+    /// --max-connections); more are refused with 503.
     #[arg(
         long,
         env = "NATTER_MAX_CONNECTIONS_PER_IP",

@@ -1,6 +1,7 @@
-//! How many WebSocket connections the server holds: in total and per client
-//! address. Counted exactly: a permit is taken before the upgrade and given
-//! back when the connection's task ends, under one lock.
+//! How many connections the server holds (WebSockets and plain HTTP alike):
+//! in total and per client address. Counted exactly: a permit is taken as
+//! the TCP connection is accepted and given back when it closes, under one
+//! lock.
 
 use std::collections::HashMap;
 use std::net::IpAddr;

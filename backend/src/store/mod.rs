@@ -1,6 +1,7 @@
 //! Everything durable, behind three traits: [`HistoryStore`] (messages and
 //! their changes), [`AccountStore`] (accounts and sessions) and
-//! [`RoomStore`] (rooms, memberships, read markers), with the two engines
+//! [`RoomStore`] (rooms, memberships, read markers), plus the crate-private
+//! `SharedLog` that a cluster reads missed messages through; with the two engines
 //! side by side: [`sqlite`] (the embedded default) and [`postgres`] (shared
 //! by several processes). The only code that talks to a database.
 //!

@@ -43,8 +43,13 @@ pub(super) async fn on_account_event(
                     rooms.insert(room.clone());
                     markers.insert(room.clone(), info.last_read);
                     state.presence.arrive(&room, user, name);
+                    let shown_up_to = info.newest_id;
                     let frame = ServerFrame::Joined(info).to_json().into();
-                    Some(Outbound::Join(room, frame))
+                    Some(Outbound::Join {
+                        room,
+                        frame,
+                        shown_up_to,
+                    })
                 }
                 (None, true) => {
                     rooms.remove(&room);

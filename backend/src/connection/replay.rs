@@ -106,6 +106,20 @@ impl HistorySource {
         }
     }
 
+    /// The next page after `after` in any of `rooms`, only ids up to
+    /// `up_to`. `more` says whether the page was full and ended below it.
+    pub(crate) async fn between(&self, rooms: &[String], after: u64, up_to: u64) -> Step {
+        match self.store.after(rooms, after, REPLAY_PAGE).await {
+            Ok(mut entries) => {
+                let full = entries.len() == REPLAY_PAGE;
+                entries.retain(|stored| stored.entry.id() <= up_to);
+                let more = full && entries.len() == REPLAY_PAGE;
+                self.step(entries, more)
+            }
+            Err(error) => unavailable(&error),
+        }
+    }
+
     /// The newest page of messages in any of `rooms` up to `up_to`.
     async fn latest(&self, rooms: &[String], up_to: u64) -> Step {
         match self

@@ -31,9 +31,15 @@ pub(crate) enum Outbound {
     Ping,
     /// Send this close frame, then stop writing.
     Close(CloseFrame),
-    /// The account joined this room: subscribe to it, then send the frame
-    /// (`joined`), so everything after it in the room arrives live.
-    Join(String, Utf8Bytes),
+    /// The account joined this room: subscribe to it, send the frame
+    /// (`joined`, the room as the store had it up to the id `shown_up_to`),
+    /// then what the room received since from the store, so nothing
+    /// published before the subscription is missed; the rest arrives live.
+    Join {
+        room: String,
+        frame: Utf8Bytes,
+        shown_up_to: u64,
+    },
     /// The account left this room: stop sending it, then send the frame (`left`).
     Leave(String, Utf8Bytes),
 }
@@ -42,7 +48,7 @@ impl Outbound {
     /// What it counts against the budget.
     pub(crate) fn bytes(&self) -> usize {
         match self {
-            Outbound::Frame(frame) | Outbound::Join(_, frame) | Outbound::Leave(_, frame) => {
+            Outbound::Frame(frame) | Outbound::Join { frame, .. } | Outbound::Leave(_, frame) => {
                 frame.len()
             }
             Outbound::Ping => 0,

@@ -152,12 +152,21 @@ impl Writer {
         self.unwritten_own_bytes += outbound.bytes();
         let (message, closing) = match outbound {
             Outbound::Frame(frame) => (Message::Text(frame), false),
-            Outbound::Join(room, frame) => {
+            Outbound::Join {
+                room,
+                frame,
+                shown_up_to,
+            } => {
                 self.sources.live.add(&room);
                 if let Some(signals) = &mut self.sources.signals {
                     signals.add(&room);
                 }
-                (Message::Text(frame), false)
+                self.sink
+                    .feed(Message::Text(frame))
+                    .await
+                    .map_err(|_| Gone)?;
+                self.catch_up_joined(&room, shown_up_to).await?;
+                return Ok(false);
             }
             Outbound::Leave(room, frame) => {
                 self.sources.live.remove(&room);
@@ -215,6 +224,35 @@ impl Writer {
                 return Ok(());
             }
         }
+    }
+
+    /// A room joined while connected: what it received between the state
+    /// the `joined` frame showed (`shown_up_to`) and the subscription was
+    /// published before this connection listened to it. What of that is at
+    /// or below the newest id sent goes now (the client's cursor does not
+    /// move for it); what is above comes with every room's next ids, in
+    /// order, as after a fall behind the ring.
+    async fn catch_up_joined(&mut self, room: &str, shown_up_to: u64) -> Result<(), Gone> {
+        let rooms = [room.to_owned()];
+        let mut after = shown_up_to;
+        while after < self.last_sent {
+            let step = self
+                .sources
+                .history
+                .between(&rooms, after, self.last_sent)
+                .await;
+            for frame in step.frames {
+                self.sink
+                    .feed(Message::Text(frame.into()))
+                    .await
+                    .map_err(|_| Gone)?;
+            }
+            match step.newest {
+                Some(newest) if step.more => after = newest,
+                _ => break,
+            }
+        }
+        self.catch_up().await
     }
 
     /// Waits for the next frame; the reader's frames go before broadcasts.

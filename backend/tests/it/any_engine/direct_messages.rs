@@ -198,3 +198,73 @@ async fn opening_a_conversation_again_spends_nothing_of_the_new_room_budget() {
     let one_too_many = ada.create_room(&server, "room-19").await;
     assert_eq!(one_too_many.status, 429);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_opened_while_the_tab_is_busy_still_brings_its_first_message() {
+    use crate::common::raw::small_window_socket;
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    // A ring wide enough that Bob's never overflows: nothing here may be
+    // caught up for falling behind, only for the join itself.
+    let server = TestServer::start_with(&["--broadcast-buffer", "100000"]).await;
+    let ada = Person::sign_up(&server, "ada").await;
+    let bob = Person::sign_up(&server, "Bob").await;
+    // Bob's tab reads nothing for now, through a small window.
+    let mut request = server.ws_url("").into_client_request().unwrap();
+    request.headers_mut().insert(
+        "authorization",
+        format!("Bearer {}", bob.token).parse().unwrap(),
+    );
+    let stream = small_window_socket(&server).await;
+    let (mut bob_tab, _) = tokio_tungstenite::client_async(request, stream)
+        .await
+        .expect("handshake");
+    // The lobby says more than his socket holds: his writer is stuck.
+    let mut chatter = Client::connect_as(&server, "chatter").await;
+    let body = "😀".repeat(2_000);
+    let flood = 1_500;
+    for n in 0..flood {
+        chatter.publish(&body, Some(&format!("flood-{n}"))).await;
+    }
+    for _ in 0..flood {
+        chatter.next_ack().await;
+    }
+    // Meanwhile Ada opens a conversation with him and says something at
+    // once: published before his writer gets to subscribe to it.
+    let dm = ada.open_direct(&server, "bob").await.body["room"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut ada_tab = ada.connect(&server, "").await;
+    ada_tab
+        .publish_in(&dm, "are you there?", Some("first"))
+        .await;
+    let first = ada_tab.next_ack().await.id;
+    // Bob reads: the conversation, then its first message, live.
+    let mut joined = false;
+    loop {
+        let frame = tokio::time::timeout(crate::common::PATIENCE, bob_tab.next())
+            .await
+            .expect("the conversation's first message reaches Bob")
+            .expect("open")
+            .expect("a frame");
+        let Message::Text(text) = frame else { continue };
+        match serde_json::from_str::<ServerFrame>(&text).unwrap() {
+            ServerFrame::Joined(info) if info.room == dm => {
+                assert!(info.newest_id < first, "{info:?}");
+                joined = true;
+            }
+            ServerFrame::Message(message) if message.room == dm => {
+                assert!(joined, "the room is announced before its messages");
+                assert_eq!(
+                    (message.id, message.value.as_str()),
+                    (first, "are you there?")
+                );
+                break;
+            }
+            _ => {}
+        }
+    }
+}

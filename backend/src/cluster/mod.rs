@@ -19,6 +19,7 @@
 //! Never touches a connection: it hands entries to this process's hub
 //! and presence to its roster, which connections read as in one process.
 
+pub(crate) mod account_ledger;
 pub(crate) mod gap_filler;
 pub(crate) mod notice;
 pub(crate) mod outage;
@@ -28,7 +29,9 @@ pub(crate) mod relay;
 pub(crate) mod sequencer;
 pub(crate) mod subscriber;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use futures_util::future::BoxFuture;
 
 use rand::Rng;
 use tokio_util::sync::CancellationToken;
@@ -38,6 +41,7 @@ use crate::delivery::hub::{AccountEvent, Hub, Signal};
 use crate::store::Committed;
 use crate::store::accounts::UserId;
 use crate::store::shared_log::SharedLog;
+use account_ledger::Ledger;
 use gap_filler::Polling;
 use notice::Notice;
 use redis_link::RedisLink;
@@ -82,6 +86,13 @@ pub(crate) struct ClusterFanOut {
     hub: Arc<Hub>,
     sequencer: Arc<Sequencer>,
     relay: Option<Relay>,
+    /// This process's id among the others.
+    node: String,
+    /// Which account events this process has applied.
+    ledger: Arc<Ledger>,
+    /// Where account events are recorded; set once the store is open (it
+    /// is opened after the fan-out, which it publishes through).
+    log: OnceLock<Arc<dyn SharedLog>>,
 }
 
 impl ClusterFanOut {
@@ -92,6 +103,9 @@ impl ClusterFanOut {
             sequencer: Arc::new(Sequencer::new(Arc::clone(&hub))),
             hub,
             relay: link.map(|link| Relay::start(Arc::clone(link), node.to_owned())),
+            node: node.to_owned(),
+            ledger: Arc::new(Ledger::default()),
+            log: OnceLock::new(),
         }
     }
 
@@ -119,8 +133,42 @@ impl FanOut for ClusterFanOut {
         self.relay(|| Notice::Account {
             user,
             event: event.clone(),
+            id: None,
         });
         self.hub.notify(user, event);
+    }
+
+    /// Applied here at once; recorded in the shared log, then told through
+    /// the broker with its id (so a process that reads it from the log too
+    /// applies it once). If the log cannot take it, the broker alone carries
+    /// it, at most once, as before.
+    fn notify_durably(&self, user: UserId, event: AccountEvent) -> BoxFuture<'static, ()> {
+        self.hub.notify(user, event.clone());
+        let Some(log) = self.log.get().cloned() else {
+            self.relay(|| Notice::Account {
+                user,
+                event,
+                id: None,
+            });
+            return Box::pin(std::future::ready(()));
+        };
+        let node = self.node.clone();
+        let relay = self.relay.clone();
+        Box::pin(async move {
+            let id = match log
+                .record_event(&node, user.0, account_ledger::encode(&event))
+                .await
+            {
+                Ok(id) => Some(id),
+                Err(error) => {
+                    tracing::warn!(%error, "an account event was not recorded: Redis alone carries it");
+                    None
+                }
+            };
+            if let Some(relay) = relay {
+                relay.send(Notice::Account { user, event, id });
+            }
+        })
     }
 
     fn signal(&self, room: &str, signal: Signal) {
@@ -154,18 +202,21 @@ pub(crate) fn start(
     stop: &CancellationToken,
 ) {
     let sequencer = Arc::clone(&fan_out.sequencer);
-    let broker_up: Box<dyn Fn() -> bool + Send> = match &broker {
-        Some(BrokerLink { link, .. }) => {
-            let link = Arc::clone(link);
-            Box::new(move || link.is_subscribed())
-        }
-        None => Box::new(|| false),
-    };
+    let _ = fan_out.log.set(Arc::clone(&log));
+    tokio::spawn(account_ledger::run(
+        Arc::clone(&fan_out.ledger),
+        Arc::clone(&log),
+        Arc::clone(&fan_out.hub),
+        fan_out.node.clone(),
+        Polling::default(),
+        broker_up(&broker),
+        stop.clone(),
+    ));
     tokio::spawn(gap_filler::run(
         Arc::clone(&sequencer),
         log,
         Polling::default(),
-        broker_up,
+        broker_up(&broker),
         stop.clone(),
     ));
     if let Some(BrokerLink { link, roster, node }) = broker {
@@ -173,7 +224,20 @@ pub(crate) fn start(
             sequencer,
             hub: Arc::clone(&fan_out.hub),
             roster,
+            ledger: Arc::clone(&fan_out.ledger),
         };
         tokio::spawn(subscriber::run(link, node, to, stop.clone()));
+    }
+}
+
+/// Whether the broker's notices reach this process now: the pollers poll
+/// slower while they do.
+fn broker_up(broker: &Option<BrokerLink>) -> Box<dyn Fn() -> bool + Send> {
+    match broker {
+        Some(BrokerLink { link, .. }) => {
+            let link = Arc::clone(link);
+            Box::new(move || link.is_subscribed())
+        }
+        None => Box::new(|| false),
     }
 }

@@ -27,6 +27,12 @@ pub(crate) enum Notice {
         user: UserId,
         /// What happened.
         event: AccountEvent,
+        /// Its id in the shared log, for an event recorded there: a
+        /// process that reads it from the log too applies it once. Absent
+        /// for a hint that is not recorded (a read marker), and from older
+        /// processes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<u64>,
     },
     /// An ephemeral event for a room (someone is typing).
     Signal {
@@ -110,6 +116,12 @@ mod tests {
             Notice::Account {
                 user: UserId(4),
                 event: AccountEvent::Read("general".to_owned(), 7),
+                id: None,
+            },
+            Notice::Account {
+                user: UserId(4),
+                event: AccountEvent::Membership("general".to_owned()),
+                id: Some(12),
             },
             Notice::Signal {
                 room: "general".to_owned(),
@@ -122,6 +134,20 @@ mod tests {
             assert_eq!(decode("a1", &payload), Received::Own);
             assert_eq!(decode("b2", &payload), Received::Notice(notice));
         }
+    }
+
+    #[test]
+    fn an_account_notice_from_an_older_process_reads_without_an_id() {
+        let payload = br#"b2
+{"notice":"account","user":4,"event":{"membership":"general"}}"#;
+        assert_eq!(
+            decode("a1", payload),
+            Received::Notice(Notice::Account {
+                user: UserId(4),
+                event: AccountEvent::Membership("general".to_owned()),
+                id: None,
+            })
+        );
     }
 
     #[test]

@@ -20,13 +20,15 @@ const QUEUE: usize = 4096;
 /// Most notices sent in one round trip.
 const BATCH: usize = 256;
 
-/// The queue into the publishing task.
+/// The queue into the publishing task (a clone is another way into it).
+#[derive(Clone)]
 pub(crate) struct Relay {
     queue: mpsc::Sender<Notice>,
 }
 
 impl Relay {
-    /// Starts publishing as `node`; the task ends when the relay is dropped.
+    /// Starts publishing as `node`; the task ends when the relay (and every
+    /// clone) is dropped.
     pub(crate) fn start(link: Arc<RedisLink>, node: String) -> Self {
         let (queue, notices) = mpsc::channel(QUEUE);
         tokio::spawn(publish(link, node, notices));

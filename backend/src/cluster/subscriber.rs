@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
+use super::account_ledger::Ledger;
 use super::notice::{CHANNEL, Notice, Received, decode};
 use super::redis_link::{COMMAND_TIMEOUT, RedisLink, no_answer};
 use super::redis_roster::RedisRoster;
@@ -25,6 +26,8 @@ pub(crate) struct Destinations {
     pub(crate) hub: Arc<Hub>,
     /// Presence changes.
     pub(crate) roster: Arc<RedisRoster>,
+    /// Which recorded account events were applied already.
+    pub(crate) ledger: Arc<Ledger>,
 }
 
 /// The longest wait between two attempts to subscribe.
@@ -111,7 +114,11 @@ fn deliver(node: &str, payload: &[u8], to: &Destinations) {
     match decode(node, payload) {
         Received::Own => {}
         Received::Notice(Notice::Committed { entries }) => to.sequencer.offer(entries),
-        Received::Notice(Notice::Account { user, event }) => to.hub.notify(user, event),
+        Received::Notice(Notice::Account { user, event, id }) => {
+            if id.is_none_or(|id| to.ledger.admit(id)) {
+                to.hub.notify(user, event);
+            }
+        }
         Received::Notice(Notice::Signal { room, skip, frame }) => to.hub.signal(
             &room,
             Signal {

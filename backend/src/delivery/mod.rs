@@ -13,6 +13,8 @@ pub mod feed;
 pub mod hub;
 pub(crate) mod subscriptions;
 
+use futures_util::future::BoxFuture;
+
 use crate::delivery::hub::{AccountEvent, Hub, Signal};
 use crate::store::Committed;
 use crate::store::accounts::UserId;
@@ -35,6 +37,15 @@ pub trait FanOut: Send + Sync {
     fn publish(&self, committed: &[Committed]);
     /// Tells every live connection of `user` about `event`.
     fn notify(&self, user: UserId, event: AccountEvent);
+    /// [`FanOut::notify`] for an event that changes what a connection may
+    /// see (a room joined or left, a setting, sessions ended): done once
+    /// the event is sure to reach every process, so a caller that answers
+    /// after it answers only then. One process has nothing more to wait
+    /// for.
+    fn notify_durably(&self, user: UserId, event: AccountEvent) -> BoxFuture<'static, ()> {
+        self.notify(user, event);
+        Box::pin(std::future::ready(()))
+    }
     /// Sends an ephemeral event to the connections in `room` that receive
     /// such events, but those of `signal.skip`. Never stored; a connection
     /// that falls behind may miss some, and is then sent the room's state

@@ -350,3 +350,163 @@ async fn an_ended_session_closes_its_connections_on_the_other_process_at_once() 
     assert_eq!(next_in(&mut ada_one, LOBBY).await.value, "and so am I");
     bystander.finish().await;
 }
+
+/// The next frame about `room` that `client` gets, skipping the rest.
+async fn next_about(client: &mut Client, room: &str) -> ServerFrame {
+    loop {
+        let frame = client.next_frame().await;
+        let about = match &frame {
+            ServerFrame::Joined(info) => info.room == room,
+            ServerFrame::Left(left) => left.room == room,
+            ServerFrame::Message(message) => message.room == room,
+            _ => false,
+        };
+        if about {
+            return frame;
+        }
+    }
+}
+
+/// Who may see what changes on one process, and the other process's open
+/// connections follow: a direct conversation opened, a join, a leave and a
+/// logout, through the database alone (no Redis; no periodic session
+/// check either, so the event is what closes the tab).
+async fn membership_changes_reach_the_other_process(one: &TestServer, two: &TestServer) {
+    let ada = Person::sign_up(one, "Ada").await;
+    let bob = Person::sign_up(two, "Bob").await;
+    let mut bob_two = bob.connect(two, "").await;
+    let mut ada_one = ada.connect(one, "").await;
+
+    // A conversation Ada opens on one reaches Bob's tab on two, with its
+    // first message.
+    let dm = ada.open_direct(one, "Bob").await.body["room"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ada_one.publish_in(&dm, "hello Bob", Some("dm-1")).await;
+    let ServerFrame::Joined(joined) = next_about(&mut bob_two, &dm).await else {
+        panic!("the conversation first");
+    };
+    assert_eq!(joined.with.as_deref(), Some("Ada"));
+    let ServerFrame::Message(first) = next_about(&mut bob_two, &dm).await else {
+        panic!("then its message");
+    };
+    assert_eq!(first.value, "hello Bob");
+
+    // Bob joins a room through one: his tab on two is in it.
+    assert_eq!(ada.create_room(one, "general").await.status, 201);
+    assert_eq!(bob.join(one, "general").await.status, 200);
+    assert!(matches!(
+        next_about(&mut bob_two, "general").await,
+        ServerFrame::Joined(_)
+    ));
+    ada_one.publish_in("general", "welcome", Some("g-1")).await;
+    let ServerFrame::Message(welcome) = next_about(&mut bob_two, "general").await else {
+        panic!("the room's message");
+    };
+    assert_eq!(welcome.value, "welcome");
+
+    // He leaves through one: his tab on two gets nothing more of it.
+    assert_eq!(bob.leave(one, "general").await.status, 204);
+    assert!(matches!(
+        next_about(&mut bob_two, "general").await,
+        ServerFrame::Left(_)
+    ));
+    ada_one
+        .publish_in("general", "after he left", Some("g-2"))
+        .await;
+    ada_one.publish_in(&dm, "and here", Some("dm-2")).await;
+    loop {
+        match bob_two.next_frame().await {
+            ServerFrame::Message(message) if message.room == dm => {
+                assert_eq!(message.value, "and here");
+                break;
+            }
+            ServerFrame::Message(message) => {
+                assert_ne!(
+                    message.room, "general",
+                    "a left room's message: {message:?}"
+                )
+            }
+            _ => {}
+        }
+    }
+
+    // A logout on one closes that session's tab on two.
+    let session = crate::common::api::log_in(one, "Bob", "correct horse battery").await;
+    let tab = Person {
+        name: "Bob".to_owned(),
+        token: session.token(),
+    };
+    let mut tab_two = tab.connect(two, "").await;
+    assert_eq!(tab.call(one, "POST", "/api/logout", None).await.status, 204);
+    assert_eq!(tab_two.expect_close().await, 4001);
+}
+
+#[tokio::test]
+async fn without_redis_membership_changes_cross_through_the_database() {
+    let postgres = Postgres::start();
+    let database = postgres.database().await;
+    let flags = [
+        "--database-url",
+        database.as_str(),
+        "--session-check-every",
+        NO_SWEEP,
+    ];
+    let one = TestServer::start_with(&flags).await;
+    let two = TestServer::start_with(&flags).await;
+    membership_changes_reach_the_other_process(&one, &two).await;
+}
+
+#[tokio::test]
+async fn with_redis_down_membership_changes_still_cross_and_after_it_is_back() {
+    let cluster = Cluster::start(&["--session-check-every", NO_SWEEP]).await;
+    let (one, two) = (&cluster.one, &cluster.two);
+    wait_for_redis_state(one, "ok").await;
+    wait_for_redis_state(two, "ok").await;
+    cluster.redis.stop();
+    wait_for_redis_state(one, "unavailable").await;
+    wait_for_redis_state(two, "unavailable").await;
+    membership_changes_reach_the_other_process(one, two).await;
+    cluster.redis.start_again();
+    wait_for_redis_state(one, "ok").await;
+    wait_for_redis_state(two, "ok").await;
+    // Back on Redis, each change arrives once, not once per way.
+    let carol = Person::sign_up(one, "Carol").await;
+    let dave = Person::sign_up(two, "Dave").await;
+    let mut dave_two = dave.connect(two, "").await;
+    let dm = carol.open_direct(one, "Dave").await.body["room"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(matches!(
+        next_about(&mut dave_two, &dm).await,
+        ServerFrame::Joined(_)
+    ));
+    // Dave's own setting, changed through one, reaches his tab on two by
+    // Redis and by the log: it is applied once.
+    let notify = serde_json::json!({ "notify": "nothing" });
+    let path = format!("/api/rooms/{dm}/notify");
+    assert_eq!(dave.call(one, "PUT", &path, Some(notify)).await.status, 200);
+    // Long enough for the log's poll to have brought it too.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut carol_one = carol.connect(one, "").await;
+    carol_one
+        .publish_in(&dm, "after the setting", Some("c-1"))
+        .await;
+    let mut told = 0;
+    loop {
+        match next_about(&mut dave_two, &dm).await {
+            ServerFrame::Joined(info) => {
+                assert_eq!(info.notify, natter_shared::Notify::Nothing);
+                told += 1;
+            }
+            ServerFrame::Message(message) => {
+                assert_eq!(message.value, "after the setting");
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(told, 1, "the setting, once");
+}

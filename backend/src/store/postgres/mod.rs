@@ -15,6 +15,7 @@
 //! stores and answers through the traits in [`crate::store`], as the SQLite
 //! engine does.
 
+mod account_log;
 mod accounts;
 pub mod connections;
 mod group_commit;
@@ -30,7 +31,7 @@ use tokio_postgres::Row;
 
 use crate::store::postgres::connections::Connections;
 use crate::store::settle::{QUEUE_CAPACITY, WriterQueue};
-use crate::store::shared_log::SharedLog;
+use crate::store::shared_log::{LoggedEvent, SharedLog};
 use crate::store::{
     AuthorId, Committing, Entry, HistoryStore, NewMessage, OnCommit, StoreError, StoredEntry,
     StoredMessage,
@@ -194,6 +195,32 @@ impl SharedLog for PgStore {
                 .map_err(database)?;
             Ok(rows.iter().map(entry).collect())
         }))
+    }
+
+    fn record_event(
+        &self,
+        node: &str,
+        account: i64,
+        event: String,
+    ) -> BoxFuture<'_, Result<u64, StoreError>> {
+        let node = node.to_owned();
+        Box::pin(async move { self.record_event_now(&node, account, event).await })
+    }
+
+    fn events_after(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<LoggedEvent>, StoreError>> {
+        Box::pin(self.events_after_now(after, limit))
+    }
+
+    fn newest_event(&self) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(self.newest_event_now())
+    }
+
+    fn forget_events_before(&self, at: i64) -> BoxFuture<'_, Result<(), StoreError>> {
+        Box::pin(self.forget_events_before_now(at))
     }
 }
 

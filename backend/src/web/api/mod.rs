@@ -181,7 +181,10 @@ async fn log_out(
         && let Some(user) = state.accounts.log_out(&token).await?
     {
         // Its connections on every process close (this one's already do).
-        state.fan_out.notify(user, AccountEvent::SessionsEnded);
+        state
+            .fan_out
+            .notify_durably(user, AccountEvent::SessionsEnded)
+            .await;
     }
     Ok((StatusCode::NO_CONTENT, jar.add(session_cookie::removal())))
 }
@@ -228,7 +231,10 @@ async fn change_password(
         .accounts
         .change_password(&token, &change.current, &change.new)
         .await?;
-    state.fan_out.notify(user, AccountEvent::SessionsEnded);
+    state
+        .fan_out
+        .notify_durably(user, AccountEvent::SessionsEnded)
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -122,7 +122,8 @@ pub(super) async fn create(
     state.rooms.create_room(&room, user.id).await?;
     state
         .fan_out
-        .notify(user.id, AccountEvent::Membership(room.clone()));
+        .notify_durably(user.id, AccountEvent::Membership(room.clone()))
+        .await;
     Ok((StatusCode::CREATED, seen_by(&state, &room, &user).await?))
 }
 
@@ -139,7 +140,8 @@ pub(super) async fn join(
     state.rooms.join(&room, user.id).await?;
     state
         .fan_out
-        .notify(user.id, AccountEvent::Membership(room.clone()));
+        .notify_durably(user.id, AccountEvent::Membership(room.clone()))
+        .await;
     let seen = seen_by(&state, &room, &user).await?;
     tell_member_count(&state, &room).await;
     Ok(seen)
@@ -163,7 +165,8 @@ pub(super) async fn set_notify(
     }
     state
         .fan_out
-        .notify(user.id, AccountEvent::Settings(room.clone()));
+        .notify_durably(user.id, AccountEvent::Settings(room.clone()))
+        .await;
     seen_by(&state, &room, &user).await
 }
 
@@ -227,7 +230,8 @@ pub(super) async fn leave(
     {
         state
             .fan_out
-            .notify(user.id, AccountEvent::Membership(room.clone()));
+            .notify_durably(user.id, AccountEvent::Membership(room.clone()))
+            .await;
         tell_member_count(&state, &room).await;
     }
     Ok(StatusCode::NO_CONTENT)
@@ -275,7 +279,8 @@ pub(super) async fn open_direct(
     for member in [user.id, other.id] {
         state
             .fan_out
-            .notify(member, AccountEvent::Membership(room.clone()));
+            .notify_durably(member, AccountEvent::Membership(room.clone()))
+            .await;
     }
     seen_by(&state, &room, &user).await
 }

@@ -386,6 +386,14 @@ async fn on_a_phone_in_the_dark_the_rooms_are_a_drawer_and_settings_are_one_plac
         .script_string("return document.documentElement.dataset.theme ?? ''")
         .await;
     assert!(["light", "dark"].contains(&theme.as_str()), "{theme}");
+    // The other device, open all along, follows at once.
+    eventually("the theme followed on the other device", || async {
+        elsewhere
+            .script_string("return document.documentElement.dataset.theme ?? ''")
+            .await
+            == theme
+    })
+    .await;
 
     // A password changed in Settings signs the other device out, in words.
     ada.click("button.rooms-toggle").await;

@@ -201,6 +201,9 @@ pub enum ServerFrame {
     /// How many accounts a public room has now: someone joined or left it
     /// (connections that asked for presence).
     Members(RoomMembers),
+    /// The account's preferences, as just saved (on this tab or another,
+    /// on any device): every open page follows them.
+    Preferences(crate::api::Preferences),
 }
 
 /// A public room's member count.

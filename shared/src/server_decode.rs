@@ -50,6 +50,7 @@ pub fn decode_server_frame(text: &str) -> serde_json::Result<ServerFrame> {
         "edited" => ServerFrame::Edited(params(text)?),
         "deleted" => ServerFrame::Deleted(params(text)?),
         "members" => ServerFrame::Members(params(text)?),
+        "preferences" => ServerFrame::Preferences(params(text)?),
         other => {
             return Err(serde_json::Error::custom(format!(
                 "unknown frame type {other:?}"

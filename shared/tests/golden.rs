@@ -447,6 +447,14 @@ fn edit_and_delete_frames() {
         }),
         r#"{"type":"members","params":{"room":"general","members":3}}"#,
     );
+    // The account's preferences, saved on some tab.
+    assert_server_golden(
+        ServerFrame::Preferences(natter_shared::api::Preferences {
+            theme: natter_shared::api::Theme::Dark,
+            order: natter_shared::api::MessageOrder::NewestLast,
+        }),
+        r#"{"type":"preferences","params":{"theme":"dark","order":"newest_last"}}"#,
+    );
     // A message whose text changed says when.
     assert_server_golden(
         ServerFrame::Message(ChatMessage {

@@ -1,5 +1,5 @@
 //! What an account's events (rooms joined or left elsewhere, settings, read
-//! markers, sessions ended) do to one of its connections.
+//! markers, sessions ended, preferences) do to one of its connections.
 
 use std::collections::{HashMap, HashSet};
 
@@ -77,6 +77,9 @@ pub(super) async fn on_account_event(
             state.accounts.identities().check_soon();
             None
         }
+        AccountEvent::Preferences(preferences) => Some(Outbound::Frame(
+            ServerFrame::Preferences(preferences).to_json().into(),
+        )),
         // Passed on only forward: tabs may tell their markers in another
         // order than the store took them.
         AccountEvent::Read(room, id) => match markers.get_mut(&room) {

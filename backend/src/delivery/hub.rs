@@ -134,6 +134,9 @@ pub enum AccountEvent {
     /// Some of its sessions ended: each connection's session is checked
     /// again (the store says which ended).
     SessionsEnded,
+    /// Its preferences are now these (saved on some tab): every page
+    /// follows.
+    Preferences(natter_shared::api::Preferences),
 }
 
 /// A room's messages, as a connection holds them.

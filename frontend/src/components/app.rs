@@ -41,6 +41,12 @@ pub fn App() -> impl IntoView {
     let socket = Socket::start(chat);
     provide_context(socket);
     page::start(chat, socket, ui, prefs);
+    // Saved on another tab or device: this page follows.
+    Effect::new(move |_| {
+        if let Some(told) = chat.told_preferences.get() {
+            prefs.adopt(told);
+        }
+    });
     let shut_out = move || {
         chat.account.with(Option::is_none)
             && chat

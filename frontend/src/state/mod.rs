@@ -13,7 +13,7 @@ mod unread;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use natter_shared::api::ServerInfo;
+use natter_shared::api::{Preferences, ServerInfo};
 use natter_shared::{RoomInfo, ServerFrame, Welcome};
 
 use crate::model::{Alert, ConnectionStatus, Notice};
@@ -78,6 +78,9 @@ pub struct ChatState {
     pub guest_token: RwSignal<Option<String>>,
     /// The signed-in account's name; `None` while a guest.
     pub account: RwSignal<Option<String>>,
+    /// The account's preferences as the server last told them (saved on
+    /// some tab); the page follows them.
+    pub told_preferences: RwSignal<Option<Preferences>>,
     /// Who is online, per room: rebuilt from each `presence` frame, then
     /// kept by `online` and `offline`. (Vectors, not maps: a few rooms of
     /// a few names, and each map type adds to the download.)
@@ -131,6 +134,7 @@ impl ChatState {
             requested_name: RwSignal::new(requested_name),
             guest_token: RwSignal::new(storage::saved_guest_token()),
             account: RwSignal::new(None),
+            told_preferences: RwSignal::new(None),
             online: RwSignal::new(Vec::new()),
             typing: RwSignal::new(Typists::default()),
         }
@@ -225,6 +229,7 @@ impl ChatState {
                 }
             }),
             ServerFrame::Typing(notice) => self.someone_typing(&notice.room, &notice.name),
+            ServerFrame::Preferences(preferences) => self.told_preferences.set(Some(preferences)),
             ServerFrame::Members(members) => self.rooms.update(|rooms| {
                 if let Some(known) = rooms.iter_mut().find(|known| known.room == members.room) {
                     known.members = members.members;

@@ -211,7 +211,13 @@ async fn set_preferences(
     let Json(wanted) = body?;
     let token = session_cookie::presented(&headers).ok_or(AuthError::NotSignedIn)?;
     let user = state.accounts.account(&token).await?;
-    Ok(Json(state.accounts.set_preferences(user.id, wanted).await?))
+    let saved = state.accounts.set_preferences(user.id, wanted).await?;
+    // Every open page of the account follows, on every process.
+    state
+        .fan_out
+        .notify_durably(user.id, AccountEvent::Preferences(saved))
+        .await;
+    Ok(Json(saved))
 }
 
 /// `GET /api/server`: how this server is run, for a page deciding what to

@@ -277,6 +277,12 @@ async fn preferences_are_kept_with_the_account_on_every_device() {
     );
     let session = bearer(&answer.token());
     let auth = [("authorization", session.as_str())];
+    // Two open pages of Ada's, and someone else's.
+    let mut tabs = Vec::new();
+    for _ in 0..2 {
+        tabs.push(Client::connect_with_headers(&server, "", &auth).await);
+    }
+    let mut guest_page = Client::connect(&server).await;
     let wanted = json!({ "theme": "dark", "order": "newest_last" });
     let saved = call(
         &server,
@@ -287,6 +293,23 @@ async fn preferences_are_kept_with_the_account_on_every_device() {
     )
     .await;
     assert_eq!((saved.status.as_u16(), &saved.body), (200, &wanted));
+    // Every open page of hers is told at once; nobody else is.
+    for tab in &mut tabs {
+        loop {
+            if let natter_shared::ServerFrame::Preferences(told) = tab.next_frame().await {
+                assert_eq!(serde_json::to_value(told).unwrap(), wanted);
+                break;
+            }
+        }
+    }
+    guest_page.publish("marker", Some("m-1")).await;
+    loop {
+        match guest_page.next_frame().await {
+            natter_shared::ServerFrame::Preferences(told) => panic!("a guest told {told:?}"),
+            natter_shared::ServerFrame::Message(message) if message.value == "marker" => break,
+            _ => {}
+        }
+    }
     // Another device, after a restart: the same.
     let server = server.restart().await;
     let elsewhere = log_in(&server, "ada", "correct horse").await;

@@ -1,7 +1,10 @@
 //! [`RedisRoster`]: who is online, across every process, kept in Redis.
 //!
 //! Each room is a sorted set of members, one per person and process
-//! (`user|node|name`), scored by when it expires on Redis's own clock. A
+//! (`user|node|name`), scored by when it expires on Redis's own clock;
+//! beside it, each person's processes in the room, scored the same way, so
+//! an arrival, a renewal or a departure costs the same in a room of ten
+//! as in a lobby of ten thousand (only a snapshot reads a room). A
 //! process renews its members every quarter of `--presence-ttl`; one that
 //! dies stops renewing, and the sweep every process runs removes its
 //! members once expired. Every change of who is online (first live member
@@ -40,6 +43,10 @@ use crate::store::accounts::UserId;
 const ROOMS_KEY: &str = "natter:presence:rooms";
 /// A room's members are at this prefix and the room's name.
 const ROOM_KEY: &str = "natter:presence:room:";
+/// A person's processes in a room are at this prefix, their id, `|` and
+/// the room's name: what arriving and leaving read, so neither reads the
+/// room (the sweep builds the same name from a member).
+const PERSON_KEY: &str = "natter:presence:person:";
 
 /// Members renewed in one round trip.
 const RENEW_BATCH: usize = 256;
@@ -114,11 +121,14 @@ impl RedisRoster {
         roster
     }
 
-    /// A member's name in a room's set, and the prefix all members of the
-    /// same person share.
-    fn member(&self, user: UserId, name: &str) -> (String, String) {
-        let prefix = format!("{}|", user.0);
-        (format!("{prefix}{}|{name}", self.node), prefix)
+    /// A member's name in a room's set (`user|node|name`).
+    fn member(&self, user: UserId, name: &str) -> String {
+        format!("{}|{}|{name}", user.0, self.node)
+    }
+
+    /// Where `user`'s processes in `room` are kept.
+    fn person_key(user: UserId, room: &str) -> String {
+        format!("{PERSON_KEY}{}|{room}", user.0)
     }
 
     fn mirror(&self) -> parking_lot::MutexGuard<'_, HashMap<String, BTreeSet<String>>> {
@@ -246,20 +256,19 @@ impl RedisRoster {
                     self.arrive(&mut commands, &room, user, &name, self.ttl)
                         .await
                 }
-                Change::Depart(room, user, name) => {
-                    let (member, prefix) = self.member(user, &name);
-                    self.scripts
-                        .depart
-                        .key(format!("{ROOM_KEY}{room}"))
-                        .arg(member)
-                        .arg(prefix)
-                        .arg(&room)
-                        .arg(&name)
-                        .arg(CHANNEL)
-                        .invoke_async::<i64>(&mut commands)
-                        .await
-                        .map(drop)
-                }
+                Change::Depart(room, user, name) => self
+                    .scripts
+                    .depart
+                    .key(format!("{ROOM_KEY}{room}"))
+                    .key(Self::person_key(user, &room))
+                    .arg(self.member(user, &name))
+                    .arg(&self.node)
+                    .arg(&room)
+                    .arg(&name)
+                    .arg(CHANNEL)
+                    .invoke_async::<i64>(&mut commands)
+                    .await
+                    .map(drop),
                 Change::Renew => self.renew(&mut commands, self.ttl).await,
                 Change::Leave(grace) => self.renew(&mut commands, grace).await,
             };
@@ -285,13 +294,13 @@ impl RedisRoster {
     /// The arrive script for `user` in `room`, their member to expire in
     /// `ttl`.
     fn arrival(&self, room: &str, user: UserId, name: &str, ttl: Duration) -> ScriptInvocation<'_> {
-        let (member, prefix) = self.member(user, name);
         let mut invocation = self.scripts.arrive.prepare_invoke();
         invocation
             .key(format!("{ROOM_KEY}{room}"))
             .key(ROOMS_KEY)
-            .arg(member)
-            .arg(prefix)
+            .key(Self::person_key(user, room))
+            .arg(self.member(user, name))
+            .arg(&self.node)
             .arg(ttl.as_millis() as u64)
             .arg(room)
             .arg(name)
@@ -325,6 +334,7 @@ impl RedisRoster {
             .key(ROOMS_KEY)
             .arg(ROOM_KEY)
             .arg(CHANNEL)
+            .arg(PERSON_KEY)
             .invoke_async::<i64>(commands)
             .await
             .map(drop)

@@ -22,6 +22,13 @@ use crate::delivery::FanOut;
 use crate::delivery::hub::Hub;
 use crate::store::Committed;
 
+/// The most entries held waiting for a lower id. Past it the newest are
+/// let go: they are in the database, and the gap filler reads them again
+/// once the gap closes. So a process that hears other processes' commits
+/// but cannot reach the database (to close a gap) holds a bounded amount,
+/// not the whole cluster's traffic for as long as the cut lasts.
+pub(crate) const MOST_HELD: usize = 16_384;
+
 /// The entries not yet delivered, and where delivery stands.
 struct State {
     /// Every id up to this one has been handed to the hub, or is known not
@@ -112,6 +119,11 @@ impl Sequencer {
             }
         }
         self.release(&mut state, final_up_to.unwrap_or(delivered));
+        // Only what still waits is let go: never an entry a database read
+        // just made final, or `delivered` would pass it unpublished.
+        while state.held.len() > MOST_HELD {
+            state.held.pop_last();
+        }
     }
 
     /// Hands the hub every held entry that is next in line (or at most
@@ -224,5 +236,29 @@ mod tests {
         // A late notice of 14 changes nothing.
         sequencer.offer([entry(14)]);
         assert_eq!(received(&mut feed), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn what_waits_is_bounded_and_comes_back_from_the_database() {
+        let hub = Arc::new(Hub::new(2 * MOST_HELD + 100));
+        let sequencer = Sequencer::new(Arc::clone(&hub));
+        sequencer.start_after(10);
+        let mut feed = hub.subscribe_room(natter_shared::LOBBY);
+        // 11 is missing (the database cannot be read to close the gap),
+        // and far more than the bound arrives above it.
+        let newest = 11 + 2 * MOST_HELD as u64;
+        sequencer.offer((12..=newest).map(entry));
+        assert_eq!(sequencer.lock().held.len(), MOST_HELD);
+        assert_eq!(received(&mut feed), Vec::<u64>::new());
+        // The database answers again: everything, in order, each once.
+        sequencer.fill((11..=newest).map(entry).collect(), newest);
+        let ids = received(&mut feed);
+        let expected: Vec<u64> = (11..=newest).collect();
+        assert_eq!(
+            (ids.len(), ids.first(), ids.last()),
+            (expected.len(), expected.first(), expected.last())
+        );
+        assert!(ids == expected, "each once, in order");
+        assert!(sequencer.lock().held.is_empty());
     }
 }

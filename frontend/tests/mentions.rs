@@ -216,3 +216,41 @@ fn a_hidden_tab_is_told_of_what_each_rooms_setting_asks_for() {
     chat.apply(said("general", 13, "Bob", "@Ada are you there?"));
     assert_eq!(told().unwrap().0, "dm:1:2");
 }
+
+#[wasm_bindgen_test]
+async fn the_room_menu_keeps_the_focus_while_the_room_changes() {
+    let chat = ChatState::new(String::new());
+    chat.account.set(Some("Ada".into()));
+    let root = mount_with(chat, || {
+        view! { <frontend::components::room_header::RoomHeader/> }
+    });
+    welcome_ada(chat);
+    tick().await;
+    find(&root, "button.room-menu-button")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    tick().await;
+    let all = find(&root, "#room-menu input[name='notify'][value='all']")
+        .unchecked_into::<web_sys::HtmlInputElement>();
+    all.focus().unwrap();
+    // A message comes (the room's counts change) and the setting is
+    // chosen on another tab (the room comes again, as `joined`).
+    chat.apply(said(LOBBY, 11, "Bob", "hello"));
+    chat.apply(ServerFrame::Joined(RoomInfo {
+        notify: Notify::All,
+        newest_id: 11,
+        ..room(LOBBY, 0, 0)
+    }));
+    tick().await;
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
+    assert!(
+        focused.is_same_node(Some(&all)),
+        "the focus stayed on the same choice"
+    );
+    assert!(all.checked(), "the choice follows the setting");
+}

@@ -24,6 +24,20 @@ pub fn RoomHeader() -> impl IntoView {
         chat.rooms
             .with(|rooms| rooms.iter().find(|known| known.room == room).cloned())
     });
+    // The menu is drawn again only for another room: not when a message
+    // comes or a setting changes, which would take the focus from it.
+    let which = Memo::new(move |_| {
+        info.get().map(|room| RoomInfo {
+            unread: 0,
+            mentions: 0,
+            members: 0,
+            last_read: 0,
+            newest_id: 0,
+            newest_at: None,
+            notify: Notify::default(),
+            ..room
+        })
+    });
     let title = move || chat.route.get().title();
     let unread_elsewhere = move || {
         let here = chat.current_room();
@@ -60,7 +74,7 @@ pub fn RoomHeader() -> impl IntoView {
                     "Sign in"
                 </button>
             </Show>
-            {move || info.get().map(|room| view! { <RoomMenu room/> })}
+            {move || which.get().map(|room| view! { <RoomMenu room/> })}
         </header>
     }
 }
@@ -111,7 +125,19 @@ fn RoomMenu(room: RoomInfo) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let key = StoredValue::new(room.room.clone());
     let leavable = room.kind == RoomKind::Public && room.room != LOBBY;
-    let notify = room.notify;
+    // What the room's setting is now (tracked): the choice shown follows
+    // it without drawing the menu again.
+    let notify = move || {
+        key.with_value(|key| {
+            chat.rooms.with(|rooms| {
+                rooms
+                    .iter()
+                    .find(|known| &known.room == key)
+                    .map(|known| known.notify)
+                    .unwrap_or_default()
+            })
+        })
+    };
     let title = Route::of(&room).title();
     let leave = move |_| {
         ui.room_menu.set(false);
@@ -180,7 +206,7 @@ fn RoomMenu(room: RoomInfo) -> impl IntoView {
                                                 Notify::Mentions => "mentions",
                                                 Notify::Nothing => "nothing",
                                             }
-                                            checked=notify == choice
+                                            prop:checked=move || notify() == choice
                                             on:change=move |_| choose(choice)
                                         />
                                         {words}

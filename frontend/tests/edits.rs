@@ -225,12 +225,7 @@ async fn the_messages_are_one_tab_stop_that_starts_at_the_newest() {
     assert_eq!(list.get_attribute("tabindex").as_deref(), Some("0"));
     list.unchecked_ref::<HtmlElement>().focus().unwrap();
     tick().await;
-    let focused = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .active_element()
-        .unwrap();
+    let focused = common::focused();
     assert_eq!(focused.get_attribute("data-id").as_deref(), Some("2"));
     // From then on that message is the one stop, and the list is not.
     assert_eq!(list.get_attribute("tabindex").as_deref(), Some("-1"));

@@ -242,12 +242,7 @@ async fn the_room_menu_keeps_the_focus_while_the_room_changes() {
         ..room(LOBBY, 0, 0)
     }));
     tick().await;
-    let focused = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .active_element()
-        .unwrap();
+    let focused = common::focused();
     assert!(
         focused.is_same_node(Some(&all)),
         "the focus stayed on the same choice"

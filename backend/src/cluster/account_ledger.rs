@@ -107,11 +107,7 @@ pub(crate) async fn run(
     }
     let mut last_forget = tokio::time::Instant::now();
     loop {
-        let poll = if broker_up() {
-            polling.with_broker
-        } else {
-            polling.without_broker
-        };
+        let poll = polling.every(broker_up());
         tokio::select! {
             () = stop.cancelled() => return,
             () = tokio::time::sleep(poll) => {}

@@ -31,6 +31,17 @@ pub(crate) struct Polling {
     pub(crate) without_broker: Duration,
 }
 
+impl Polling {
+    /// How long to wait before the next read, whether the broker is up.
+    pub(crate) fn every(&self, broker_up: bool) -> Duration {
+        if broker_up {
+            self.with_broker
+        } else {
+            self.without_broker
+        }
+    }
+}
+
 impl Default for Polling {
     fn default() -> Self {
         Polling {
@@ -54,11 +65,7 @@ pub(crate) async fn run(
         "the database answers again: other processes' messages flow",
     );
     loop {
-        let poll = if broker_up() {
-            polling.with_broker
-        } else {
-            polling.without_broker
-        };
+        let poll = polling.every(broker_up());
         tokio::select! {
             () = stop.cancelled() => return,
             () = sequencer.gap_opened() => {

@@ -85,3 +85,11 @@ pub async fn next_frame() {
     let _ = receiver.await;
     tick().await;
 }
+
+/// The element that has the focus in the page.
+pub fn focused() -> Element {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.active_element())
+        .expect("an element has the focus")
+}

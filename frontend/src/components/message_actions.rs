@@ -31,6 +31,16 @@ impl RowFocus {
         }
     }
 
+    /// The `tabindex` of message `id`'s row and buttons (tracked): only the
+    /// active message's are a Tab stop.
+    pub fn tab_stop(&self, id: u64) -> &'static str {
+        if self.active.get() == Some(id) {
+            "0"
+        } else {
+            "-1"
+        }
+    }
+
     /// Keys pressed on a message row itself (not on its buttons or its
     /// edit box): ↑ and ↓ move, Home and End go to the ends, E edits and
     /// Delete deletes ours, Escape goes back to the message box.
@@ -138,13 +148,7 @@ pub fn MessageActions(
     editing: RwSignal<bool>,
 ) -> impl IntoView {
     let focus = expect_context::<RowFocus>();
-    let tab_stop = move || {
-        if focus.active.get() == Some(id) {
-            "0"
-        } else {
-            "-1"
-        }
-    };
+    let tab_stop = move || focus.tab_stop(id);
     view! {
         <div class="message-actions" role="toolbar" aria-label="Your message">
             <button type="button" class="quiet small edit" tabindex=tab_stop on:click=move |_| editing.set(true)>

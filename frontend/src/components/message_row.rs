@@ -97,13 +97,7 @@ pub fn MessageRow(
         }
     });
     let room = message.room.clone();
-    let tab_stop = move || {
-        if focus.active.get() == Some(id) {
-            "0"
-        } else {
-            "-1"
-        }
-    };
+    let tab_stop = move || focus.tab_stop(id);
     view! {
         <li
             node_ref=node

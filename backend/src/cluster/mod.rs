@@ -9,6 +9,9 @@
 //! - [`notice`]: what processes tell each other; [`relay`] publishes this
 //!   process's, [`subscriber`] delivers the others'; [`redis_link`]: the
 //!   connections to Redis.
+//! - [`account_ledger`]: account events (joins, leaves, settings, ended
+//!   sessions) recorded in the database and applied once on every
+//!   process, whether Redis brought them first or the log did.
 //! - [`redis_roster`]: who is online, across processes, with expiry.
 //! - [`outage`]: each retrying task logs an outage's start and end once.
 //!

@@ -90,3 +90,25 @@ fn apply_theme(theme: Theme) {
         Theme::Dark => root.set_attribute("data-theme", "dark"),
     };
 }
+
+#[cfg(test)]
+mod tests {
+    /// The declarations of the first rule that `selector` opens in `css`.
+    fn declarations<'a>(css: &'a str, selector: &str) -> Vec<&'a str> {
+        let (_, rest) = css.split_once(selector).expect("the rule is there");
+        let (body, _) = rest.split_once('}').expect("the rule ends");
+        body.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn the_dark_palette_is_the_same_chosen_or_from_the_system() {
+        let css = include_str!("../style.css");
+        let from_the_system = declarations(css, ":root:not([data-theme=\"light\"]) {");
+        let chosen = declarations(css, ":root[data-theme=\"dark\"] {");
+        assert!(from_the_system.len() > 20, "{from_the_system:?}");
+        assert_eq!(from_the_system, chosen);
+    }
+}

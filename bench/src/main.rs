@@ -27,6 +27,7 @@ use scenarios::load::LoadSpec;
 use scenarios::rooms::RoomsSpec;
 use scenarios::shootout::ShootoutSpec;
 use scenarios::typing::TypingSpec;
+use scenarios::writes::Engine;
 use servers::{Kind, Programs};
 
 /// The published sizes: BENCHMARKS.md shows runs made with exactly these.
@@ -61,7 +62,7 @@ struct Args {
     /// Idle connections to hold.
     #[arg(long, default_value_t = DEFAULT_IDLE)]
     idle: usize,
-    /// Run only these scenarios (fan-out, saturation, rooms, typing, scale-out, shootout, shootout-pair, idle, browser); all by default.
+    /// Run only these scenarios (fan-out, saturation, writes, rooms, typing, scale-out, shootout, shootout-pair, idle, browser); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Run only against these servers (natter, node-ws, socketio, natter-baseline); all by default.
@@ -148,6 +149,30 @@ async fn run(args: Args) -> Result<bool> {
         })
         .await?;
         results.saturation = Some((saturation, rows));
+    }
+    if wanted("writes") {
+        let mut rows = Vec::new();
+        for kind in kinds
+            .iter()
+            .copied()
+            .filter(|kind| Programs::is_natter(*kind))
+        {
+            for engine in [Engine::Sqlite, Engine::Postgres] {
+                for spec in scenarios::writes::specs(args.smoke) {
+                    let label = format!(
+                        "{}, {}, {} clients",
+                        kind.label(),
+                        engine.label(),
+                        spec.clients
+                    );
+                    let bar = progress(format!("writes, {label}"));
+                    let row = scenarios::writes::run(kind, engine, &programs, spec).await?;
+                    bar.finish_and_clear();
+                    rows.push((label, spec.clients, row));
+                }
+            }
+        }
+        results.writes = Some((scenarios::writes::specs(args.smoke)[0], rows));
     }
     if wanted("rooms") && kinds.contains(&Kind::Natter) {
         let bar = progress("rooms, natter".to_owned());

@@ -29,6 +29,9 @@ pub struct Results {
     pub idle: Vec<IdleResult>,
     /// The release web client's size, raw and gzipped, in bytes.
     pub wasm_bytes: Option<(u64, u64)>,
+    /// Messages stored per second on each engine (natter only): the
+    /// spec's senders and window; each run labelled, with its clients.
+    pub writes: Option<(LoadSpec, Vec<(String, usize, LoadResult)>)>,
     /// Many rooms at once (natter only).
     pub rooms: Option<(RoomsSpec, Vec<LoadResult>)>,
     /// Typing beside a steady chat (natter only): labelled runs.
@@ -74,6 +77,36 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
         );
         load_table(&mut out, rows);
         let _ = writeln!(out, "\n![{title}]({charts}/{chart}.svg)\n");
+    }
+    if let Some((spec, rows)) = &results.writes {
+        let _ = writeln!(
+            out,
+            "## Writes: one natter process, {} senders as fast as acknowledged, {} in flight each, {} s, on each engine\n",
+            spec.senders, spec.window, spec.seconds
+        );
+        let _ = writeln!(
+            out,
+            "Natter only. Messages stored per second is deliveries/s divided by the clients, since every client receives every message and a message is delivered only once stored. PostgreSQL and Redis are fresh, on this machine, with their default settings (`fsync` and `synchronous_commit` on).\n"
+        );
+        let _ = writeln!(
+            out,
+            "| run | messages stored/s | deliveries/s | p50 ms | p99 ms | lost | duplicated | server CPU s |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (label, clients, row) in rows {
+            let _ = writeln!(
+                out,
+                "| {label} | {:.0} | {:.0} | {:.2} | {:.2} | {} | {} | {:.2} |",
+                row.deliveries_per_second / *clients as f64,
+                row.deliveries_per_second,
+                row.latency_ms[0],
+                row.latency_ms[1],
+                row.lost,
+                row.duplicated,
+                row.cpu_seconds
+            );
+        }
+        let _ = writeln!(out);
     }
     if let Some((spec, rows)) = &results.rooms {
         let _ = writeln!(

@@ -9,3 +9,4 @@ pub mod rooms;
 pub mod scale_out;
 pub mod shootout;
 pub mod typing;
+pub mod writes;

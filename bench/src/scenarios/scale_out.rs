@@ -71,7 +71,7 @@ pub async fn run(kind: Kind, programs: &Programs, spec: LoadSpec) -> Result<Load
 }
 
 /// Waits until natter's `/readyz` says its Redis subscription is live.
-async fn wait_until_subscribed(server: &Server) -> Result<()> {
+pub async fn wait_until_subscribed(server: &Server) -> Result<()> {
     for _ in 0..200 {
         if readiness(server).await?.contains(r#""redis":"ok""#) {
             return Ok(());

@@ -40,6 +40,17 @@ pub struct Config {
     #[arg(long, env = "NATTER_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 
+    /// The most connections this process opens to --database-url (its
+    /// writer's included); twice its CPUs by default. Size PostgreSQL's
+    /// max_connections for every process's.
+    #[arg(
+        long,
+        env = "NATTER_DATABASE_CONNECTIONS",
+        requires = "database_url",
+        value_parser = RangedU64ValueParser::<usize>::new().range(2..=10_000)
+    )]
+    pub database_connections: Option<usize>,
+
     /// Redis, e.g. redis://cache.internal:6379, to carry messages, presence
     /// and typing between the natter processes sharing --database-url. The
     /// database stays the truth: without Redis, messages still reach every

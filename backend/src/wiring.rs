@@ -45,6 +45,8 @@ pub(crate) enum Topology<'c> {
         redis_url: Option<&'c str>,
         /// Appends that may wait for this process's writer.
         write_queue: usize,
+        /// The most connections this process opens to the database.
+        connections: usize,
     },
 }
 
@@ -56,6 +58,9 @@ impl<'c> Topology<'c> {
                 database_url,
                 redis_url: config.redis_url.as_deref(),
                 write_queue: config.write_queue,
+                connections: config
+                    .database_connections
+                    .unwrap_or_else(crate::store::postgres::connections::default_size),
             },
             None => Topology::Embedded {
                 db: &config.db,
@@ -90,10 +95,12 @@ pub(crate) async fn open_stores(
         Topology::Shared {
             database_url,
             write_queue,
+            connections,
             ..
         } => {
-            let store =
-                Arc::new(PgStore::connect_with_queue(database_url, on_commit, write_queue).await?);
+            let store = Arc::new(
+                PgStore::connect_with(database_url, on_commit, write_queue, connections).await?,
+            );
             Stores {
                 newest_at_open: store.newest_id().await?,
                 history: Arc::clone(&store) as Arc<dyn HistoryStore>,

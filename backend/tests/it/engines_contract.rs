@@ -5,7 +5,7 @@
 use backend::store::postgres::PgStore;
 use backend::store::rooms::RoomError;
 use backend::store::sqlite::SqliteStore;
-use backend::store::{AccountStore, Action, AuthorId, HistoryStore, NewMessage, RoomStore};
+use backend::store::{AccountStore, Action, AuthorId, HistoryStore, NewMessage, RoomStore, Target};
 use natter_shared::{LOBBY, Notify, RoomInfo, RoomKind};
 use testkit::Postgres;
 
@@ -164,5 +164,119 @@ async fn postgres_keeps_the_rooms_contract() {
         .await
         .unwrap();
     rooms_keep_their_contract(&store).await;
+    store.close().await;
+}
+
+/// One batch as the writer gets it after an outage, when outboxes resend
+/// together: new messages, retries of some (one still in the same batch),
+/// a change of a message posted in the same batch, a nonce reused, and
+/// changes that must be refused. Everything is submitted before anything
+/// is awaited, so a writer that gathers batches takes it in one.
+async fn one_batch_keeps_order_retries_and_changes<S: HistoryStore>(store: &S) {
+    let message = |author: i64, value: &str, nonce: Option<&str>, action: Action| NewMessage {
+        room: LOBBY.to_owned(),
+        author: format!("author {author}"),
+        author_id: AuthorId(author),
+        value: value.to_owned(),
+        nonce: nonce.map(str::to_owned),
+        action,
+    };
+    let target = |id: u64| Target {
+        id,
+        sent_since: None,
+    };
+    let seed = store
+        .append(message(1, "seed", None, Action::Post))
+        .await
+        .unwrap()
+        .id;
+    let (a, b, edit, delete, last) = (seed + 1, seed + 2, seed + 3, seed + 4, seed + 5);
+    let batch = [
+        message(1, "a", Some("a"), Action::Post),
+        message(1, "b", Some("b"), Action::Post),
+        message(1, "a", Some("a"), Action::Post),
+        message(1, "a, edited", Some("e"), Action::Edit(target(a))),
+        message(1, "not an edit", Some("e"), Action::Post),
+        message(1, "", Some("d"), Action::Delete(target(b))),
+        message(1, "last", None, Action::Post),
+        message(1, "a, edited", Some("e"), Action::Edit(target(a))),
+        message(1, "b again", Some("x"), Action::Edit(target(b))),
+        message(2, "", Some("y"), Action::Delete(target(a))),
+    ];
+    let mut committing = Vec::new();
+    for append in batch {
+        committing.push(store.submit(append).await.unwrap());
+    }
+    let mut answers = Vec::new();
+    for outcome in committing {
+        answers.push(
+            outcome
+                .await
+                .map(|appended| appended.id)
+                .map_err(|error| error.to_string()),
+        );
+    }
+    let refused = |answer: &Result<u64, String>, words: &str| {
+        answer.as_ref().is_err_and(|error| error.contains(words))
+    };
+    assert_eq!(answers[..4], [Ok(a), Ok(b), Ok(a), Ok(edit)], "{answers:?}");
+    assert!(refused(&answers[4], "nonce"), "a nonce reused: {answers:?}");
+    assert_eq!(
+        answers[5..8],
+        [Ok(delete), Ok(last), Ok(edit)],
+        "{answers:?}"
+    );
+    assert!(refused(&answers[8], "no such message"), "{answers:?}");
+    assert!(refused(&answers[9], "only its author"), "{answers:?}");
+
+    let rooms = [LOBBY.to_owned()];
+    let shown: Vec<(u64, String, Option<i64>)> = store
+        .before(&rooms, None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|stored| {
+            (
+                stored.message.id,
+                stored.message.value,
+                stored.message.edited,
+            )
+        })
+        .map(|(id, value, edited)| (id, value, edited.map(|_| 0)))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (seed, "seed".to_owned(), None),
+            (a, "a, edited".to_owned(), Some(0)),
+            (last, "last".to_owned(), None),
+        ],
+        "once each, edited, and the deleted one gone"
+    );
+    let ids: Vec<u64> = store
+        .after(&rooms, seed, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|stored| stored.entry.id())
+        .collect();
+    assert_eq!(ids, [a, edit, delete, last], "in the order sent, b gone");
+}
+
+#[tokio::test]
+async fn sqlite_keeps_one_batch_in_order_with_its_retries_and_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("natter.db"), Box::new(|_| {})).unwrap();
+    one_batch_keeps_order_retries_and_changes(&store).await;
+    store.close().await;
+}
+
+#[tokio::test]
+async fn postgres_keeps_one_batch_in_order_with_its_retries_and_changes() {
+    let postgres = Postgres::start();
+    let store = PgStore::connect(&postgres.database().await, Box::new(|_| {}))
+        .await
+        .unwrap();
+    one_batch_keeps_order_retries_and_changes(&store).await;
     store.close().await;
 }

@@ -6,10 +6,14 @@
 //! the kernel keeps the socket (many minutes), and sends would hang
 //! instead of being refused. Two bounds turn such a cut into an error:
 //!
-//! - Here, every operation gets [`ANSWER_TIMEOUT`]. One that does not
-//!   finish (timed out, or given up by its caller) marks every connection
-//!   open so far as suspect: any of them may be silent too, so none is
-//!   handed out again and the next operation opens a fresh one.
+//! - Here, every operation gets [`ANSWER_TIMEOUT`] of the database's own
+//!   work. One that runs out marks every connection open so far as
+//!   suspect: any of them may be silent too, so none is handed out again
+//!   and the next operation opens a fresh one. Time spent [`waiting`] (for
+//!   a pooled connection, for another process's turn at a lock) is not
+//!   counted: a queue is not a silence. Nor is an operation its caller
+//!   gave up on (a probe cut short): its connection goes back to the pool
+//!   and is judged by the next operation on it.
 //! - On the server, a session idle inside a transaction for
 //!   [`IDLE_IN_TRANSACTION`] is ended, so a process cut off while holding
 //!   the id-order lock cannot stop the others from writing for longer.
@@ -37,9 +41,54 @@ pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long a connection attempt may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// How long an operation may wait for a pooled connection while all are
+/// in use; past it, it fails without suspecting anything.
+const POOL_WAIT: Duration = Duration::from_secs(5);
+
+tokio::task_local! {
+    /// How long the operation running in this task has spent waiting.
+    static WAITED: Arc<Mutex<Waited>>;
+}
+
+/// An operation's time spent waiting, finished and under way.
+#[derive(Default)]
+struct Waited {
+    total: Duration,
+    since: Option<Instant>,
+}
+
+impl Waited {
+    fn until(&self, now: Instant) -> Duration {
+        self.total + self.since.map_or(Duration::ZERO, |since| now - since)
+    }
+}
+
+/// Runs `wait` (a wait for something other than the database's work) so
+/// that the enclosing [`Connections::answered`] does not count its time.
+/// Whatever bounds the wait is `wait`'s own.
+pub(crate) async fn waiting<T>(wait: impl Future<Output = T>) -> T {
+    let _ = WAITED.try_with(|waited| waited.lock().since = Some(Instant::now()));
+    let result = wait.await;
+    let _ = WAITED.try_with(|waited| {
+        let mut waited = waited.lock();
+        if let Some(since) = waited.since.take() {
+            waited.total += since.elapsed();
+        }
+    });
+    result
+}
+
 /// How long PostgreSQL keeps a session idle inside a transaction before
 /// ending it (natter's transactions never wait between statements).
 pub(crate) const IDLE_IN_TRANSACTION: Duration = Duration::from_secs(5);
+
+/// The most connections a process opens by default: twice its CPUs (as
+/// the pool crate's own default), and never fewer than four, so the writer
+/// holding one leaves reads room on a one-CPU machine.
+pub fn default_size() -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    (cpus * 2).max(4)
+}
 
 /// The pool, and the moment before which every connection is suspect.
 #[derive(Clone)]
@@ -50,7 +99,7 @@ pub(crate) struct Connections {
 
 impl Connections {
     /// A pool of connections to `url`; nothing connects yet.
-    pub(crate) fn open(url: &str) -> Result<Self, Cause> {
+    pub(crate) fn open(url: &str, size: usize) -> Result<Self, Cause> {
         let config = session_config(url)?;
         let manager = Manager::from_config(
             config,
@@ -62,6 +111,8 @@ impl Connections {
         let suspect_before = Arc::new(Mutex::new(None::<Instant>));
         let pool = Pool::builder(manager)
             .runtime(Runtime::Tokio1)
+            .max_size(size.max(1))
+            .wait_timeout(Some(POOL_WAIT))
             .create_timeout(Some(CONNECT_TIMEOUT))
             .pre_recycle(Hook::sync_fn({
                 let suspect_before = Arc::clone(&suspect_before);
@@ -86,14 +137,16 @@ impl Connections {
         self.pool.get().await.map_err(cause)
     }
 
-    /// A connection, within an operation run by [`Connections::answered`].
+    /// A connection, within an operation run by [`Connections::answered`]:
+    /// the wait for it is not counted, and is bounded by [`POOL_WAIT`] (and
+    /// a new connection's by [`CONNECT_TIMEOUT`]).
     pub(crate) async fn get(&self) -> Result<Object, StoreError> {
-        self.pool.get().await.map_err(database)
+        waiting(self.pool.get()).await.map_err(database)
     }
 
     /// Runs `operation` (which takes its connections from this pool)
-    /// within [`ANSWER_TIMEOUT`]. If it does not finish, whether it timed
-    /// out or its caller gave up, every connection opened so far is
+    /// within [`ANSWER_TIMEOUT`] of the database's work, time spent
+    /// [`waiting`] aside. If it runs out, every connection opened so far is
     /// suspect and is closed instead of reused.
     pub(crate) async fn answered<T, E>(
         &self,
@@ -102,36 +155,37 @@ impl Connections {
     where
         E: From<StoreError>,
     {
-        let mut unfinished = Unfinished(Some(self));
-        let answer = tokio::time::timeout(ANSWER_TIMEOUT, operation).await;
-        match answer {
-            Ok(result) => {
-                unfinished.0 = None;
-                result
+        let waited = Arc::new(Mutex::new(Waited::default()));
+        let operation = WAITED.scope(Arc::clone(&waited), operation);
+        tokio::pin!(operation);
+        let started = Instant::now();
+        let deadline = || started + ANSWER_TIMEOUT + waited.lock().until(Instant::now());
+        loop {
+            let until = deadline();
+            if let Ok(result) = tokio::time::timeout_at(until.into(), &mut operation).await {
+                return result;
             }
-            Err(_) => {
-                Err(database(format!("no answer within {} s", ANSWER_TIMEOUT.as_secs())).into())
+            // Waiting moved the deadline on while the timer ran.
+            if deadline() <= Instant::now() {
+                self.suspect_all();
+                return Err(
+                    database(format!("no answer within {} s", ANSWER_TIMEOUT.as_secs())).into(),
+                );
             }
         }
     }
-}
 
-/// Marks the pool's connections suspect when dropped armed: an operation
-/// did not finish. (Marking by time, not by removing them now, also
-/// catches the connection the operation held, whenever it comes back.)
-struct Unfinished<'a>(Option<&'a Connections>);
-
-impl Drop for Unfinished<'_> {
-    fn drop(&mut self) {
-        if let Some(connections) = self.0 {
-            let now = Instant::now();
-            let mut suspect_before = lock(&connections.suspect_before);
-            // Once per silence: while it lasts, operations keep running out.
-            if suspect_before.is_none_or(|last| now - last > ANSWER_TIMEOUT) {
-                warn!("PostgreSQL did not answer in time: new connections from now on");
-            }
-            *suspect_before = Some(now);
+    /// Marks every connection opened so far as suspect: a link went
+    /// silent. (Marking by time, not by removing them now, also catches the
+    /// connection the operation held, whenever it comes back.)
+    pub(crate) fn suspect_all(&self) {
+        let now = Instant::now();
+        let mut suspect_before = lock(&self.suspect_before);
+        // Once per silence: while it lasts, operations keep running out.
+        if suspect_before.is_none_or(|last| now - last > ANSWER_TIMEOUT) {
+            warn!("PostgreSQL did not answer in time: new connections from now on");
         }
+        *suspect_before = Some(now);
     }
 }
 

@@ -1,27 +1,42 @@
 //! This process's PostgreSQL writer: the appends that arrive together go
 //! in one transaction, under [`ID_ORDER_LOCK`] so that commit order is id
-//! order (see the engine's doc), each checked against its nonce and, for
-//! an edit or delete, its target.
+//! order (see the engine's doc).
+//!
+//! A batch costs two round trips whatever its size when it only adds
+//! messages (see [`batch_rows`] and [`Pipelined`]), and three more per change,
+//! so after an outage, when every outbox resends at once and batches fill
+//! up, a batch still commits in milliseconds. Its time budget
+//! ([`ANSWER_TIMEOUT`]) counts only the database's own work: the wait for
+//! a pooled connection and for another process's turn at the lock are
+//! bounded on their own ([`Connections::get`], [`LOCK_WAIT`]).
+//!
+//! [`batch_rows`]: super::batch_rows
 
+use std::time::Duration;
+
+use deadpool_postgres::ClientWrapper;
 use tokio::sync::mpsc;
-use tokio_postgres::Transaction;
 
-use super::{ID_ORDER_LOCK, cursor};
-use crate::process::clock::now_ms;
-use crate::store::entry::{KIND_DELETE, KIND_EDIT, KIND_MESSAGE};
-use crate::store::postgres::connections::Connections;
-use crate::store::settle::{
-    MAX_BATCH, Outcome, Pending, judge, retried_or_reused, settle, timed_async,
-};
-use crate::store::{Action, Entry, NewMessage, OnCommit, StoreError, Target};
+use super::ID_ORDER_LOCK;
+use super::batch_rows::{Posts, as_earlier, change, earlier_of};
+use super::connections::{ANSWER_TIMEOUT, Connections, IDLE_IN_TRANSACTION, waiting};
+use super::pipelined::Pipelined;
+use crate::store::settle::{MAX_BATCH, Outcome, Pending, retried_or_reused, settle, timed_async};
+use crate::store::{Action, StoreError};
 use crate::store::{cause, database};
+
+/// How long the writer waits for another process's turn at the id-order
+/// lock. A turn takes at most the other's budget; a process cut off while
+/// holding it loses it after [`IDLE_IN_TRANSACTION`]. A wait longer than
+/// both is a link gone silent, not a queue.
+pub(crate) const LOCK_WAIT: Duration = IDLE_IN_TRANSACTION.saturating_add(ANSWER_TIMEOUT);
 
 /// This process's writer: gathers what arrives together into one
 /// transaction, until every sender is gone.
 pub(super) async fn run(
     connections: Connections,
     mut queue: mpsc::Receiver<Pending>,
-    on_commit: OnCommit,
+    on_commit: crate::store::OnCommit,
 ) {
     while let Some(first) = queue.recv().await {
         let mut batch = vec![first];
@@ -44,131 +59,116 @@ pub(super) async fn run(
     }
 }
 
-/// Stores a batch in one transaction, ids drawn under the order lock.
+/// Stores a batch in one transaction, ids drawn under the order lock, in
+/// the batch's order: a run of new messages goes in one statement, each
+/// change on its own, since it may change a message posted just before it.
 async fn commit(connections: &Connections, batch: &[Pending]) -> Result<Vec<Outcome>, StoreError> {
-    let mut client = connections.get().await?;
-    let transaction = client.transaction().await.map_err(database)?;
-    transaction
-        .execute("SELECT pg_advisory_xact_lock($1)", &[&ID_ORDER_LOCK])
+    let transaction = Pipelined::new(connections.get().await?);
+    let written = write(connections, &transaction, batch).await;
+    if written.is_err() {
+        transaction.rollback().await;
+    }
+    written
+}
+
+/// Waits for another process's turn at the id-order lock to end. The
+/// wait is not the database's work, so it is not counted in the budget;
+/// bounded on its own, a wait past the bound is a silence like any other.
+async fn wait_for_turn(
+    connections: &Connections,
+    client: &ClientWrapper,
+) -> Result<(), StoreError> {
+    let lock = client
+        .prepare_cached("SELECT pg_advisory_xact_lock($1)")
         .await
         .map_err(database)?;
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for Pending { message, .. } in batch {
-        let outcome = store_one(&transaction, message).await.map_err(database)?;
-        outcomes.push(outcome);
-    }
-    transaction.commit().await.map_err(database)?;
-    Ok(outcomes)
+    waiting(tokio::time::timeout(
+        LOCK_WAIT,
+        client.execute(&lock, &[&ID_ORDER_LOCK]),
+    ))
+    .await
+    .map_err(|_| {
+        connections.suspect_all();
+        database(format!(
+            "no turn at the id-order lock within {} s",
+            LOCK_WAIT.as_secs()
+        ))
+    })?
+    .map_err(database)?;
+    Ok(())
 }
 
-async fn store_one(
-    transaction: &Transaction<'_>,
-    message: &NewMessage,
-) -> Result<Outcome, tokio_postgres::Error> {
-    if let Some(nonce) = &message.nonce {
-        let earlier = transaction
-            .query_opt(
-                "SELECT id, room, kind, target FROM messages WHERE author_id = $1 AND nonce = $2",
-                &[&message.author_id.0, nonce],
-            )
-            .await?;
-        if let Some(row) = earlier {
-            let room: &str = row.get(1);
-            return Ok(retried_or_reused(
-                (
-                    row.get::<_, i64>(0) as u64,
-                    room,
-                    i64::from(row.get::<_, i16>(2)),
-                    row.get(3),
-                ),
-                message,
-            ));
+/// The batch's statements, inside `transaction`, which this commits.
+async fn write(
+    connections: &Connections,
+    transaction: &Pipelined,
+    batch: &[Pending],
+) -> Result<Vec<Outcome>, StoreError> {
+    let client = transaction.client();
+    let try_lock = client
+        .prepare_cached("SELECT pg_try_advisory_xact_lock($1)")
+        .await
+        .map_err(database)?;
+    // Usually the lock is free: one round trip opens the transaction,
+    // takes the lock and finds the nonces, all within the budget, so a
+    // silent link is found out in time.
+    let (_, locked, earlier) = tokio::try_join!(
+        transaction.begin(),
+        client.query_one(&try_lock, &[&ID_ORDER_LOCK]),
+        earlier_of(client, batch),
+    )
+    .map_err(database)?;
+    let mut earlier = if locked.get::<_, bool>(0) {
+        earlier
+    } else {
+        wait_for_turn(connections, client).await?;
+        // Looked up before the lock: another process may have stored one
+        // of these nonces since.
+        earlier_of(client, batch).await.map_err(database)?
+    };
+    let mut outcomes: Vec<Option<Outcome>> = batch.iter().map(|_| None).collect();
+    let mut posts = Posts::default();
+    for (index, Pending { message, .. }) in batch.iter().enumerate() {
+        let key = message
+            .nonce
+            .as_ref()
+            .map(|nonce| (message.author_id.0, nonce.clone()));
+        // A retry of a message still waiting in the run needs its id: the
+        // run goes first.
+        if key.as_ref().is_some_and(|key| posts.holds(key)) {
+            posts
+                .store(client, batch, &mut outcomes, &mut earlier)
+                .await
+                .map_err(database)?;
+        }
+        if let Some((id, room, kind, target)) = key.as_ref().and_then(|key| earlier.get(key)) {
+            outcomes[index] = Some(retried_or_reused((*id, room, *kind, *target), message));
+            continue;
+        }
+        match message.action {
+            Action::Post => posts.push(index, key),
+            Action::Edit(target) | Action::Delete(target) => {
+                posts
+                    .store(client, batch, &mut outcomes, &mut earlier)
+                    .await
+                    .map_err(database)?;
+                let outcome = change(client, message, target).await.map_err(database)?;
+                if let (Some(key), Outcome::Stored(entry)) = (key, &outcome) {
+                    earlier.insert(key, as_earlier(message, target, entry.id()));
+                }
+                outcomes[index] = Some(outcome);
+            }
         }
     }
-    match message.action {
-        Action::Post => {
-            let timestamp = now_ms();
-            let id = insert(transaction, message, timestamp, KIND_MESSAGE, None).await?;
-            Ok(Outcome::Stored(Entry::Message(
-                message.stored_as(id, timestamp),
-            )))
-        }
-        Action::Edit(target) | Action::Delete(target) => change(transaction, message, target).await,
-    }
-}
-
-/// Checks a change against its target (locked for the rest of the
-/// transaction), then applies it and records it as a row of its own.
-async fn change(
-    transaction: &Transaction<'_>,
-    change: &NewMessage,
-    target: Target,
-) -> Result<Outcome, tokio_postgres::Error> {
-    let found = transaction
-        .query_opt(
-            "SELECT author_id, timestamp FROM messages
-             WHERE id = $1 AND room = $2 AND kind = 0 AND deleted_at IS NULL FOR UPDATE",
-            &[&cursor(target.id), &change.room],
-        )
-        .await?
-        .map(|row| (row.get::<_, Option<i64>>(0), row.get::<_, i64>(1)));
-    if let Err(refusal) = judge(found, change, target) {
-        return Ok(Outcome::Refused(refusal));
-    }
-    let timestamp = now_ms();
-    let kind = if matches!(change.action, Action::Delete(_)) {
-        transaction
-            .execute(
-                "UPDATE messages SET value = '', deleted_at = $2 WHERE id = $1",
-                &[&cursor(target.id), &timestamp],
-            )
-            .await?;
-        KIND_DELETE
-    } else {
-        transaction
-            .execute(
-                "UPDATE messages SET value = $2, edited_at = $3 WHERE id = $1",
-                &[&cursor(target.id), &change.value, &timestamp],
-            )
-            .await?;
-        KIND_EDIT
-    };
-    let id = insert(transaction, change, timestamp, kind, Some(target.id)).await?;
-    Ok(Outcome::Stored(Entry::from_change(
-        change, target.id, id, timestamp,
-    )))
-}
-
-/// Inserts one row and returns its id. A change's row keeps no text.
-async fn insert(
-    transaction: &Transaction<'_>,
-    row: &NewMessage,
-    timestamp: i64,
-    kind: i64,
-    target: Option<u64>,
-) -> Result<u64, tokio_postgres::Error> {
-    // The column is a SMALLINT; the kinds are 0 to 2.
-    let kind = kind as i16;
-    let value = if i64::from(kind) == KIND_MESSAGE {
-        row.value.as_str()
-    } else {
-        ""
-    };
-    let inserted = transaction
-        .query_one(
-            "INSERT INTO messages (room, author, author_id, value, timestamp, nonce, kind, target)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            &[
-                &row.room,
-                &row.author,
-                &row.author_id.0,
-                &value,
-                &timestamp,
-                &row.nonce,
-                &kind,
-                &target.map(cursor),
-            ],
-        )
-        .await?;
-    Ok(inserted.get::<_, i64>(0) as u64)
+    // The last run goes out with the COMMIT behind it.
+    transaction
+        .commit_after(posts.store(client, batch, &mut outcomes, &mut earlier))
+        .await
+        .map_err(database)?;
+    // Every append was decided above or by its run; were one not, the
+    // batch would be answered as failed (and resent), never wrongly.
+    outcomes
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| database("an append of the batch was left undecided"))
 }

@@ -17,8 +17,10 @@
 
 mod account_log;
 mod accounts;
+mod batch_rows;
 pub mod connections;
 mod group_commit;
+mod pipelined;
 mod rooms;
 
 use parking_lot::Mutex;
@@ -83,21 +85,22 @@ impl PgStore {
     /// schema up to date (each migration once, whichever process gets there
     /// first) and starts this process's writer.
     pub async fn connect(url: &str, on_commit: OnCommit) -> Result<Self, StoreError> {
-        Self::connect_with_queue(url, on_commit, QUEUE_CAPACITY).await
+        Self::connect_with(url, on_commit, QUEUE_CAPACITY, connections::default_size()).await
     }
 
     /// [`PgStore::connect`], with room for `write_queue` appends waiting
-    /// for this process's writer.
-    pub async fn connect_with_queue(
+    /// for this process's writer, and at most `size` connections.
+    pub async fn connect_with(
         url: &str,
         on_commit: OnCommit,
         write_queue: usize,
+        size: usize,
     ) -> Result<Self, StoreError> {
         let failed = |cause: Cause| StoreError::Open {
             path: without_password(url),
             cause,
         };
-        let connections = Connections::open(url).map_err(failed)?;
+        let connections = Connections::open(url, size).map_err(failed)?;
         let client = connections.unbounded().await.map_err(failed)?;
         migrate(client).await.map_err(failed)?;
         let (queue, pending) = WriterQueue::new(write_queue);

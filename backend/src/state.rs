@@ -18,6 +18,7 @@ use crate::delivery::hub::Hub;
 use crate::error::ServerError;
 use crate::live::lobby_card::LobbyCard;
 use crate::live::presence::Presence;
+use crate::process::database_watch::DatabaseWatch;
 use crate::store::gathered_markers::GatheredMarkers;
 use crate::store::{HistoryStore, RoomStore};
 use crate::web::origin::SitePolicy;
@@ -79,6 +80,10 @@ pub struct AppState {
     pub(crate) shutdown: CancellationToken,
     /// Every live connection task, so shutdown can wait for them to close.
     pub(crate) connections: TaskTracker,
+    /// Whether this process is cut off from the database it shares with
+    /// others (never, on the embedded engine): [`crate::process::server`]
+    /// runs the probe.
+    pub(crate) database: Arc<DatabaseWatch>,
 }
 
 impl AppState {
@@ -146,6 +151,7 @@ impl AppState {
             )),
             shutdown,
             connections: TaskTracker::new(),
+            database: Arc::default(),
         })
     }
 }

@@ -93,10 +93,14 @@ pub(super) async fn read_frames<'a>(
     // Pushed back by every frame the client sends, pongs included.
     let idle = sleep(rules.idle_timeout);
     tokio::pin!(idle);
+    let cut_off = state.database.cut_off();
     loop {
         tokio::select! {
             () = state.shutdown.cancelled() => {
                 return Ending::ByServer(close_code::AWAY, "the server is shutting down");
+            }
+            () = cut_off.cancelled() => {
+                return Ending::ByServer(TRY_AGAIN_LATER, "this server cannot reach its database; reconnect");
             }
             () = writer_stopped.cancelled() => {
                 return Ending::Lost("the client stopped accepting data".to_owned());

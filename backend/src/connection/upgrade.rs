@@ -60,6 +60,13 @@ pub(crate) async fn upgrade(
         warn!(%peer, ?origin, "refused a WebSocket from another site");
         return (StatusCode::FORBIDDEN, "this origin may not connect").into_response();
     }
+    if state.database.is_cut_off() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable: this server cannot reach its database; try again",
+        )
+            .into_response();
+    }
     let query = WsQuery::parse(query.as_deref());
     // A bearer token or the session cookie, else a guest's token in the
     // query (browsers cannot set headers on a WebSocket). An account's

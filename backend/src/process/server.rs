@@ -117,6 +117,13 @@ pub async fn serve(
         config.session_check_every,
         state.shutdown.clone(),
     ));
+    // A process among several lets its clients go elsewhere while it
+    // cannot reach the database they share.
+    if config.database_url.is_some() {
+        tokio::spawn(
+            Arc::clone(&state.database).run(Arc::clone(&state.store), state.shutdown.clone()),
+        );
+    }
     let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
     let deadlines = Deadlines {
         handshake: config.handshake_timeout,

@@ -29,8 +29,10 @@ pub(crate) struct Readiness {
     pub(crate) redis: Option<String>,
 }
 
-/// 200 when the database answers within the probe timeout, else 503; the
-/// body says which, either way.
+/// 200 when the database answers within the probe timeout (and this
+/// process has not let its connections go for want of it: see
+/// [`crate::process::database_watch`]), else 503; the body says which,
+/// either way.
 pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Readiness>) {
     // Asked together, so a probe waits for the slower of the two only.
     let (database, redis) = tokio::join!(database_state(&state), async {
@@ -48,6 +50,11 @@ pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, J
 }
 
 async fn database_state(state: &AppState) -> String {
+    // Until its own probe has seen the database answer again, the process
+    // turns connections away: a balancer must not send it any.
+    if state.database.is_cut_off() {
+        return "unavailable: cut off, connections refused until the database answers".to_owned();
+    }
     match tokio::time::timeout(PROBE_TIMEOUT, state.store.newest_id()).await {
         Ok(Ok(_)) => "ok".to_owned(),
         Ok(Err(error)) => format!("unavailable: {error}"),

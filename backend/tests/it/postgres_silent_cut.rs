@@ -8,8 +8,10 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::common::bystander::Bystander;
 use crate::common::silent_link::SilentLink;
 use crate::common::{Client, TestServer};
+use backend::process::database_watch::CUT_OFF_AFTER;
 use backend::store::postgres::connections::ANSWER_TIMEOUT;
 use natter_shared::{ErrorCode, ServerFrame};
 use testkit::Postgres;
@@ -55,8 +57,11 @@ async fn a_silently_cut_database_link_refuses_sends_instead_of_hanging() {
     let meanwhile = bob.publish_until_acked("meanwhile", "b-1").await;
 
     // The route is back (the connections open at the cut stay dead): the
-    // retry is stored once, through new connections, and found again.
+    // retry is stored once, through new connections, and found again. (The
+    // cut lasted long enough for the process to let Ada go: she comes back
+    // as the web client does, once it takes connections.)
     link.mend();
+    let mut ada = once_ready(&one, "ada").await;
     let during = ada.publish_until_acked("during", "a-1").await;
     assert_eq!(ada.publish_until_acked("during", "a-1").await, during);
     let mut seen = Vec::new();
@@ -125,4 +130,69 @@ async fn a_cut_off_session_holding_the_order_lock_lets_the_others_write() {
     // PostgreSQL ends the silent session, and the lock with it.
     let mut ada = Client::connect_as(&server, "ada").await;
     ada.publish_until_acked("after the cut", "a-1").await;
+}
+
+/// The process cut off from the database lets its clients go, so they
+/// resume on another process instead of waiting on one that can store
+/// nothing: its WebSockets close with 1013 (try again later), new ones
+/// are refused with 503, and `/readyz` says 503, while the other process
+/// chats on. Once the database answers, it takes connections again.
+#[tokio::test]
+async fn a_process_cut_off_from_the_database_lets_its_clients_go_until_it_is_back() {
+    let postgres = Postgres::start();
+    let direct = postgres.database().await;
+    let link = SilentLink::start(postgres.addr()).await;
+    let one =
+        TestServer::start_with(&["--database-url", &through(&link, &postgres, &direct)]).await;
+    let two = TestServer::start_with(&["--database-url", &direct]).await;
+    let bystander = Bystander::start(&two).await;
+    let mut ada = Client::connect_as(&one, "ada").await;
+    ada.publish_until_acked("before", "a-0").await;
+
+    link.cut();
+    let cut = std::time::Instant::now();
+    assert_eq!(ada.expect_close().await, 1013, "told to try again later");
+    assert!(
+        cut.elapsed() >= CUT_OFF_AFTER,
+        "not before the database had time to answer"
+    );
+    assert_eq!(
+        reqwest::get(one.http_url("/readyz"))
+            .await
+            .unwrap()
+            .status(),
+        503
+    );
+    match tokio_tungstenite::connect_async(one.ws_url("")).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(answer)) => {
+            assert_eq!(answer.status(), 503);
+        }
+        other => panic!("a new connection was not refused: {:?}", other.map(|_| ())),
+    }
+
+    // Ada resumes on the other process.
+    let mut ada = Client::connect_as(&two, "ada").await;
+    let during = ada.publish_until_acked("during", "a-1").await;
+
+    link.mend();
+    let mut ada = once_ready(&one, "ada").await;
+    assert!(ada.publish_until_acked("after", "a-2").await > during);
+    bystander.finish().await;
+}
+
+/// `name`, connected to `server` as soon as its `/readyz` says it takes
+/// connections again.
+async fn once_ready(server: &TestServer, name: &str) -> Client {
+    for _ in 0..200 {
+        if reqwest::get(server.http_url("/readyz"))
+            .await
+            .unwrap()
+            .status()
+            == 200
+        {
+            return Client::connect_as(server, name).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the process never took connections again");
 }

@@ -11,9 +11,12 @@ use natter_shared::name_key;
 use thiserror::Error;
 
 use crate::accounts::{Accounts, AuthError};
+use crate::cluster::account_ledger;
 use crate::config::Config;
+use crate::delivery::hub::AccountEvent;
 use crate::process::clock::now_ms;
 use crate::store::StoreError;
+use crate::store::accounts::UserId;
 use crate::wiring::{self, Topology};
 
 /// An operator command.
@@ -84,15 +87,17 @@ pub async fn run(command: &OperatorCommand, config: &Config) -> Result<String, C
         }
         UserAction::Passwd { name } => {
             let password = read_password(&format!("New password for {name}: "))?;
-            accounts
-                .reset_password(name, &password)
-                .await
-                .map_err(|error| match error {
-                    AuthError::InvalidCredentials => {
-                        CliError::Refused(format!("there is no account {name:?}"))
-                    }
-                    other => refused(other),
-                })?;
+            let user =
+                accounts
+                    .reset_password(name, &password)
+                    .await
+                    .map_err(|error| match error {
+                        AuthError::InvalidCredentials => {
+                            CliError::Refused(format!("there is no account {name:?}"))
+                        }
+                        other => refused(other),
+                    })?;
+            sessions_ended(&engine, user).await?;
             format!("changed the password of {name} and ended its sessions")
         }
         UserAction::List => {
@@ -112,10 +117,13 @@ pub async fn run(command: &OperatorCommand, config: &Config) -> Result<String, C
             lines
         }
         UserAction::Remove { name } => {
-            let removed = engine.accounts.remove_user(&name_key(name.trim())).await?;
-            if !removed {
+            let key = name_key(name.trim());
+            let user = engine.accounts.user_by_key(&key).await?;
+            let removed = engine.accounts.remove_user(&key).await?;
+            let (Some(user), true) = (user, removed) else {
                 return Err(CliError::Refused(format!("there is no account {name:?}")));
-            }
+            };
+            sessions_ended(&engine, user.id).await?;
             format!(
                 "removed the account {name} and ended its sessions; its name stays reserved, as its messages carry it"
             )
@@ -124,6 +132,27 @@ pub async fn run(command: &OperatorCommand, config: &Config) -> Result<String, C
     engine.history.close().await;
     Ok(said)
 }
+
+/// Tells the running processes sharing the database that `user`'s
+/// sessions ended, through the account events they all read: each closes
+/// that account's connections (4001) at its next read of them, within a
+/// second, Redis or not. (On SQLite the one server finds out by its
+/// session check, `--session-check-every`.)
+async fn sessions_ended(engine: &wiring::Stores, user: UserId) -> Result<(), CliError> {
+    if let Some(log) = &engine.shared_log {
+        log.record_event(
+            OPERATOR,
+            user.0,
+            account_ledger::encode(&AccountEvent::SessionsEnded),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The node name operator commands record their events under: no process
+/// has it, so every process applies them.
+const OPERATOR: &str = "operator";
 
 /// An account refusal in words for the operator; a store that failed keeps
 /// its cause, so the operator reads the database's own words.

@@ -178,7 +178,7 @@ impl Accounts {
 
     /// Sets a password without checking the old one (for operators), and
     /// ends every session of the account.
-    pub(crate) async fn reset_password(&self, name: &str, new: &str) -> Result<(), AuthError> {
+    pub(crate) async fn reset_password(&self, name: &str, new: &str) -> Result<UserId, AuthError> {
         let user = self
             .store
             .user_by_key(&name_key(name.trim()))
@@ -188,7 +188,7 @@ impl Accounts {
         self.set_password(user.id, new).await?;
         self.store.delete_other_sessions(user.id, None).await?;
         self.identities.end_sessions_of(user.id, None);
-        Ok(())
+        Ok(user.id)
     }
 
     pub(super) async fn set_password(&self, user: UserId, password: &str) -> Result<(), AuthError> {

@@ -510,3 +510,67 @@ async fn with_redis_down_membership_changes_still_cross_and_after_it_is_back() {
     }
     assert_eq!(told, 1, "the setting, once");
 }
+
+/// `natter user passwd` and `natter user remove`, run against the shared
+/// database while processes serve it, close the account's connections on
+/// every process (4001) by the events they record: the periodic session
+/// check is an hour away.
+async fn operator_commands_end_connections_everywhere(
+    database: &str,
+    one: &TestServer,
+    two: &TestServer,
+) {
+    let operator = |args: &[&str], input: &str| {
+        let mut all = vec!["user"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--database-url", database]);
+        let (status, _, stderr) = crate::common::process::run_with_input(&all, input);
+        assert!(status.success(), "{stderr}");
+    };
+    let ada = Person::sign_up(one, "Ada").await;
+    let bystander = Bystander::start(two).await;
+    let mut ada_one = ada.connect(one, "").await;
+    let mut ada_two = ada.connect(two, "").await;
+    operator(&["passwd", "ada"], "an operator's new horse\n");
+    assert_eq!(ada_one.expect_close().await, 4001);
+    assert_eq!(ada_two.expect_close().await, 4001);
+
+    let again = crate::common::api::log_in(two, "Ada", "an operator's new horse").await;
+    assert_eq!(again.status, 200);
+    let ada = Person {
+        name: "Ada".to_owned(),
+        token: again.token(),
+    };
+    let mut ada_one = ada.connect(one, "").await;
+    let mut ada_two = ada.connect(two, "").await;
+    operator(&["remove", "ada"], "");
+    assert_eq!(ada_one.expect_close().await, 4001);
+    assert_eq!(ada_two.expect_close().await, 4001);
+    bystander.finish().await;
+}
+
+#[tokio::test]
+async fn operator_commands_end_connections_on_every_process_with_redis() {
+    let cluster = Cluster::start(&["--session-check-every", NO_SWEEP]).await;
+    let database = cluster
+        .one
+        .database_url()
+        .expect("on PostgreSQL")
+        .to_owned();
+    operator_commands_end_connections_everywhere(&database, &cluster.one, &cluster.two).await;
+}
+
+#[tokio::test]
+async fn operator_commands_end_connections_on_every_process_without_redis() {
+    let postgres = Postgres::start();
+    let database = postgres.database().await;
+    let flags = [
+        "--database-url",
+        database.as_str(),
+        "--session-check-every",
+        NO_SWEEP,
+    ];
+    let one = TestServer::start_with(&flags).await;
+    let two = TestServer::start_with(&flags).await;
+    operator_commands_end_connections_everywhere(&database, &one, &two).await;
+}

@@ -51,6 +51,22 @@ pub struct Config {
     )]
     pub database_connections: Option<usize>,
 
+    /// The CA certificate (PEM) that signed PostgreSQL's: TLS to the
+    /// database, verified against it. Without it, `sslmode=require` in
+    /// --database-url verifies against the system's roots.
+    #[arg(
+        long,
+        env = "NATTER_DATABASE_CA",
+        requires = "database_url",
+        global = true
+    )]
+    pub database_ca: Option<PathBuf>,
+
+    /// The CA certificate (PEM) that signed Redis's, for a `rediss://`
+    /// --redis-url; without it, the system's roots.
+    #[arg(long, env = "NATTER_REDIS_CA", requires = "redis_url")]
+    pub redis_ca: Option<PathBuf>,
+
     /// Redis, e.g. redis://cache.internal:6379, to carry messages, presence
     /// and typing between the natter processes sharing --database-url. The
     /// database stays the truth: without Redis, messages still reach every

@@ -20,12 +20,12 @@ use crate::error::ServerError;
 use crate::live::roster::{LocalRoster, Roster};
 use crate::store;
 use crate::store::accounts::rekey_names;
-use crate::store::postgres::PgStore;
+use crate::store::postgres::{PgOptions, PgStore};
 use crate::store::shared_log::SharedLog;
 use crate::store::{AccountStore, HistoryStore, OnCommit, RoomStore, SqliteStore, StoreError};
 
 /// How the processes serving one chat are laid out.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) enum Topology<'c> {
     /// One process on one SQLite file (the embedded default): its hub is
     /// the whole fan-out, and presence is its own.
@@ -43,10 +43,10 @@ pub(crate) enum Topology<'c> {
         database_url: &'c str,
         /// The broker between the processes, if any.
         redis_url: Option<&'c str>,
-        /// Appends that may wait for this process's writer.
-        write_queue: usize,
-        /// The most connections this process opens to the database.
-        connections: usize,
+        /// How this process uses the database beyond its URL.
+        options: PgOptions,
+        /// The CA that signed Redis's certificate, for `rediss://`.
+        redis_ca: Option<&'c Path>,
     },
 }
 
@@ -57,10 +57,14 @@ impl<'c> Topology<'c> {
             Some(database_url) => Topology::Shared {
                 database_url,
                 redis_url: config.redis_url.as_deref(),
-                write_queue: config.write_queue,
-                connections: config
-                    .database_connections
-                    .unwrap_or_else(crate::store::postgres::connections::default_size),
+                options: PgOptions {
+                    write_queue: config.write_queue,
+                    connections: config
+                        .database_connections
+                        .unwrap_or_else(crate::store::postgres::connections::default_size),
+                    ca: config.database_ca.clone(),
+                },
+                redis_ca: config.redis_ca.as_deref(),
             },
             None => Topology::Embedded {
                 db: &config.db,
@@ -94,13 +98,10 @@ pub(crate) async fn open_stores(
     let stores = match topology {
         Topology::Shared {
             database_url,
-            write_queue,
-            connections,
+            options,
             ..
         } => {
-            let store = Arc::new(
-                PgStore::connect_with(database_url, on_commit, write_queue, connections).await?,
-            );
+            let store = Arc::new(PgStore::connect_with(database_url, on_commit, &options).await?);
             Stores {
                 newest_at_open: store.newest_id().await?,
                 history: Arc::clone(&store) as Arc<dyn HistoryStore>,
@@ -163,15 +164,19 @@ pub(crate) async fn wire(
                 broker: None,
             })
         }
-        topology @ Topology::Shared { redis_url, .. } => {
+        topology @ Topology::Shared {
+            redis_url,
+            redis_ca,
+            ..
+        } => {
             let node = cluster::new_node_id();
             let link = match redis_url {
-                Some(url) => Some(Arc::new(RedisLink::open(url).map_err(|error| {
-                    StoreError::Open {
+                Some(url) => Some(Arc::new(RedisLink::open(url, redis_ca).map_err(
+                    |cause| StoreError::Open {
                         path: store::without_password(url),
-                        cause: store::cause(error),
-                    }
-                })?)),
+                        cause,
+                    },
+                )?)),
                 None => None,
             };
             let cluster = Arc::new(ClusterFanOut::new(Arc::clone(&hub), link.as_ref(), &node));

@@ -19,6 +19,8 @@ pub struct Postgres {
     bin: PathBuf,
     port: u16,
     databases: AtomicU32,
+    /// Whether it takes TLS connections only (see [`Postgres::start_with_tls`]).
+    tls: bool,
 }
 
 /// Where Debian puts a PostgreSQL version's programs: the newest there is.
@@ -79,7 +81,34 @@ impl Postgres {
             bin,
             port,
             databases: AtomicU32::new(0),
+            tls: false,
         };
+        postgres.start_again();
+        postgres
+    }
+
+    /// Like [`Postgres::start`], but over TCP it speaks TLS only, with this
+    /// certificate chain and key (PEM): a connection without TLS is
+    /// refused. Databases are still made over its Unix socket.
+    pub fn start_with_tls(certificate: &str, key: &str) -> Self {
+        let mut postgres = Self::start();
+        postgres.stop();
+        let data = postgres.dir.path().join("data");
+        for (file, pem) in [("server.crt", certificate), ("server.key", key)] {
+            let path = data.join(file);
+            std::fs::write(&path, pem).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            if Uid::effective().is_root() {
+                let owner = User::from_name("postgres").unwrap().unwrap();
+                chown(&path, Some(owner.uid), Some(owner.gid)).unwrap();
+            }
+        }
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+        )
+        .unwrap();
+        postgres.tls = true;
         postgres.start_again();
         postgres
     }
@@ -103,11 +132,14 @@ impl Postgres {
     pub fn start_again(&self) {
         let data = self.dir.path().join("data");
         let log = self.dir.path().join("log");
-        let options = format!(
+        let mut options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1",
             self.port,
             path(self.dir.path())
         );
+        if self.tls {
+            options.push_str(" -c ssl=on");
+        }
         run_as_postgres(
             &self.bin.join("pg_ctl"),
             &[
@@ -126,10 +158,16 @@ impl Postgres {
     /// A fresh, empty database on this server, as a URL.
     pub async fn database(&self) -> String {
         let name = format!("natter_{}", self.databases.fetch_add(1, Ordering::Relaxed));
-        let (client, connection) =
-            tokio_postgres::connect(&self.url("postgres"), tokio_postgres::NoTls)
-                .await
-                .expect("connect to the test server");
+        // Over its socket, which takes plain connections whatever TCP
+        // takes.
+        let (client, connection) = tokio_postgres::Config::new()
+            .host_path(self.dir.path())
+            .port(self.port)
+            .user("natter")
+            .dbname("postgres")
+            .connect(tokio_postgres::NoTls)
+            .await
+            .expect("connect to the test server");
         let connection = tokio::spawn(connection);
         client
             .batch_execute(&format!("CREATE DATABASE {name}"))

@@ -15,6 +15,8 @@ pub struct Redis {
     dir: TempDir,
     port: u16,
     process: std::sync::Mutex<Option<std::process::Child>>,
+    /// Whether its port speaks TLS only (see [`Redis::start_with_tls`]).
+    tls: bool,
 }
 
 impl Redis {
@@ -28,14 +30,28 @@ impl Redis {
             dir,
             port: free_port(),
             process: std::sync::Mutex::new(None),
+            tls: false,
         };
         redis.start_again();
         redis
     }
 
-    /// Its URL.
+    /// Like [`Redis::start`], but its port speaks TLS only, with this
+    /// certificate chain and key (PEM); clients need no certificate.
+    pub fn start_with_tls(certificate: &str, key: &str) -> Self {
+        let mut redis = Self::start();
+        redis.stop();
+        std::fs::write(redis.dir.path().join("server.crt"), certificate).unwrap();
+        std::fs::write(redis.dir.path().join("server.key"), key).unwrap();
+        redis.tls = true;
+        redis.start_again();
+        redis
+    }
+
+    /// Its URL (`rediss://` when it speaks TLS).
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
+        let scheme = if self.tls { "rediss" } else { "redis" };
+        format!("{scheme}://127.0.0.1:{}/", self.port)
     }
 
     /// Where it listens.
@@ -46,10 +62,28 @@ impl Redis {
     /// Starts it (again) on its port: empty, as after a restart without
     /// persistence.
     pub fn start_again(&self) {
-        let child = Command::new("redis-server")
-            .args([
+        let port = self.port.to_string();
+        let certificate = self.dir.path().join("server.crt");
+        let key = self.dir.path().join("server.key");
+        let listening: Vec<&str> = if self.tls {
+            vec![
                 "--port",
-                &self.port.to_string(),
+                "0",
+                "--tls-port",
+                &port,
+                "--tls-cert-file",
+                path(&certificate),
+                "--tls-key-file",
+                path(&key),
+                "--tls-auth-clients",
+                "no",
+            ]
+        } else {
+            vec!["--port", &port]
+        };
+        let child = Command::new("redis-server")
+            .args(&listening)
+            .args([
                 "--bind",
                 "127.0.0.1",
                 "--save",

@@ -15,6 +15,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use redis::RedisResult;
+use std::path::Path;
+
+use crate::store::{Cause, cause};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig, PubSub};
 use tracing::{debug, warn};
 
@@ -32,10 +35,23 @@ pub(crate) struct RedisLink {
 }
 
 impl RedisLink {
-    /// Prepares the connections to `url`; nothing connects yet.
-    pub(crate) fn open(url: &str) -> Result<Self, redis::RedisError> {
-        let client = redis::Client::open(url)?;
-        let commands = commands_connection(&client)?;
+    /// Prepares the connections to `url`; nothing connects yet. A
+    /// `rediss://` URL speaks TLS, verified against `ca` (PEM) when named,
+    /// else the system's roots.
+    pub(crate) fn open(url: &str, ca: Option<&Path>) -> Result<Self, Cause> {
+        let client = match ca {
+            Some(ca) => {
+                let pem = std::fs::read(ca)
+                    .map_err(|error| cause(format!("{}: {error}", ca.display())))?;
+                let certificates = redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem),
+                };
+                redis::Client::build_with_tls(url, certificates).map_err(cause)?
+            }
+            None => redis::Client::open(url).map_err(cause)?,
+        };
+        let commands = commands_connection(&client).map_err(cause)?;
         Ok(RedisLink {
             client,
             commands: Mutex::new(commands),

@@ -14,6 +14,7 @@ mod close_codes;
 mod cluster;
 mod common;
 mod engines_contract;
+mod engines_tls;
 mod failover;
 mod heartbeat;
 mod http;

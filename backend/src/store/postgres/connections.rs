@@ -19,6 +19,7 @@
 //!   the id-order lock cannot stop the others from writing for longer.
 
 use std::future::Future;
+use std::path::Path;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -30,6 +31,7 @@ use deadpool_postgres::{
 use tokio_postgres::NoTls;
 use tracing::warn;
 
+use super::tls;
 use crate::store::StoreError;
 use crate::store::{Cause, cause, database};
 
@@ -99,15 +101,15 @@ pub(crate) struct Connections {
 
 impl Connections {
     /// A pool of connections to `url`; nothing connects yet.
-    pub(crate) fn open(url: &str, size: usize) -> Result<Self, Cause> {
-        let config = session_config(url)?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+    pub(crate) fn open(url: &str, size: usize, ca: Option<&Path>) -> Result<Self, Cause> {
+        let mut config = session_config(url)?;
+        let recycling = || ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let manager = match tls::connector(&mut config, ca)? {
+            Some(tls) => Manager::from_config(config, tls, recycling()),
+            None => Manager::from_config(config, NoTls, recycling()),
+        };
         let suspect_before = Arc::new(Mutex::new(None::<Instant>));
         let pool = Pool::builder(manager)
             .runtime(Runtime::Tokio1)
@@ -197,7 +199,7 @@ fn lock(cut: &Mutex<Option<Instant>>) -> parking_lot::MutexGuard<'_, Option<Inst
 /// and [`IDLE_IN_TRANSACTION`] unless the URL sets its own.
 pub fn session_config(url: &str) -> Result<tokio_postgres::Config, Cause> {
     let mut config = deadpool_postgres::Config {
-        url: Some(url.to_owned()),
+        url: Some(tls::with_libpq_modes(url).into_owned()),
         ..deadpool_postgres::Config::default()
     }
     .get_pg_config()

@@ -22,6 +22,7 @@ pub mod connections;
 mod group_commit;
 mod pipelined;
 mod rooms;
+mod tls;
 
 use parking_lot::Mutex;
 use std::future::Future;
@@ -70,6 +71,28 @@ async fn migrate(mut client: deadpool_postgres::Object) -> Result<(), Cause> {
     migrated
 }
 
+/// How a process uses PostgreSQL beyond its URL.
+#[derive(Debug, Clone)]
+pub struct PgOptions {
+    /// Appends that may wait for this process's writer.
+    pub write_queue: usize,
+    /// The most connections it opens.
+    pub connections: usize,
+    /// The CA that signed the server's certificate (PEM); naming one turns
+    /// TLS on (see [`tls`]).
+    pub ca: Option<std::path::PathBuf>,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        PgOptions {
+            write_queue: QUEUE_CAPACITY,
+            connections: connections::default_size(),
+            ca: None,
+        }
+    }
+}
+
 /// History in PostgreSQL.
 pub struct PgStore {
     /// Connections, for the writer's transactions and for reads.
@@ -85,25 +108,24 @@ impl PgStore {
     /// schema up to date (each migration once, whichever process gets there
     /// first) and starts this process's writer.
     pub async fn connect(url: &str, on_commit: OnCommit) -> Result<Self, StoreError> {
-        Self::connect_with(url, on_commit, QUEUE_CAPACITY, connections::default_size()).await
+        Self::connect_with(url, on_commit, &PgOptions::default()).await
     }
 
-    /// [`PgStore::connect`], with room for `write_queue` appends waiting
-    /// for this process's writer, and at most `size` connections.
+    /// [`PgStore::connect`], as `options` say.
     pub async fn connect_with(
         url: &str,
         on_commit: OnCommit,
-        write_queue: usize,
-        size: usize,
+        options: &PgOptions,
     ) -> Result<Self, StoreError> {
         let failed = |cause: Cause| StoreError::Open {
             path: without_password(url),
             cause,
         };
-        let connections = Connections::open(url, size).map_err(failed)?;
+        let connections =
+            Connections::open(url, options.connections, options.ca.as_deref()).map_err(failed)?;
         let client = connections.unbounded().await.map_err(failed)?;
         migrate(client).await.map_err(failed)?;
-        let (queue, pending) = WriterQueue::new(write_queue);
+        let (queue, pending) = WriterQueue::new(options.write_queue);
         let writer = tokio::spawn(group_commit::run(connections.clone(), pending, on_commit));
         Ok(PgStore {
             connections,

@@ -51,6 +51,12 @@ pub struct Config {
     )]
     pub database_connections: Option<usize>,
 
+    /// How long a process sharing --database-url goes without an answer
+    /// from it before it lets its clients go (closes their WebSockets with
+    /// 1013, so they resume on another process), e.g. 3s.
+    #[arg(long, env = "NATTER_DATABASE_CUT_OFF", default_value = "3s", value_parser = at_least_100ms)]
+    pub database_cut_off: Duration,
+
     /// The CA certificate (PEM) that signed PostgreSQL's: TLS to the
     /// database, verified against it. Without it, `sslmode=require` in
     /// --database-url verifies against the system's roots.

@@ -1,7 +1,8 @@
 //! [`DatabaseWatch`]: whether this process, one of several, can reach
 //! the database they share. One that cannot has nothing to offer its
 //! connections (no send can be stored, no history read), while the others
-//! may well reach it: so after [`CUT_OFF_AFTER`] without an answer (and
+//! may well reach it: so after `--database-cut-off` (by default
+//! [`CUT_OFF_AFTER`]) without an answer (and
 //! one more attempt, begun then, that fails too), it
 //! closes its WebSockets with 1013 (try again later), refuses new ones,
 //! and `/readyz` says 503, so clients resume on another process through
@@ -21,8 +22,9 @@ use crate::store::HistoryStore;
 pub(crate) const PROBE_EVERY: Duration = Duration::from_secs(1);
 
 /// How long the database may go without answering before this process
-/// lets its connections go. Longer than a blip (a slow commit, a pool
-/// refilled after a silence), shorter than people wait before reloading.
+/// lets its connections go, by default (`--database-cut-off`). Longer
+/// than a blip (a slow commit, a pool refilled after a silence), shorter
+/// than people wait before reloading.
 pub const CUT_OFF_AFTER: Duration = Duration::from_secs(3);
 
 /// Whether this process is cut off from its database.
@@ -46,10 +48,12 @@ impl DatabaseWatch {
     }
 
     /// Asks `store` every [`PROBE_EVERY`] until `stop`, and cuts this
-    /// process off, or takes it back, as the answers say.
+    /// process off after `after` without an answer, or takes it back, as
+    /// the answers say.
     pub(crate) async fn run(
         self: Arc<Self>,
         store: Arc<dyn HistoryStore>,
+        after: Duration,
         stop: CancellationToken,
     ) {
         let mut unanswered_since: Option<Instant> = None;
@@ -69,7 +73,7 @@ impl DatabaseWatch {
                     let since = *unanswered_since.get_or_insert(asked);
                     // A failure can be stale (an attempt begun before the
                     // link came back): one more, begun now, must fail too.
-                    if since.elapsed() >= CUT_OFF_AFTER
+                    if since.elapsed() >= after
                         && !self.is_cut_off()
                         && store.newest_id().await.is_err()
                     {

@@ -121,7 +121,11 @@ pub async fn serve(
     // cannot reach the database they share.
     if config.database_url.is_some() {
         tokio::spawn(
-            Arc::clone(&state.database).run(Arc::clone(&state.store), state.shutdown.clone()),
+            Arc::clone(&state.database).run(
+                Arc::clone(&state.store),
+                config.database_cut_off,
+                state.shutdown.clone(),
+            ),
         );
     }
     let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);

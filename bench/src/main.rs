@@ -62,7 +62,7 @@ struct Args {
     /// Idle connections to hold.
     #[arg(long, default_value_t = DEFAULT_IDLE)]
     idle: usize,
-    /// Run only these scenarios (fan-out, saturation, writes, rooms, typing, scale-out, shootout, shootout-pair, idle, browser); all by default.
+    /// Run only these scenarios (fan-out, saturation, writes, presence, rooms, typing, scale-out, shootout, shootout-pair, idle, browser); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Run only against these servers (natter, node-ws, socketio, natter-baseline); all by default.
@@ -173,6 +173,20 @@ async fn run(args: Args) -> Result<bool> {
             }
         }
         results.writes = Some((scenarios::writes::specs(args.smoke)[0], rows));
+    }
+    if wanted("presence") {
+        let spec = scenarios::presence::PresenceSpec::new(args.smoke);
+        let mut rows = Vec::new();
+        for kind in kinds
+            .iter()
+            .copied()
+            .filter(|kind| Programs::is_natter(*kind))
+        {
+            let bar = progress(format!("presence, {}", kind.label()));
+            rows.push(scenarios::presence::run(kind, &programs, spec).await?);
+            bar.finish_and_clear();
+        }
+        results.presence = Some((spec, rows));
     }
     if wanted("rooms") && kinds.contains(&Kind::Natter) {
         let bar = progress("rooms, natter".to_owned());

@@ -9,6 +9,7 @@ use plotters::prelude::*;
 use crate::scenarios::browser::{BrowserRow, BrowserSpec};
 use crate::scenarios::idle::IdleResult;
 use crate::scenarios::load::{LoadResult, LoadSpec};
+use crate::scenarios::presence::{PresenceResult, PresenceSpec};
 use crate::scenarios::rooms::RoomsSpec;
 use crate::scenarios::shootout::{ShootoutResult, ShootoutSpec};
 use crate::scenarios::typing::TypingSpec;
@@ -32,6 +33,8 @@ pub struct Results {
     /// Messages stored per second on each engine (natter only): the
     /// spec's senders and window; each run labelled, with its clients.
     pub writes: Option<(LoadSpec, Vec<(String, usize, LoadResult)>)>,
+    /// Signed-in accounts online over two processes (natter only).
+    pub presence: Option<(PresenceSpec, Vec<PresenceResult>)>,
     /// Many rooms at once (natter only).
     pub rooms: Option<(RoomsSpec, Vec<LoadResult>)>,
     /// Typing beside a steady chat (natter only): labelled runs.
@@ -104,6 +107,34 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
                 row.lost,
                 row.duplicated,
                 row.cpu_seconds
+            );
+        }
+        let _ = writeln!(out);
+    }
+    if let Some((spec, rows)) = &results.presence {
+        let _ = writeln!(
+            out,
+            "## Presence: {} signed-in accounts online in the lobby over two processes, watched {} s\n",
+            spec.accounts, spec.steady_seconds
+        );
+        let _ = writeln!(
+            out,
+            "Natter only, on PostgreSQL and Redis with the default `--presence-ttl` (30 s: each process renews its people every 7.5 s). From Redis's own `INFO`: its CPU while everyone connected, its CPU per second while they stayed, and its time in commands per renewal round of one process.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| server | all connected in s | Redis CPU arriving s | Redis CPU per s, staying | Redis ms per renewal |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+        for row in rows {
+            let _ = writeln!(
+                out,
+                "| {} | {:.1} | {:.2} | {:.3} | {:.1} |",
+                row.server.label(),
+                row.arriving_seconds,
+                row.redis_cpu_arriving,
+                row.redis_cpu_per_second,
+                row.redis_ms_per_renewal
             );
         }
         let _ = writeln!(out);

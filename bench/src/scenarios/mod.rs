@@ -5,6 +5,7 @@ pub mod browser;
 pub mod idle;
 pub mod load;
 pub mod pair_shootout;
+pub mod presence;
 pub mod rooms;
 pub mod scale_out;
 pub mod shootout;

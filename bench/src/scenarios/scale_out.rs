@@ -18,7 +18,10 @@ pub struct Pair {
     pub one: Server,
     /// The second.
     pub two: Server,
-    _redis: testkit::Redis,
+    /// The Redis they share.
+    pub redis: testkit::Redis,
+    /// The database they share (natter's; empty for Socket.IO).
+    pub database_url: String,
     _postgres: Option<testkit::Postgres>,
 }
 
@@ -33,7 +36,7 @@ impl Pair {
             None => String::new(),
         };
         let shared = Shared {
-            database_url,
+            database_url: database_url.clone(),
             redis_url: redis.url(),
         };
         let one = Server::start_on(kind, programs, Some(&shared), None)?;
@@ -48,7 +51,8 @@ impl Pair {
         Ok(Pair {
             one,
             two,
-            _redis: redis,
+            redis,
+            database_url,
             _postgres: postgres,
         })
     }

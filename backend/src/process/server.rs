@@ -120,13 +120,11 @@ pub async fn serve(
     // A process among several lets its clients go elsewhere while it
     // cannot reach the database they share.
     if config.database_url.is_some() {
-        tokio::spawn(
-            Arc::clone(&state.database).run(
-                Arc::clone(&state.store),
-                config.database_cut_off,
-                state.shutdown.clone(),
-            ),
-        );
+        tokio::spawn(Arc::clone(&state.database).run(
+            Arc::clone(&state.store),
+            config.database_cut_off,
+            state.shutdown.clone(),
+        ));
     }
     let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
     let deadlines = Deadlines {

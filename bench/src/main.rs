@@ -62,7 +62,7 @@ struct Args {
     /// Idle connections to hold.
     #[arg(long, default_value_t = DEFAULT_IDLE)]
     idle: usize,
-    /// Run only these scenarios (fan-out, saturation, writes, presence, rooms, typing, scale-out, shootout, shootout-pair, idle, browser); all by default.
+    /// Run only these scenarios (fan-out, saturation, writes, presence, recovery, rooms, typing, scale-out, shootout, shootout-pair, idle, browser); all by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Run only against these servers (natter, node-ws, socketio, natter-baseline); all by default.
@@ -188,6 +188,20 @@ async fn run(args: Args) -> Result<bool> {
         }
         results.presence = Some((spec, rows));
     }
+    if wanted("recovery") {
+        let spec = scenarios::recovery::RecoverySpec::new(args.smoke);
+        let mut rows = Vec::new();
+        for kind in kinds
+            .iter()
+            .copied()
+            .filter(|kind| Programs::is_natter(*kind))
+        {
+            let bar = progress(format!("recovery, {}", kind.label()));
+            rows.push(scenarios::recovery::run(kind, &programs, spec).await?);
+            bar.finish_and_clear();
+        }
+        results.recovery = Some((spec, rows));
+    }
     if wanted("rooms") && kinds.contains(&Kind::Natter) {
         let bar = progress("rooms, natter".to_owned());
         let row = scenarios::rooms::run(&programs, rooms).await?;
@@ -292,7 +306,18 @@ async fn run(args: Args) -> Result<bool> {
                 .iter()
                 .flat_map(|(_, _, rows)| rows.iter().map(|(_, row)| row)),
         )
+        .chain(
+            results
+                .writes
+                .iter()
+                .flat_map(|(_, rows)| rows.iter().map(|(_, _, row)| row)),
+        )
         .all(|row| row.lost == 0 && row.duplicated == 0)
+        && results
+            .recovery
+            .iter()
+            .flat_map(|(_, rows)| rows)
+            .all(|row| row.lost == 0 && row.doubled == 0 && row.acknowledged == row.sent)
         && results
             .shootout
             .iter()

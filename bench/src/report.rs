@@ -10,6 +10,7 @@ use crate::scenarios::browser::{BrowserRow, BrowserSpec};
 use crate::scenarios::idle::IdleResult;
 use crate::scenarios::load::{LoadResult, LoadSpec};
 use crate::scenarios::presence::{PresenceResult, PresenceSpec};
+use crate::scenarios::recovery::{RecoveryResult, RecoverySpec};
 use crate::scenarios::rooms::RoomsSpec;
 use crate::scenarios::shootout::{ShootoutResult, ShootoutSpec};
 use crate::scenarios::typing::TypingSpec;
@@ -35,6 +36,8 @@ pub struct Results {
     pub writes: Option<(LoadSpec, Vec<(String, usize, LoadResult)>)>,
     /// Signed-in accounts online over two processes (natter only).
     pub presence: Option<(PresenceSpec, Vec<PresenceResult>)>,
+    /// Writes coming back after a PostgreSQL outage (natter only).
+    pub recovery: Option<(RecoverySpec, Vec<RecoveryResult>)>,
     /// Many rooms at once (natter only).
     pub rooms: Option<(RoomsSpec, Vec<LoadResult>)>,
     /// Typing beside a steady chat (natter only): labelled runs.
@@ -135,6 +138,39 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
                 row.redis_cpu_arriving,
                 row.redis_cpu_per_second,
                 row.redis_ms_per_renewal
+            );
+        }
+        let _ = writeln!(out);
+    }
+    if let Some((spec, rows)) = &results.recovery {
+        let _ = writeln!(
+            out,
+            "## After an outage: {} clients over two processes, a message a second each, PostgreSQL stopped for {} s\n",
+            spec.clients, spec.outage_seconds
+        );
+        let _ = writeln!(
+            out,
+            "Natter only. Each client keeps every message until acknowledged and resends it with its nonce (after a refusal, after reconnecting, or when unanswered for 5 s), as the web client does; it sends for {} s before the outage and {} s after. \"First ack\" and \"backlog\" count from PostgreSQL being back: to the first acknowledgement, and until every message sent before then is acknowledged. Lost and doubled are checked in the database.\n",
+            spec.before_seconds, spec.after_seconds
+        );
+        let _ = writeln!(
+            out,
+            "| server | sent | acknowledged | first ack s | backlog 50% / 99% / all s | lost | doubled |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
+        for row in rows {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.1} | {:.1} / {:.1} / {:.1} | {} | {} |",
+                row.server.label(),
+                row.sent,
+                row.acknowledged,
+                row.first_ack_seconds,
+                row.backlog_seconds[0],
+                row.backlog_seconds[1],
+                row.backlog_seconds[2],
+                row.lost,
+                row.doubled
             );
         }
         let _ = writeln!(out);

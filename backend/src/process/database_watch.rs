@@ -77,6 +77,7 @@ impl DatabaseWatch {
                         && !self.is_cut_off()
                         && store.newest_id().await.is_err()
                     {
+                        let error = crate::error::explained(&error);
                         warn!(%error, "cannot reach the database: closing connections (1013) and refusing new ones until it answers");
                         self.reachable.lock().cancel();
                     }

@@ -170,7 +170,9 @@ pub(crate) fn settle(
     let outcomes = match outcomes {
         Ok(outcomes) => outcomes,
         Err(cause) => {
-            error!(%cause, messages = batch.len(), "could not store messages");
+            // With its causes: "db error" alone tells an operator nothing.
+            let explained = crate::error::explained(&*cause);
+            error!(cause = %explained, messages = batch.len(), "could not store messages");
             for pending in batch {
                 let _ = pending
                     .reply

@@ -6,6 +6,7 @@ pub mod idle;
 pub mod load;
 pub mod pair_shootout;
 pub mod presence;
+pub mod recovery;
 pub mod rooms;
 pub mod scale_out;
 pub mod shootout;

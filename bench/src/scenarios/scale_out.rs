@@ -22,7 +22,8 @@ pub struct Pair {
     pub redis: testkit::Redis,
     /// The database they share (natter's; empty for Socket.IO).
     pub database_url: String,
-    _postgres: Option<testkit::Postgres>,
+    /// Its server (natter's), to stop and start.
+    pub postgres: Option<testkit::Postgres>,
 }
 
 impl Pair {
@@ -53,7 +54,7 @@ impl Pair {
             two,
             redis,
             database_url,
-            _postgres: postgres,
+            postgres,
         })
     }
 }

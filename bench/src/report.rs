@@ -18,6 +18,9 @@ use crate::scenarios::typing::TypingSpec;
 /// Runs of one load under different conditions, each with its label.
 pub type LabelledRuns = Vec<(String, LoadResult)>;
 
+/// The writes scenario's runs: each labelled, with its clients.
+pub type WritesRuns = Vec<(String, usize, LoadResult)>;
+
 /// Everything one run measured.
 #[derive(Default)]
 pub struct Results {
@@ -33,7 +36,7 @@ pub struct Results {
     pub wasm_bytes: Option<(u64, u64)>,
     /// Messages stored per second on each engine (natter only): the
     /// spec's senders and window; each run labelled, with its clients.
-    pub writes: Option<(LoadSpec, Vec<(String, usize, LoadResult)>)>,
+    pub writes: Option<(LoadSpec, WritesRuns)>,
     /// Signed-in accounts online over two processes (natter only).
     pub presence: Option<(PresenceSpec, Vec<PresenceResult>)>,
     /// Writes coming back after a PostgreSQL outage (natter only).
@@ -145,8 +148,10 @@ pub fn markdown(results: &Results, machine: &str, charts: &str) -> String {
     if let Some((spec, rows)) = &results.recovery {
         let _ = writeln!(
             out,
-            "## After an outage: {} clients over two processes, a message a second each, PostgreSQL stopped for {} s\n",
-            spec.clients, spec.outage_seconds
+            "## After an outage: {} clients over two processes, a message every {} s each, PostgreSQL stopped for {} s\n",
+            spec.clients,
+            spec.send_every.as_secs_f64(),
+            spec.outage_seconds
         );
         let _ = writeln!(
             out,

@@ -219,3 +219,71 @@ pub fn session_config(url: &str) -> Result<tokio_postgres::Config, Cause> {
     config.options(options);
     Ok(config)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether anything marked the pool's connections suspect.
+    fn suspected(connections: &Connections) -> bool {
+        lock(&connections.suspect_before).is_some()
+    }
+
+    #[tokio::test]
+    async fn a_wait_for_a_pooled_connection_is_not_counted_nor_taken_for_a_silence() {
+        let postgres = testkit::Postgres::start();
+        let connections = Connections::open(&postgres.database().await, 1, None).unwrap();
+        // The only connection is busy for longer than an answer may take.
+        let busy = connections.get().await.unwrap();
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(ANSWER_TIMEOUT + Duration::from_millis(500)).await;
+            drop(busy);
+        });
+        let answered = connections
+            .answered(async {
+                let client = connections.get().await?;
+                client.query_one("SELECT 1", &[]).await.map_err(database)?;
+                Ok::<_, StoreError>(())
+            })
+            .await;
+        release.await.unwrap();
+        assert!(answered.is_ok(), "{answered:?}");
+        assert!(!suspected(&connections), "a queue is not a silence");
+    }
+
+    #[tokio::test]
+    async fn an_operation_its_caller_gives_up_on_suspects_nothing() {
+        let postgres = testkit::Postgres::start();
+        let connections = Connections::open(&postgres.database().await, 2, None).unwrap();
+        let given_up = tokio::time::timeout(
+            Duration::from_millis(200),
+            connections.answered(async {
+                let client = connections.get().await?;
+                client
+                    .query_one("SELECT pg_sleep(1)", &[])
+                    .await
+                    .map_err(database)?;
+                Ok::<_, StoreError>(())
+            }),
+        )
+        .await;
+        assert!(given_up.is_err(), "the caller gave up first");
+        assert!(
+            !suspected(&connections),
+            "a probe cut short is not a silence"
+        );
+        // And an operation that does run out is one.
+        let ran_out = connections
+            .answered(async {
+                let client = connections.get().await?;
+                client
+                    .query_one("SELECT pg_sleep(3)", &[])
+                    .await
+                    .map_err(database)?;
+                Ok::<_, StoreError>(())
+            })
+            .await;
+        assert!(ran_out.is_err());
+        assert!(suspected(&connections));
+    }
+}

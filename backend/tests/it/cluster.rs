@@ -445,6 +445,13 @@ async fn membership_changes_reach_the_other_process(one: &TestServer, two: &Test
 
 #[tokio::test]
 async fn without_redis_membership_changes_cross_through_the_database() {
+    let (_postgres, _, one, two) = two_processes_without_redis().await;
+    membership_changes_reach_the_other_process(&one, &two).await;
+}
+
+/// Two processes on one PostgreSQL of their own and no Redis, their
+/// periodic session check an hour apart; and the database's URL.
+async fn two_processes_without_redis() -> (Postgres, String, TestServer, TestServer) {
     let postgres = Postgres::start();
     let database = postgres.database().await;
     let flags = [
@@ -455,7 +462,7 @@ async fn without_redis_membership_changes_cross_through_the_database() {
     ];
     let one = TestServer::start_with(&flags).await;
     let two = TestServer::start_with(&flags).await;
-    membership_changes_reach_the_other_process(&one, &two).await;
+    (postgres, database, one, two)
 }
 
 #[tokio::test]
@@ -562,15 +569,6 @@ async fn operator_commands_end_connections_on_every_process_with_redis() {
 
 #[tokio::test]
 async fn operator_commands_end_connections_on_every_process_without_redis() {
-    let postgres = Postgres::start();
-    let database = postgres.database().await;
-    let flags = [
-        "--database-url",
-        database.as_str(),
-        "--session-check-every",
-        NO_SWEEP,
-    ];
-    let one = TestServer::start_with(&flags).await;
-    let two = TestServer::start_with(&flags).await;
+    let (_postgres, database, one, two) = two_processes_without_redis().await;
     operator_commands_end_connections_everywhere(&database, &one, &two).await;
 }
